@@ -1,0 +1,236 @@
+"""The embedded backend: an Oxigraph (RocksDB) directory on the local disk.
+
+Two decisions shape this module:
+
+* Atomic writes. pyoxigraph 0.5 has no Python transaction API, but a SPARQL
+  UPDATE request is executed in one transaction (a failing operation anywhere
+  in the request rolls the whole request back; tests/test_store.py checks it).
+  So `apply` turns the whole change set into ONE update request. To keep that
+  request small on incremental builds, each replaced graph is diffed against
+  what is stored and only the difference is written (`DELETE DATA` /
+  `INSERT DATA`), and graphs that end up empty are dropped.
+* The query default graph is the union of all graphs, the system graph (the
+  build cache) included. Excluding it would mean passing every other graph
+  name with each query, which makes every triple pattern a scan over
+  thousands of graphs; the system graph only adds two predicates
+  (`kg:extractionRecord`, `kg:sourceKey`) on article nodes, so queries that
+  count "all triples" should use `GRAPH ?g` or filter those two out.
+
+Readers open the directory read-only (`create=False`), which takes no lock, so
+`kg query` or `kg viz` can run while another reader is open; a second writer
+gets a clear "in use" error instead of RocksDB's lock message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import QueryError, StoreError
+from kg.namespace import PREFIXES
+from kg.store import SYSTEM_GRAPH
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from kg.store import QueryResult
+
+log = logging.getLogger(__name__)
+
+#: The file RocksDB always writes; its presence is what makes a directory a store.
+_MARKER = "CURRENT"
+
+
+def _store_error(location: str, exc: OSError) -> StoreError:
+    """Turn RocksDB's multi-part OS errors into one line a user can act on."""
+    text = str(exc)
+    if "lock hold by current process" in text:
+        return StoreError(f"store {location} is already open in this process")
+    if "lock" in text.lower():
+        return StoreError(
+            f"store {location} is in use by another process (a running `kg build`?); "
+            "wait for it to finish and retry"
+        )
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"cannot use store {location}: {first}")
+
+
+def open_embedded(location: str, *, create: bool) -> OxiStore:
+    """Open (or with `create`, create) the store directory `location`.
+
+    The checks run before RocksDB sees the path, because RocksDB would happily
+    fill an unrelated non-empty directory (say, the articles folder given to
+    `--store` by mistake) with its files.
+    """
+    import pyoxigraph
+
+    path = Path(location).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"store path is a file, not a directory: {location}")
+    is_store = (path / _MARKER).is_file()
+    if not create:
+        if not is_store:
+            raise StoreError(f"no store at {location}; run `kg build` first")
+        try:
+            return OxiStore(location, pyoxigraph.Store.read_only(str(path)), writable=False)
+        except OSError as exc:
+            raise _store_error(location, exc) from exc
+    if path.is_dir() and not is_store and any(path.iterdir()):
+        raise StoreError(f"not a kg store (a non-empty directory without store files): {location}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return OxiStore(location, pyoxigraph.Store(str(path)), writable=True)
+    except OSError as exc:
+        raise _store_error(location, exc) from exc
+
+
+def _term(term: object) -> str:
+    """SPARQL/N-Triples text of a term; blank nodes cannot be diffed or deleted by value."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.BlankNode):
+        raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+    return str(term)
+
+
+def _triple_line(triple: pyoxigraph.Triple) -> str:
+    return f"{_term(triple.subject)} {_term(triple.predicate)} {_term(triple.object)} ."
+
+
+def _graph_block(graph: str, triples: Iterable[pyoxigraph.Triple]) -> str:
+    lines = "\n".join(_triple_line(t) for t in sorted(triples, key=str))
+    return f"GRAPH <{graph}> {{\n{lines}\n}}"
+
+
+def quad_sort_key(quad: pyoxigraph.Quad) -> tuple[str, str, str, str]:
+    """Graph, subject, predicate, object in N-Triples form: a total, stable order."""
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
+
+
+def update_request(
+    current: Mapping[str, set[pyoxigraph.Triple]],
+    replace: Mapping[str, Iterable[pyoxigraph.Triple]],
+    drop: Iterable[str],
+) -> str:
+    """The single SPARQL UPDATE that turns `current` into the wanted state.
+
+    `current` holds the stored triples of every graph in `replace`. A graph in
+    both `replace` and `drop` is replaced (dropping it first would be a no-op).
+    Returns "" when nothing changes, so an idempotent rebuild writes nothing.
+    """
+    operations: list[str] = []
+    deletes: list[str] = []
+    inserts: list[str] = []
+    for graph in sorted(set(drop) - set(replace)):
+        operations.append(f"DROP SILENT GRAPH <{graph}>")
+    for graph in sorted(replace):
+        wanted = set(replace[graph])
+        stored = current.get(graph, set())
+        if not wanted:
+            if stored:
+                operations.append(f"DROP SILENT GRAPH <{graph}>")
+            continue
+        if stored - wanted:
+            deletes.append(_graph_block(graph, stored - wanted))
+        if wanted - stored:
+            inserts.append(_graph_block(graph, wanted - stored))
+    if deletes:
+        operations.append("DELETE DATA {\n" + "\n".join(deletes) + "\n}")
+    if inserts:
+        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return " ;\n".join(operations)
+
+
+class OxiStore:
+    """An open embedded store; `close()` (or `with`) releases the RocksDB lock.
+
+    pyoxigraph frees the database (and its lock) only when no Python object
+    refers to it any more, and query results keep such a reference: consume
+    and drop them before reopening the same directory in one process.
+    """
+
+    def __init__(self, location: str, store: pyoxigraph.Store, *, writable: bool) -> None:
+        self.location = location
+        self._store: pyoxigraph.Store | None = store
+        self._writable = writable
+
+    def __enter__(self) -> OxiStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _db(self) -> pyoxigraph.Store:
+        if self._store is None:
+            raise StoreError(f"store {self.location} is closed")
+        return self._store
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a read query; the usual prefixes (kg:, id:, rdfs:, ...) are predeclared."""
+        try:
+            return self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise _store_error(self.location, exc) from exc
+        except RuntimeError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def graph_names(self) -> set[str]:
+        import pyoxigraph
+
+        return {g.value for g in self._db.named_graphs() if isinstance(g, pyoxigraph.NamedNode)}
+
+    def triples(self, graph: str) -> set[pyoxigraph.Triple]:
+        """The triples of one named graph (empty when it does not exist)."""
+        import pyoxigraph
+
+        quads = self._db.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
+        return {q.triple for q in quads}
+
+    def apply(
+        self,
+        replace: Mapping[str, Iterable[pyoxigraph.Triple]],
+        drop: Iterable[str] = (),
+    ) -> None:
+        """Replace and drop graphs in one transaction (see the module docstring).
+
+        Everything that can fail in Python (consuming the triple iterables,
+        rejecting blank nodes) happens before the store is touched.
+        """
+        if not self._writable:
+            raise StoreError(f"store {self.location} was opened read-only")
+        replace = {graph: list(triples) for graph, triples in replace.items()}
+        drop = list(drop)
+        current = {graph: self.triples(graph) for graph in replace}
+        request = update_request(current, replace, drop)
+        if not request:
+            return
+        try:
+            self._db.update(request)
+            self._db.flush()
+        except OSError as exc:
+            raise _store_error(self.location, exc) from exc
+        except (SyntaxError, RuntimeError) as exc:
+            raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
+
+    def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]:
+        """Every quad in a stable order (graph, subject, predicate, object)."""
+        quads = self._db.quads_for_pattern(None, None, None, None)
+        if not include_system:
+            quads = (q for q in quads if str(q.graph_name) != f"<{SYSTEM_GRAPH}>")
+        return iter(sorted(quads, key=quad_sort_key))
+
+    def close(self) -> None:
+        """Flush and drop the handle: RocksDB releases its lock when the object is freed."""
+        if self._store is None:
+            return
+        if self._writable:
+            try:
+                self._store.flush()
+            except OSError as exc:
+                log.warning("flushing store %s failed: %s", self.location, exc)
+        self._store = None

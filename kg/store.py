@@ -1,0 +1,66 @@
+"""The store: one small interface, chosen by name (a path or a URL).
+
+Every command talks to a `Store`; whether the quads live in an embedded
+Oxigraph directory or on a SPARQL 1.1 server is decided once, in `open_store`.
+Writes are whole named graphs replaced atomically, because an article is the
+unit of change: a build either lands completely or leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from kg.config import Config
+
+    QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
+
+#: IRIs of the graphs that are not articles.
+DATA_BASE = "https://w3id.org/cluster-kg/id/"
+ENTITIES_GRAPH = DATA_BASE + "graph/entities"
+SYSTEM_GRAPH = DATA_BASE + "graph/system"
+
+
+class Store(Protocol):
+    """What every store backend offers.
+
+    `apply` is the only write: each graph named in `replace` ends up holding
+    exactly the given triples, each graph in `drop` is removed, all in one
+    atomic step. `quads` yields every quad except the system graph's, which
+    holds the build cache rather than knowledge.
+    """
+
+    location: str
+
+    def query(self, sparql: str) -> QueryResult: ...
+
+    def graph_names(self) -> set[str]: ...
+
+    def apply(
+        self,
+        replace: Mapping[str, Iterable[pyoxigraph.Triple]],
+        drop: Iterable[str] = (),
+    ) -> None: ...
+
+    def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(cfg: Config, *, create: bool = False) -> Store:
+    """The store `cfg.store` names: a directory (embedded Oxigraph) or an http(s) URL.
+
+    `create=True` opens for writing (a build) and creates the directory when it
+    is missing; `create=False` opens an existing store read-only, so readers do
+    not lock out each other. Every failure is a one-line `StoreError`.
+    """
+    from kg.errors import StoreError
+
+    if cfg.store_is_remote:
+        raise StoreError(f"remote stores are not supported yet: {cfg.store}")
+    from kg.oxistore import open_embedded
+
+    return open_embedded(cfg.store, create=create)

@@ -1,0 +1,234 @@
+"""The embedded store: opening rules, atomic graph replacement, stable reads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import oxistore
+from kg.config import Config
+from kg.errors import QueryError, StoreError
+from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
+
+KG = "https://w3id.org/cluster-kg/ontology#"
+ID = "https://w3id.org/cluster-kg/id/"
+GRAPH_A = ID + "article/a"
+GRAPH_B = ID + "article/b"
+
+
+def triple(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
+    obj = o if isinstance(o, ox.Literal) else ox.NamedNode(ID + o)
+    return ox.Triple(ox.NamedNode(ID + s), ox.NamedNode(KG + p), obj)
+
+
+def article(name: str, n: int = 3) -> list[ox.Triple]:
+    return [triple(f"entity/{name}{i}", "mentionedIn", f"article/{name}") for i in range(n)]
+
+
+def snapshot(location: str) -> list[str]:
+    with open_store(Config(store=location)) as store:
+        return [str(q) for q in store.quads(include_system=True)]
+
+
+@pytest.fixture
+def store(tmp_store: str):
+    with open_store(Config(store=tmp_store), create=True) as s:
+        s.apply(
+            {
+                GRAPH_A: article("a"),
+                GRAPH_B: article("b"),
+                SYSTEM_GRAPH: [triple("article/a", "sourceKey", ox.Literal("/x.txt#0"))],
+            }
+        )
+        yield s
+
+
+def test_missing_store_for_reading(tmp_store: str) -> None:
+    with pytest.raises(StoreError, match=r"^no store at .*; run `kg build` first$"):
+        open_store(Config(store=tmp_store))
+    assert not Path(tmp_store).exists()
+
+
+def test_store_path_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_text("x")
+    for create in (True, False):
+        with pytest.raises(StoreError, match="store path is a file, not a directory"):
+            open_store(Config(store=str(path)), create=create)
+    assert path.read_text() == "x"
+
+
+def test_non_store_directory_is_not_filled(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(StoreError, match="not a kg store"):
+        open_store(Config(store=str(tmp_path)), create=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_create_makes_parent_directories(tmp_path: Path) -> None:
+    location = str(tmp_path / "a" / "b" / "store")
+    with open_store(Config(store=location), create=True) as store:
+        assert store.graph_names() == set()
+    assert (Path(location) / "CURRENT").is_file()
+
+
+def test_remote_store_is_refused_for_now() -> None:
+    with pytest.raises(StoreError, match="remote"):
+        open_store(Config(store="http://localhost:7878/query"))
+
+
+def test_second_writer_in_same_process(store) -> None:
+    with pytest.raises(StoreError, match="already open in this process"):
+        open_store(Config(store=store.location), create=True)
+
+
+def test_second_writer_in_other_process(tmp_store: str) -> None:
+    with open_store(Config(store=tmp_store), create=True) as store:
+        store.apply({GRAPH_A: article("a")})
+        code = (
+            "import sys\n"
+            "from kg.config import Config\n"
+            "from kg.errors import StoreError\n"
+            "from kg.store import open_store\n"
+            "try:\n"
+            f"    open_store(Config(store={tmp_store!r}), create=True)\n"
+            "except StoreError as e:\n"
+            "    print(e); sys.exit(3)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    assert "in use by another process" in proc.stdout
+
+
+def test_reader_does_not_lock(store) -> None:
+    """Read-only handles take no lock: readers and the writer coexist."""
+    with open_store(Config(store=store.location)) as reader:
+        assert reader.graph_names() == store.graph_names()
+
+
+def test_read_only_store_refuses_writes(store) -> None:
+    store.close()
+    with (
+        open_store(Config(store=store.location)) as reader,
+        pytest.raises(StoreError, match="read-only"),
+    ):
+        reader.apply({GRAPH_A: []})
+
+
+def test_apply_replaces_and_drops(store) -> None:
+    store.apply({GRAPH_A: article("a", 1), ENTITIES_GRAPH: article("e", 2)}, drop=[GRAPH_B])
+    assert store.graph_names() == {GRAPH_A, ENTITIES_GRAPH, SYSTEM_GRAPH}
+    assert store.triples(GRAPH_A) == set(article("a", 1))
+    assert store.triples(ENTITIES_GRAPH) == set(article("e", 2))
+
+
+def test_replace_with_nothing_removes_the_graph(store) -> None:
+    store.apply({GRAPH_A: []})
+    assert GRAPH_A not in store.graph_names()
+
+
+def test_replace_wins_over_drop(store) -> None:
+    store.apply({GRAPH_A: article("x", 1)}, drop=[GRAPH_A, ID + "article/never-was"])
+    assert store.triples(GRAPH_A) == set(article("x", 1))
+
+
+def test_unchanged_apply_sends_no_update() -> None:
+    current = {GRAPH_A: set(article("a"))}
+    assert oxistore.update_request(current, {GRAPH_A: article("a")}, []) == ""
+
+
+def test_update_request_only_writes_the_difference() -> None:
+    current = {GRAPH_A: set(article("a", 3))}
+    request = oxistore.update_request(current, {GRAPH_A: article("a", 2)}, [])
+    assert request.startswith("DELETE DATA")
+    assert "INSERT DATA" not in request
+    assert request.count("kg/id/entity/a") == 1
+
+
+def test_failed_iterator_leaves_store_unchanged(store) -> None:
+    before = snapshot_of(store)
+
+    def half_then_fail():
+        yield from article("new", 2)
+        raise RuntimeError("extractor crashed")
+
+    with pytest.raises(RuntimeError, match="extractor crashed"):
+        store.apply({GRAPH_A: article("z"), ID + "article/new": half_then_fail()}, drop=[GRAPH_B])
+    assert snapshot_of(store) == before
+
+
+def test_failure_inside_the_update_rolls_everything_back(store, monkeypatch) -> None:
+    """The property `apply` relies on: one SPARQL UPDATE request is one transaction."""
+    before = snapshot_of(store)
+    real = oxistore.update_request
+
+    def failing_last(*args, **kwargs):
+        return real(*args, **kwargs) + " ;\nDROP GRAPH <urn:kg:does-not-exist>"
+
+    monkeypatch.setattr(oxistore, "update_request", failing_last)
+    with pytest.raises(StoreError, match="rejected the update"):
+        store.apply({GRAPH_A: article("z"), ID + "article/new": article("new")}, drop=[GRAPH_B])
+    assert snapshot_of(store) == before
+
+
+def test_blank_nodes_are_refused_before_writing(store) -> None:
+    before = snapshot_of(store)
+    bad = ox.Triple(ox.BlankNode(), ox.NamedNode(KG + "p"), ox.Literal("x"))
+    with pytest.raises(StoreError, match="blank nodes"):
+        store.apply({GRAPH_A: [bad]})
+    assert snapshot_of(store) == before
+
+
+def test_literals_survive_the_update_text(store) -> None:
+    tricky = ox.Literal('line "one"\nline \\two\\ \u00e9\U0001f600')
+    dec = ox.Literal("0.85", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    lang = ox.Literal("Leipzig", language="de")
+    wanted = {
+        triple("s", "sentence", tricky),
+        triple("s", "confidence", dec),
+        triple("s", "label", lang),
+    }
+    store.apply({GRAPH_A: wanted})
+    assert store.triples(GRAPH_A) == wanted
+
+
+def test_many_graphs_in_one_apply(store) -> None:
+    graphs = {f"{ID}article/n{i}": article(f"n{i}", 5) for i in range(500)}
+    store.apply(graphs)
+    assert len(store.graph_names()) == 503
+    store.apply({}, drop=list(graphs))
+    assert len(store.graph_names()) == 3
+
+
+def test_quads_sorted_and_without_system(store) -> None:
+    quads = list(store.quads())
+    assert quads == sorted(quads, key=oxistore.quad_sort_key)
+    assert {q.graph_name.value for q in quads} == {GRAPH_A, GRAPH_B}
+    assert len(list(store.quads(include_system=True))) == len(quads) + 1
+
+
+def test_query_sees_the_union_with_prefixes(store) -> None:
+    rows = list(store.query("SELECT ?e WHERE { ?e kg:mentionedIn id:article\\/a }"))
+    assert len(rows) == 3
+    assert bool(store.query("ASK { ?a kg:sourceKey ?k }"))  # documented: system graph included
+    del rows
+
+
+def test_invalid_sparql_has_position(store) -> None:
+    with pytest.raises(QueryError, match=r"invalid SPARQL: error at 2:\d+"):
+        store.query("SELECT ?s WHERE {\n ?s ?p }")
+
+
+def snapshot_of(store) -> list[str]:
+    return [str(q) for q in store.quads(include_system=True)] + sorted(store.graph_names())
+
+
+def test_data_persists_after_close(store) -> None:
+    before = [str(q) for q in store.quads(include_system=True)]
+    store.close()
+    assert snapshot(store.location) == before
+    assert len(before) == 7
