@@ -1,0 +1,199 @@
+"""Every IRI the code writes or reads, in one place.
+
+The vocabulary is fixed by ontology/kg.ttl (tests check both directions), so
+code never spells an ontology IRI by hand and a typo cannot silently create a
+new term. Everything here is a plain string: importing this module costs
+nothing, and each stage wraps the strings in its own RDF library's types.
+The data-IRI helpers live here too so that rdf, query, viz and eval agree on
+how an article, entity or statement is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote, unquote
+
+from kg.model import ENTITY_CLASSES, RELATIONS
+from kg.store import DATA_BASE
+
+KG = "https://w3id.org/cluster-kg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/cluster-kg/ontology"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+# --- classes ---------------------------------------------------------------
+ENTITY = KG + "Entity"
+CLUSTER = KG + "Cluster"
+INSTITUTION = KG + "Institution"
+COMPANY = KG + "Company"
+PROJECT = KG + "Project"
+FUNDER = KG + "Funder"
+PERSON = KG + "Person"
+PLACE = KG + "Place"
+PRODUCT = KG + "Product"
+ARTICLE = KG + "Article"
+STATEMENT = KG + "Statement"
+AFFILIATION = KG + "Affiliation"
+FUNDING = KG + "Funding"
+
+# --- relations (subject -> object) -----------------------------------------
+MEMBER_OF = KG + "memberOf"
+PART_OF = KG + "partOf"
+FUNDED_BY = KG + "fundedBy"
+PARTICIPATES_IN = KG + "participatesIn"
+AFFILIATED_WITH = KG + "affiliatedWith"
+LOCATED_IN = KG + "locatedIn"
+PRODUCES = KG + "produces"
+MENTIONED_IN = KG + "mentionedIn"
+
+# --- statement (evidence) properties ---------------------------------------
+SUBJECT = KG + "subject"
+PREDICATE = KG + "predicate"
+OBJECT = KG + "object"
+HEDGED = KG + "hedged"
+SENTENCE = KG + "sentence"
+START_OFFSET = KG + "startOffset"
+END_OFFSET = KG + "endOffset"
+RULE = KG + "rule"
+CONFIDENCE = KG + "confidence"
+IN_ARTICLE = KG + "inArticle"
+ROLE_TITLE = KG + "roleTitle"
+AMOUNT = KG + "amount"
+CURRENCY = KG + "currency"
+
+# --- article properties ----------------------------------------------------
+TITLE = KG + "title"
+DATE = KG + "date"
+SOURCE_FILE = KG + "sourceFile"
+POSITION = KG + "position"
+URL = KG + "url"
+
+# --- build cache (system graph only) ---------------------------------------
+EXTRACTION_RECORD = KG + "extractionRecord"
+SOURCE_KEY = KG + "sourceKey"
+
+# --- terms from other vocabularies the code writes -------------------------
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+SKOS_ALT_LABEL = SKOS + "altLabel"
+XSD_STRING = XSD + "string"
+XSD_BOOLEAN = XSD + "boolean"
+XSD_INTEGER = XSD + "integer"
+XSD_DECIMAL = XSD + "decimal"
+XSD_DATE = XSD + "date"
+
+#: Entity class name (as in `Entity.types`) -> class IRI.
+ENTITY_CLASS_IRIS: dict[str, str] = {name: KG + name for name in ENTITY_CLASSES}
+
+#: Relation name (as in `RelationFact.predicate`) -> property IRI.
+RELATION_IRIS: dict[str, str] = {name: KG + name for name in RELATIONS}
+
+#: Every kg: class the ontology declares.
+CLASSES: frozenset[str] = frozenset(
+    {ENTITY, *ENTITY_CLASS_IRIS.values(), ARTICLE, STATEMENT, AFFILIATION, FUNDING}
+)
+
+#: Every kg: property whose values are IRIs.
+OBJECT_PROPERTIES: frozenset[str] = frozenset(
+    {*RELATION_IRIS.values(), MENTIONED_IN, SUBJECT, PREDICATE, OBJECT, IN_ARTICLE, URL}
+)
+
+#: Every kg: property whose values are literals.
+DATATYPE_PROPERTIES: frozenset[str] = frozenset(
+    {
+        HEDGED,
+        SENTENCE,
+        START_OFFSET,
+        END_OFFSET,
+        RULE,
+        CONFIDENCE,
+        ROLE_TITLE,
+        AMOUNT,
+        CURRENCY,
+        TITLE,
+        DATE,
+        SOURCE_FILE,
+        POSITION,
+        EXTRACTION_RECORD,
+        SOURCE_KEY,
+    }
+)
+
+#: Prefixes for serialisations and saved queries.
+PREFIXES: dict[str, str] = {
+    "kg": KG,
+    "id": DATA_BASE,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+}
+
+_ARTICLE_BASE = DATA_BASE + "article/"
+_ENTITY_BASE = DATA_BASE + "entity/"
+_STATEMENT_BASE = DATA_BASE + "statement/"
+
+
+def _segment(value: str) -> str:
+    """Percent-encode one path segment: ids come from other stages and may hold any character."""
+    if not value:
+        raise ValueError("an IRI path segment must not be empty")
+    return quote(value, safe="-._~")
+
+
+def article_iri(article_id: str) -> str:
+    """The article node, which is also the name of the graph holding its facts."""
+    return _ARTICLE_BASE + _segment(article_id)
+
+
+def entity_iri(entity_id: str) -> str:
+    """The corpus-wide node of a resolved `Entity`."""
+    return _ENTITY_BASE + _segment(entity_id)
+
+
+def entity_id_of(iri: str) -> str | None:
+    """Inverse of `entity_iri`, or None for an IRI that is not an entity node."""
+    if not iri.startswith(_ENTITY_BASE):
+        return None
+    return unquote(iri[len(_ENTITY_BASE) :])
+
+
+def statement_iri(
+    article_id: str,
+    subject_id: str,
+    predicate: str,
+    object_id: str,
+    start: int,
+    end: int,
+) -> str:
+    """A statement node named by what it says and where, so rebuilds give the same IRI.
+
+    `subject_id`/`object_id` are resolved `Entity.id`s and `predicate` a relation
+    name; the offsets keep two sentences stating the same fact apart.
+    """
+    key = "\x1f".join((article_id, subject_id, predicate, object_id, str(start), str(end)))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return _STATEMENT_BASE + digest
+
+
+def class_iri(name: str) -> str:
+    """The IRI of an entity class named as in `Entity.types`; unknown names are a bug upstream."""
+    try:
+        return ENTITY_CLASS_IRIS[name]
+    except KeyError:
+        raise ValueError(f"unknown entity class {name!r}") from None
+
+
+def relation_iri(name: str) -> str:
+    """The IRI of a relation named as in `RelationFact.predicate`."""
+    try:
+        return RELATION_IRIS[name]
+    except KeyError:
+        raise ValueError(f"unknown relation {name!r}") from None
