@@ -24,6 +24,7 @@ gets a clear "in use" error instead of RocksDB's lock message.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +85,16 @@ def open_embedded(location: str, *, create: bool) -> OxiStore:
         return OxiStore(location, pyoxigraph.Store(str(path)), writable=True)
     except OSError as exc:
         raise _store_error(location, exc) from exc
+
+
+def syntax_message(exc: SyntaxError) -> str:
+    """Oxigraph says "error at 3:7: expected ..." (1-based line and character column)."""
+    text = str(exc).splitlines()[0] if str(exc) else "syntax error"
+    match = re.match(r"error at (\d+):(\d+): (.*)", text)
+    if match:
+        line, column, detail = match.groups()
+        return f"invalid SPARQL at line {line}, column {column}: {detail}"
+    return f"invalid SPARQL: {text}"
 
 
 def _term(term: object) -> str:
@@ -173,7 +184,7 @@ class OxiStore:
         try:
             return self._db.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from exc
+            raise QueryError(syntax_message(exc)) from exc
         except OSError as exc:
             raise _store_error(self.location, exc) from exc
         except RuntimeError as exc:
