@@ -1,0 +1,237 @@
+"""Turn extractions and their resolution into RDF triples, per the brief's fixed shape.
+
+Each article's facts go to a graph of their own (named by the article IRI), the
+resolved entities to one shared graph, the build cache to the system graph;
+that split is what lets a rebuild replace one article atomically. Output is a
+pure function of the input: statement IRIs are content hashes, there are no
+blank nodes, and every list is sorted, so two builds of the same corpus export
+byte-identical files. Triples are pyoxigraph objects because the store is
+Oxigraph and converting later would double the cost of a build.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kg import namespace as ns
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from kg.model import Extraction, RelationFact, Resolution
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Characters an IRI may not contain but real-world URLs sometimes do.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def decimal_lexical(value: Decimal | float | int) -> str:
+    """The canonical xsd:decimal lexical form: "5100000", never "5.1E+6" or "5100000.00".
+
+    Exponent notation is not valid xsd:decimal at all, and trailing zeros would
+    make equal amounts compare unequal as strings in exports and tests.
+    """
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    if number == 0:
+        return "0"
+    return format(number.normalize(), "f")
+
+
+def _iso_date(text: str | None) -> str | None:
+    """The date as xsd:date lexical form, or None when it is not a real calendar date.
+
+    Dates come from machine-translated text; a date that cannot be read is
+    simply unknown (the shape makes kg:date optional), not a reason to fail the build.
+    """
+    if text is None or not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+class _Triples:
+    """Collects unique triples, interning IRIs because NamedNode validation is the hot path."""
+
+    def __init__(self) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self._nodes: dict[str, pyoxigraph.NamedNode] = {}
+        self._triples: set[pyoxigraph.Triple] = set()
+
+    def node(self, iri: str) -> pyoxigraph.NamedNode:
+        node = self._nodes.get(iri)
+        if node is None:
+            node = self._nodes[iri] = self._ox.NamedNode(iri)
+        return node
+
+    def link(self, subject: str, predicate: str, obj: str) -> None:
+        self._triples.add(self._ox.Triple(self.node(subject), self.node(predicate), self.node(obj)))
+
+    def value(self, subject: str, predicate: str, lexical: str, datatype: str) -> None:
+        literal = self._ox.Literal(lexical, datatype=self.node(datatype))
+        self._triples.add(self._ox.Triple(self.node(subject), self.node(predicate), literal))
+
+    def text(self, subject: str, predicate: str, text: str) -> None:
+        self.value(subject, predicate, text, ns.XSD_STRING)
+
+    def url(self, subject: str, predicate: str, url: str) -> None:
+        """Link to a web address, dropping it when it cannot be an absolute IRI.
+
+        A relative or scheme-less URL from an input record names nothing
+        reliably; stray spaces and brackets are percent-encoded instead of dropped.
+        """
+        cleaned = _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
+        try:
+            target = self._ox.NamedNode(cleaned)
+        except ValueError:
+            return
+        self._triples.add(self._ox.Triple(self.node(subject), self.node(predicate), target))
+
+    def result(self) -> list[pyoxigraph.Triple]:
+        return sorted(self._triples, key=str)
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """A relation fact with both ends resolved to corpus-wide entity ids."""
+
+    fact: RelationFact
+    subject_id: str
+    object_id: str
+
+    @property
+    def rank(self) -> tuple[float, bool, bool, bool, str]:
+        """Which of two facts with the same statement IRI to keep: the most informative one."""
+        f = self.fact
+        return (
+            f.evidence.confidence,
+            not f.hedged,
+            f.amount is not None,
+            f.role is not None,
+            f.evidence.rule,
+        )
+
+
+def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
+    """Resolve fact ends and keep one fact per statement IRI.
+
+    A fact whose subject or object the resolver did not keep (for instance a
+    generic phrase it discarded) has no node to attach to and is left out.
+    Two rules reading the same relation from the same sentence would give one
+    statement node two rules and two confidences, so only the best-ranked is kept.
+    """
+    article_id = ex.article.id
+    chosen: dict[str, _Fact] = {}
+    for fact in ex.relations:
+        ns.relation_iri(fact.predicate)  # fail loudly on a predicate outside the contract
+        subject_id = res.mapping.get((article_id, fact.subject))
+        object_id = res.mapping.get((article_id, fact.object))
+        if subject_id is None or object_id is None:
+            continue
+        iri = ns.statement_iri(
+            article_id,
+            subject_id,
+            fact.predicate,
+            object_id,
+            fact.evidence.start,
+            fact.evidence.end,
+        )
+        candidate = _Fact(fact, subject_id, object_id)
+        current = chosen.get(iri)
+        if current is None or candidate.rank > current.rank:
+            chosen[iri] = candidate
+    return chosen
+
+
+def _statement(out: _Triples, iri: str, article: str, item: _Fact) -> None:
+    """The statement node: what was said, by which rule, how sure, and where."""
+    fact = item.fact
+    ev = fact.evidence
+    subject = ns.entity_iri(item.subject_id)
+    predicate = ns.relation_iri(fact.predicate)
+    obj = ns.entity_iri(item.object_id)
+
+    out.link(iri, ns.RDF_TYPE, ns.STATEMENT)
+    out.link(iri, ns.SUBJECT, subject)
+    out.link(iri, ns.PREDICATE, predicate)
+    out.link(iri, ns.OBJECT, obj)
+    out.value(iri, ns.HEDGED, "true" if fact.hedged else "false", ns.XSD_BOOLEAN)
+    out.text(iri, ns.SENTENCE, ev.sentence)
+    out.value(iri, ns.START_OFFSET, str(int(ev.start)), ns.XSD_INTEGER)
+    out.value(iri, ns.END_OFFSET, str(int(ev.end)), ns.XSD_INTEGER)
+    out.text(iri, ns.RULE, ev.rule)
+    out.value(iri, ns.CONFIDENCE, decimal_lexical(ev.confidence), ns.XSD_DECIMAL)
+    out.link(iri, ns.IN_ARTICLE, article)
+    if fact.role is not None:
+        out.link(iri, ns.RDF_TYPE, ns.AFFILIATION)
+        out.text(iri, ns.ROLE_TITLE, fact.role)
+    if fact.amount is not None:
+        out.link(iri, ns.RDF_TYPE, ns.FUNDING)
+        out.value(iri, ns.AMOUNT, decimal_lexical(fact.amount), ns.XSD_DECIMAL)
+        if fact.currency is not None:
+            out.text(iri, ns.CURRENCY, fact.currency)
+    if not fact.hedged:
+        # Hedged facts get only the statement node, so they never count as asserted.
+        out.link(subject, predicate, obj)
+
+
+def article_triples(ex: Extraction, res: Resolution) -> list[pyoxigraph.Triple]:
+    """The content of the article's named graph: the article, its mentions, its facts."""
+    out = _Triples()
+    art = ex.article
+    article = ns.article_iri(art.id)
+
+    out.link(article, ns.RDF_TYPE, ns.ARTICLE)
+    out.text(article, ns.TITLE, art.title)
+    date = _iso_date(art.date)
+    if date is not None:
+        out.value(article, ns.DATE, date, ns.XSD_DATE)
+    out.text(article, ns.SOURCE_FILE, art.source)
+    out.value(article, ns.POSITION, str(int(art.position)), ns.XSD_INTEGER)
+    if art.url:
+        out.url(article, ns.URL, art.url)
+
+    for local in ex.entities:
+        entity_id = res.mapping.get((art.id, local.key))
+        if entity_id is not None:
+            out.link(ns.entity_iri(entity_id), ns.MENTIONED_IN, article)
+
+    for iri, item in _resolved_facts(ex, res).items():
+        _statement(out, iri, article, item)
+    return out.result()
+
+
+def entity_triples(res: Resolution) -> list[pyoxigraph.Triple]:
+    """The shared entities graph: each node's classes, one label, and its other names."""
+    out = _Triples()
+    for entity in res.entities.values():
+        node = ns.entity_iri(entity.id)
+        for type_name in entity.types:
+            out.link(node, ns.RDF_TYPE, ns.class_iri(type_name))
+        out.text(node, ns.RDFS_LABEL, entity.label)
+        for alt in entity.alt_labels:
+            if alt != entity.label:
+                out.text(node, ns.SKOS_ALT_LABEL, alt)
+    return out.result()
+
+
+def system_triples(ex: Extraction, source_key: str) -> list[pyoxigraph.Triple]:
+    """The build-cache record of one article: its extraction and where it came from.
+
+    Keeping the extraction lets a later build re-resolve without the language
+    model; the source key lets it notice files that changed or disappeared.
+    """
+    out = _Triples()
+    article = ns.article_iri(ex.article.id)
+    out.text(article, ns.EXTRACTION_RECORD, ex.to_json())
+    out.text(article, ns.SOURCE_KEY, source_key)
+    return out.result()

@@ -1,0 +1,329 @@
+"""kg.rdf writes exactly the brief's RDF shape, deterministically and without blank nodes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from helpers_rdf import graph_contents, seed_corpus
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from kg import namespace as ns
+from kg.model import (
+    Article,
+    Entity,
+    Evidence,
+    Extraction,
+    LocalEntity,
+    RelationFact,
+    Resolution,
+)
+from kg.rdf import article_triples, decimal_lexical, entity_triples, system_triples
+
+DATA = Path(__file__).parent / "data" / "rdf"
+TINY_TEXT = (
+    "Tiny news\n\n"
+    "Acme GmbH hired Jane Roe as Chief Executive Officer. "
+    "Acme GmbH applied for 2.5 million euros from the Example Fund."
+)
+
+
+def _evidence(text: str, sentence: str, rule: str, confidence: float) -> Evidence:
+    start = text.index(sentence)
+    return Evidence(sentence, start, start + len(sentence), rule, confidence)
+
+
+def tiny() -> tuple[Extraction, Resolution]:
+    article = Article.create(
+        "Tiny news",
+        TINY_TEXT,
+        "news/tiny.txt",
+        1,
+        date="2021-03-04",
+        url="https://example.org/tiny news",
+    )
+    entities = [
+        LocalEntity("a", ("Company",), ("Acme GmbH",)),
+        LocalEntity("j", ("Person",), ("Jane Roe",)),
+        LocalEntity("f", ("Funder", "Institution"), ("Example Fund",)),
+    ]
+    relations = [
+        RelationFact(
+            "j",
+            "affiliatedWith",
+            "a",
+            _evidence(
+                TINY_TEXT, "Acme GmbH hired Jane Roe as Chief Executive Officer.", "hired-as", 0.9
+            ),
+            role="Chief Executive Officer",
+        ),
+        RelationFact(
+            "a",
+            "fundedBy",
+            "f",
+            _evidence(
+                TINY_TEXT,
+                "Acme GmbH applied for 2.5 million euros from the Example Fund.",
+                "applied-for",
+                0.5,
+            ),
+            hedged=True,
+            amount=Decimal("2.50E+6"),
+            currency="EUR",
+        ),
+    ]
+    res = Resolution(
+        entities={
+            "acme": Entity("acme", ("Company",), "Acme GmbH", ("Acme GmbH", "Acme"), (article.id,)),
+            "jane-roe": Entity("jane-roe", ("Person",), "Jane Roe", (), (article.id,)),
+            "example-fund": Entity(
+                "example-fund",
+                ("Funder", "Institution"),
+                "Example Fund",
+                ("the Fund", "EF"),
+                (article.id,),
+            ),
+        },
+        mapping={
+            (article.id, "a"): "acme",
+            (article.id, "j"): "jane-roe",
+            (article.id, "f"): "example-fund",
+        },
+    )
+    return Extraction(article, entities, relations), res
+
+
+def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+def assert_isomorphic(actual: rdflib.Graph, expected: rdflib.Graph) -> None:
+    if not isomorphic(actual, expected):
+        _, only_actual, only_expected = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
+        pytest.fail(
+            "graphs differ\nonly in output:\n"
+            + only_actual.serialize(format="nt")
+            + "\nonly in golden file:\n"
+            + only_expected.serialize(format="nt")
+        )
+
+
+def test_article_triples_match_golden_file() -> None:
+    ex, res = tiny()
+    expected = rdflib.Graph().parse(DATA / "article_tiny.ttl", format="turtle")
+    assert_isomorphic(to_rdflib(article_triples(ex, res)), expected)
+
+
+def test_entity_triples_match_golden_file() -> None:
+    _, res = tiny()
+    expected = rdflib.Graph().parse(DATA / "entities_tiny.ttl", format="turtle")
+    assert_isomorphic(to_rdflib(entity_triples(res)), expected)
+
+
+def test_output_is_sorted_and_repeatable() -> None:
+    ex, res = tiny()
+    first = article_triples(ex, res)
+    assert first == article_triples(ex, res)
+    assert [str(t) for t in first] == sorted(str(t) for t in first)
+    assert len(set(first)) == len(first)
+    entities = entity_triples(res)
+    assert [str(t) for t in entities] == sorted(str(t) for t in entities)
+
+
+def test_fact_order_does_not_change_output() -> None:
+    ex, res = tiny()
+    shuffled = Extraction(ex.article, ex.entities[::-1], ex.relations[::-1])
+    assert article_triples(shuffled, res) == article_triples(ex, res)
+
+
+def test_no_blank_nodes_anywhere() -> None:
+    extractions, res = seed_corpus()
+    for triples in graph_contents(extractions, res).values():
+        for t in triples:
+            assert not isinstance(t.subject, ox.BlankNode)
+            assert not isinstance(t.object, ox.BlankNode)
+
+
+def _objects(
+    triples: list[ox.Triple], subject: str, predicate: str
+) -> list[ox.NamedNode | ox.Literal]:
+    return [
+        t.object for t in triples if t.subject.value == subject and t.predicate.value == predicate
+    ]
+
+
+def test_hedged_fact_gets_statement_but_no_edge() -> None:
+    ex, res = tiny()
+    triples = article_triples(ex, res)
+    acme, fund = ns.entity_iri("acme"), ns.entity_iri("example-fund")
+    assert _objects(triples, acme, ns.FUNDED_BY) == []
+    statements = [
+        t.subject.value
+        for t in triples
+        if t.object == ox.NamedNode(fund) and t.predicate.value == ns.OBJECT
+    ]
+    assert len(statements) == 1
+    assert _objects(triples, statements[0], ns.HEDGED) == [ox.Literal(True)]
+
+
+def test_asserted_fact_gets_edge() -> None:
+    ex, res = tiny()
+    triples = article_triples(ex, res)
+    assert _objects(triples, ns.entity_iri("jane-roe"), ns.AFFILIATED_WITH) == [
+        ox.NamedNode(ns.entity_iri("acme"))
+    ]
+
+
+def test_literal_datatypes() -> None:
+    extractions, res = seed_corpus()
+    funding = next(ex for ex in extractions if any(r.amount for r in ex.relations))
+    triples = article_triples(funding, res)
+    amounts = [t.object for t in triples if t.predicate.value == ns.AMOUNT]
+    assert amounts == [ox.Literal("5100000", datatype=ox.NamedNode(ns.XSD_DECIMAL))]
+    for t in triples:
+        if t.predicate.value == ns.CONFIDENCE:
+            assert t.object.datatype.value == ns.XSD_DECIMAL
+        if t.predicate.value in (ns.START_OFFSET, ns.END_OFFSET, ns.POSITION):
+            assert t.object.datatype.value == ns.XSD_INTEGER
+        if t.predicate.value == ns.HEDGED:
+            assert t.object.datatype.value == ns.XSD_BOOLEAN
+
+
+@pytest.mark.parametrize(
+    ("value", "lexical"),
+    [
+        (Decimal("5.1E+6"), "5100000"),
+        (Decimal("5100000.00"), "5100000"),
+        (Decimal("0.850"), "0.85"),
+        (Decimal("-0"), "0"),
+        (Decimal("-12.50"), "-12.5"),
+        (0.85, "0.85"),
+        (1.0, "1"),
+        (45000, "45000"),
+        (Decimal("1E-7"), "0.0000001"),
+    ],
+)
+def test_decimal_lexical_is_canonical(value: Decimal | float, lexical: str) -> None:
+    assert decimal_lexical(value) == lexical
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), float("inf")])
+def test_decimal_lexical_rejects_non_numbers(value: Decimal | float) -> None:
+    with pytest.raises(ValueError):
+        decimal_lexical(value)
+
+
+def test_statement_iri_depends_on_offsets() -> None:
+    a = ns.statement_iri("art", "s", "memberOf", "o", 0, 10)
+    assert a == ns.statement_iri("art", "s", "memberOf", "o", 0, 10)
+    assert a != ns.statement_iri("art", "s", "memberOf", "o", 11, 20)
+    assert a != ns.statement_iri("art2", "s", "memberOf", "o", 0, 10)
+    assert a.startswith(ns.DATA_BASE + "statement/")
+
+
+def test_duplicate_fact_keeps_one_statement_with_best_rule() -> None:
+    ex, res = tiny()
+    first = ex.relations[0]
+    weaker = replace(first, evidence=replace(first.evidence, rule="weak-rule", confidence=0.3))
+    doubled = Extraction(ex.article, ex.entities, [weaker, *ex.relations])
+    triples = article_triples(doubled, res)
+    assert triples == article_triples(ex, res)
+    assert [t.object.value for t in triples if t.predicate.value == ns.RULE].count("weak-rule") == 0
+
+
+def test_facts_and_mentions_of_unresolved_entities_are_left_out() -> None:
+    ex, res = tiny()
+    mapping = {k: v for k, v in res.mapping.items() if k[1] != "f"}
+    triples = article_triples(ex, Resolution(res.entities, mapping))
+    assert not any(ns.entity_iri("example-fund") in str(t) for t in triples)
+    assert any(t.predicate.value == ns.AFFILIATED_WITH for t in triples)
+
+
+def test_unknown_predicate_is_an_error() -> None:
+    ex, res = tiny()
+    bad = replace(ex.relations[0], predicate="employs")
+    with pytest.raises(ValueError, match="employs"):
+        article_triples(Extraction(ex.article, ex.entities, [bad]), res)
+
+
+def test_unknown_entity_class_is_an_error() -> None:
+    broken = Resolution({"x": Entity("x", ("Gadget",), "X", (), ())}, {})
+    with pytest.raises(ValueError, match="Gadget"):
+        entity_triples(broken)
+
+
+@pytest.mark.parametrize(
+    ("date", "url", "expect_date", "expect_url"),
+    [
+        ("2020-02-30", None, None, None),
+        ("17.02.2020", "www.example.org/x", None, None),
+        ("2020-02-17", "https://example.org/a?b=1#c", "2020-02-17", "https://example.org/a?b=1#c"),
+    ],
+)
+def test_unusable_dates_and_urls_are_omitted(
+    date: str, url: str | None, expect_date: str | None, expect_url: str | None
+) -> None:
+    ex, res = tiny()
+    article = replace(ex.article, date=date, url=url)
+    triples = article_triples(Extraction(article, ex.entities, ex.relations), res)
+    art = ns.article_iri(article.id)
+    dates = [
+        t.object.value for t in triples if t.subject.value == art and t.predicate.value == ns.DATE
+    ]
+    urls = [
+        t.object.value for t in triples if t.subject.value == art and t.predicate.value == ns.URL
+    ]
+    assert dates == ([] if expect_date is None else [expect_date])
+    assert urls == ([] if expect_url is None else [expect_url])
+
+
+def test_system_triples_round_trip_the_extraction() -> None:
+    ex, _ = tiny()
+    triples = system_triples(ex, "/data/news/tiny.txt#1")
+    art = ns.article_iri(ex.article.id)
+    assert {t.subject.value for t in triples} == {art}
+    (record,) = _objects(triples, art, ns.EXTRACTION_RECORD)
+    assert Extraction.from_json(record.value) == ex
+    assert _objects(triples, art, ns.SOURCE_KEY) == [ox.Literal("/data/news/tiny.txt#1")]
+
+
+def test_entity_iris_are_valid_for_any_id() -> None:
+    iri = ns.entity_iri("Fraunhofer IZI/Leipzig")
+    ox.NamedNode(iri)
+    assert ns.entity_id_of(iri) == "Fraunhofer IZI/Leipzig"
+    assert ns.entity_id_of(ns.article_iri("abc")) is None
+    with pytest.raises(ValueError):
+        ns.entity_iri("")
+
+
+def test_seed_graph_has_one_edge_per_asserted_fact() -> None:
+    extractions, res = seed_corpus()
+    relation_iris = set(ns.RELATION_IRIS.values())
+    for ex in extractions:
+        triples = article_triples(ex, res)
+        edges = {
+            (t.subject.value, t.predicate.value, t.object.value)
+            for t in triples
+            if t.predicate.value in relation_iris
+        }
+        expected = {
+            (
+                ns.entity_iri(res.mapping[(ex.article.id, r.subject)]),
+                ns.relation_iri(r.predicate),
+                ns.entity_iri(res.mapping[(ex.article.id, r.object)]),
+            )
+            for r in ex.relations
+            if not r.hedged
+        }
+        assert edges == expected
+        statements = [
+            t
+            for t in triples
+            if t.predicate.value == ns.RDF_TYPE and t.object.value == ns.STATEMENT
+        ]
+        assert len(statements) == len(ex.relations)
