@@ -238,3 +238,70 @@ def test_find_dates_spans_cover_the_whole_hybrid() -> None:
 def test_find_dates_skips_unknown_years_but_keeps_later_dates() -> None:
     text = "Approved on March 3, XNUMX and launched on 01.04.2021."
     assert [iso for _, _, iso in find_dates(text)] == ["2021-04-01"]
+
+
+# --- property-style round trips (deterministic samples, no hypothesis) ----------------
+
+
+def _german(n: int, fraction: str = "") -> str:
+    grouped = f"{n:,}".replace(",", ".")
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def _english(n: int, fraction: str = "") -> str:
+    grouped = f"{n:,}"
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+_SAMPLE_INTS = [1000 * k + r for k in (1, 7, 45, 999, 1234, 98765) for r in (0, 1, 600, 999)]
+
+
+@pytest.mark.parametrize("n", [*_SAMPLE_INTS, 10**9 + 7, 123_456_789])
+def test_grouped_integers_round_trip_in_both_styles(n: int) -> None:
+    assert parse_number(_german(n)) == n
+    assert parse_number(_english(n)) == n
+    assert parse_number(str(n)) == n
+
+
+@pytest.mark.parametrize("n", [0, 5, 12, 999, 1000, 45000, 1234567])
+@pytest.mark.parametrize("fraction", ["1", "25", "5", "75"])
+def test_decimals_round_trip_in_both_styles(n: int, fraction: str) -> None:
+    expected = Decimal(f"{n}.{fraction}")
+    assert parse_number(_german(n, fraction)) == expected
+    assert parse_number(_english(n, fraction)) == expected
+
+
+@pytest.mark.parametrize("scale", [("thousand", 10**3), ("million", 10**6), ("billion", 10**9)])
+@pytest.mark.parametrize("number", ["5,1", "2.5", "12", "0,75"])
+def test_amounts_scale_and_stay_integral(number: str, scale: tuple[str, int]) -> None:
+    word, factor = scale
+    value = parse_number(number)
+    assert value is not None
+    result = parse_amount(f"a grant of {number} {word} euros")
+    assert result == (value * factor, "EUR")
+    assert "E" not in str(result[0]) and "." not in str(result[0])
+
+
+_MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+@pytest.mark.parametrize("day", [1, 9, 17, 28])
+@pytest.mark.parametrize("year", [1999, 2020])
+def test_every_date_style_gives_the_same_iso_date(year: int, month: int, day: int) -> None:
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    name = _MONTHS_EN[month - 1]
+    styles = [
+        f"{day:02d}.{month:02d}.{year}",
+        f"{day}.{month}.{year}",
+        f"{name} {day:02d}.{month:02d}.{year}th, XNUMX",
+        f"{name} {day:02d}.{month:02d}.{year}th, 2018",
+        f"{name} {day}, {year}",
+        f"{day} {name} {year}",
+        iso,
+    ]
+    for text in styles:
+        assert parse_date(f"It happened on {text} in Leipzig.") == iso, text
