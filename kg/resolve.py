@@ -1,0 +1,164 @@
+"""Cross-article resolution: one node per real-world thing across the corpus.
+
+Local entities meet when they share a name key: the same spelling up to accents,
+case, spacing and punctuation ("Vita34" / "VITA 34"), the same name without its
+legal form ("CO.DON" / "CO.DON AG"), the same words in another order ("Leipzig
+University" / "University of Leipzig"), or a spelling listed for one known name.
+Keys never cross families, so "Leipzig" (place), "City of Leipzig" (institution)
+and "Leipzig University" stay apart. Resolution reads only cached Extractions, so
+it can rerun over the whole corpus after re-extracting just the changed articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from kg.extract import UnionFind, group_key
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import ENTITY_CLASSES, Entity, Extraction, LocalEntity, Resolution
+
+if TYPE_CHECKING:
+    from kg.config import Config
+
+_FILLER = {"of", "the", "for", "and", "in", "at", "de", "der", "für", "und", "zu"}
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&]{1,9}$")
+
+
+def family(types: Iterable[str]) -> str:
+    """Which kinds of entity may ever share a node."""
+    kinds = set(types)
+    if "Person" in kinds:
+        return "Person"
+    if "Product" in kinds:
+        return "Product"
+    if "Place" in kinds and not kinds - {"Place", "Cluster"}:
+        return "Place"
+    return "Org"
+
+
+def resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
+    """Merge the local entities of all articles into corpus-wide entities."""
+    return Resolver(load_lexicon(cfg.lexicon_dir)).resolve(extractions)
+
+
+class Resolver:
+    """Union-find over (article id, local key) pairs joined by shared name keys."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.legal = sorted(
+            (f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True
+        )
+        self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for known in lexicon.all_known():
+            for form in (known.name, *known.aliases):
+                self.known[group_key(form)] = (known.name, known.classes)
+
+    def resolve(self, extractions: Iterable[Extraction]) -> Resolution:
+        groups = UnionFind()
+        owner: dict[tuple[str, str], tuple[str, str]] = {}
+        locals_: dict[tuple[str, str], LocalEntity] = {}
+        articles: dict[tuple[str, str], str] = {}
+        for ex in sorted(extractions, key=lambda e: e.article.id):
+            for ent in ex.entities:
+                node = (ex.article.id, ent.key)
+                locals_[node] = ent
+                articles[node] = ex.article.id
+                groups.add(node)
+                for key in self.keys(ent):
+                    other = owner.setdefault(key, node)
+                    if other != node:
+                        groups.union(other, node)
+        members: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for node in sorted(locals_):
+            members.setdefault(groups.find(node), []).append(node)
+        resolution = Resolution()
+        for nodes in members.values():
+            entity = self._entity([locals_[n] for n in nodes], sorted({articles[n] for n in nodes}))
+            if entity.id in resolution.entities:
+                # Same label and family but no shared key: keep them apart, deterministically.
+                entity = Entity(
+                    entity.id + "-" + _digest("|".join(map(str, nodes)))[:6],
+                    entity.types,
+                    entity.label,
+                    entity.alt_labels,
+                    entity.articles,
+                )
+            resolution.entities[entity.id] = entity
+            for node in nodes:
+                resolution.mapping[node] = entity.id
+        return resolution
+
+    def keys(self, ent: LocalEntity) -> set[tuple[str, str]]:
+        """Name keys of one local entity; short unit names ('Medical Faculty') are not keys."""
+        fam = family(ent.types)
+        keys: set[tuple[str, str]] = set()
+        for name in ent.names:
+            if any(other.startswith(name + " of ") for other in ent.names if other != name):
+                continue
+            for variant in (name, self.strip_legal(name)):
+                key = group_key(variant)
+                if not key:
+                    continue
+                keys.add((fam, key))
+                if key in self.known:
+                    keys.add((fam, "known:" + self.known[key][0]))
+                if fam == "Org" and not _ACRONYM.match(variant):
+                    words = sorted(w for w in _words(variant) if w not in _FILLER)
+                    if len(words) >= 2:
+                        keys.add((fam, "bag:" + " ".join(words)))
+        return keys
+
+    def strip_legal(self, name: str) -> str:
+        low = name.lower()
+        for form in self.legal:
+            if low.endswith(" " + form):
+                return name[: -len(form) - 1].strip(" ,")
+        return name
+
+    def _entity(self, ents: list[LocalEntity], articles: list[str]) -> Entity:
+        names = sorted({n for e in ents for n in e.names})
+        known = next((self.known[group_key(n)] for n in names if group_key(n) in self.known), None)
+        votes: Counter[str] = Counter()
+        for e in ents:
+            for cls in e.types:
+                votes[cls] += max(1, len(e.mentions))
+        order = {c: i for i, c in enumerate(ENTITY_CLASSES)}
+        main = min(votes, key=lambda c: (-votes[c], order.get(c, 99)))
+        types = {main}
+        if "Funder" in votes:
+            types.add("Funder")
+        if main == "Cluster" and "Institution" in votes:
+            types.add("Institution")
+        if known:
+            types = set(known[1]) | ({"Funder"} if "Funder" in votes else set())
+        full = [n for n in names if not _ACRONYM.match(n)] or names
+        label = (
+            known[0]
+            if known and known[0] in names
+            else max(full, key=lambda n: (len(n), n.lower() != n, n))
+        )
+        fam = family(types)
+        slug = re.sub(r"[^a-z0-9]+", "-", _ascii(label).lower()).strip("-")[:60] or "entity"
+        entity_id = f"{slug}-{_digest(fam + ':' + group_key(label))[:8]}"
+        alt = tuple(n for n in names if n != label)
+        ordered = tuple(sorted(types, key=lambda c: order.get(c, 99)))
+        return Entity(
+            id=entity_id, types=ordered, label=label, alt_labels=alt, articles=tuple(articles)
+        )
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9a-z]+", _ascii(name).lower()) if w]
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
