@@ -24,6 +24,7 @@ gets a clear "in use" error instead of RocksDB's lock message.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -78,13 +79,26 @@ def open_embedded(location: str, *, create: bool) -> OxiStore:
             return OxiStore(location, pyoxigraph.Store.read_only(str(path)), writable=False)
         except OSError as exc:
             raise _store_error(location, exc) from exc
-    if path.is_dir() and not is_store and any(path.iterdir()):
+    if is_store:
+        try:
+            return OxiStore(location, pyoxigraph.Store(str(path)), writable=True)
+        except OSError as exc:
+            raise _store_error(location, exc) from exc
+    if path.is_dir() and any(path.iterdir()):
         raise StoreError(f"not a kg store (a non-empty directory without store files): {location}")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return OxiStore(location, pyoxigraph.Store(str(path)), writable=True)
-    except OSError as exc:
-        raise _store_error(location, exc) from exc
+    _check_creatable(path, location)
+    return OxiStore(location, pyoxigraph.Store(), writable=True, create_at=path)
+
+
+def _check_creatable(path: Path, location: str) -> None:
+    """Fail now, not after an hour of NLP, when the store directory cannot be made."""
+    ancestor = path
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise StoreError(f"cannot create store {location}: {ancestor} is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create store {location}: {ancestor} is not writable")
 
 
 def syntax_message(exc: SyntaxError) -> str:
@@ -162,10 +176,20 @@ class OxiStore:
     and drop them before reopening the same directory in one process.
     """
 
-    def __init__(self, location: str, store: pyoxigraph.Store, *, writable: bool) -> None:
+    def __init__(
+        self,
+        location: str,
+        store: pyoxigraph.Store,
+        *,
+        writable: bool,
+        create_at: Path | None = None,
+    ) -> None:
         self.location = location
         self._store: pyoxigraph.Store | None = store
         self._writable = writable
+        # A new store is an empty in-memory one until the first write, so a
+        # build that fails before writing leaves no empty directory behind.
+        self._create_at = create_at
 
     def __enter__(self) -> OxiStore:
         return self
@@ -178,6 +202,23 @@ class OxiStore:
         if self._store is None:
             raise StoreError(f"store {self.location} is closed")
         return self._store
+
+    def _materialise(self) -> None:
+        import pyoxigraph
+
+        path = self._create_at
+        if path is None:
+            return
+        if (path / _MARKER).exists():
+            raise StoreError(
+                f"store {self.location} was created by another process meanwhile; build again"
+            )
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store = pyoxigraph.Store(str(path))
+        except OSError as exc:
+            raise _store_error(self.location, exc) from exc
+        self._create_at = None
 
     def query(self, sparql: str) -> QueryResult:
         """Run a read query; the usual prefixes (kg:, id:, rdfs:, ...) are predeclared."""
@@ -220,6 +261,7 @@ class OxiStore:
         request = update_request(current, replace, drop)
         if not request:
             return
+        self._materialise()
         try:
             self._db.update(request)
             self._db.flush()
@@ -239,7 +281,7 @@ class OxiStore:
         """Flush and drop the handle: RocksDB releases its lock when the object is freed."""
         if self._store is None:
             return
-        if self._writable:
+        if self._writable and self._create_at is None:
             try:
                 self._store.flush()
             except OSError as exc:

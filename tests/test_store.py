@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,11 +70,44 @@ def test_non_store_directory_is_not_filled(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
-def test_create_makes_parent_directories(tmp_path: Path) -> None:
+def test_store_directory_appears_with_the_first_write(tmp_path: Path) -> None:
+    """A build that fails before writing must not leave an empty store behind."""
     location = str(tmp_path / "a" / "b" / "store")
     with open_store(Config(store=location), create=True) as store:
         assert store.graph_names() == set()
+        assert list(store.query("SELECT * WHERE { ?s ?p ?o }")) == []
+        store.apply({GRAPH_A: []})
+        assert not Path(location).exists()
+        store.apply({GRAPH_A: article("a")})
     assert (Path(location) / "CURRENT").is_file()
+    assert snapshot(location) == [str(q) for q in sorted_quads(GRAPH_A, article("a"))]
+
+
+def sorted_quads(graph: str, triples: list[ox.Triple]) -> list[ox.Quad]:
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
+    return sorted(quads, key=oxistore.quad_sort_key)
+
+
+def test_unwritable_parent_fails_at_open(tmp_path: Path) -> None:
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o500)
+    try:
+        if os.access(parent, os.W_OK):
+            pytest.skip("running as a user that ignores permissions")
+        with pytest.raises(StoreError, match="not writable"):
+            open_store(Config(store=str(parent / "store")), create=True)
+    finally:
+        parent.chmod(0o700)
+
+
+def test_store_created_by_someone_else_meanwhile(tmp_store: str) -> None:
+    with open_store(Config(store=tmp_store), create=True) as mine:
+        with open_store(Config(store=tmp_store), create=True) as theirs:
+            theirs.apply({GRAPH_B: article("b")})
+        with pytest.raises(StoreError, match="created by another process"):
+            mine.apply({GRAPH_A: article("a")})
+    assert snapshot(tmp_store) == [str(q) for q in sorted_quads(GRAPH_B, article("b"))]
 
 
 def test_remote_store_is_refused_for_now() -> None:

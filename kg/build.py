@@ -1,0 +1,362 @@
+"""`kg build`: read articles, extract, resolve, and write the graph in one atomic step.
+
+Why it is shaped this way:
+
+* Incremental. The system graph caches each article's `Extraction` (JSON)
+  under its content id, so an unchanged article costs no NLP at all, and the
+  spaCy pipeline is loaded only when some article needs extracting. The cache
+  is tagged with a fingerprint of the extraction code, lexicon and model
+  versions; when that changes, every live article is re-extracted from the
+  cached text, so a new extractor never serves stale results.
+* Whole-corpus resolution. Entities are merged across articles, so resolution
+  always runs over every article that stays in the store (new, changed,
+  unchanged, and earlier builds' articles not given this time), and the
+  entities graph is rewritten from that.
+* Atomic. Nothing is written until the end, where one `store.apply` replaces
+  the article graphs, the entities graph and the system graph and drops the
+  graphs of articles that changed or went away: a failed build leaves the
+  store as it was, and a repeated build writes nothing (apply skips equal graphs).
+
+Article identity: a source key "<absolute file path>#<position>" says where
+an article came from; its content id says what it is. Same key, same id:
+unchanged. Same key, new id: changed (the old graph is dropped unless another
+source still has that text). `prune` makes the store mirror the given paths:
+stored articles whose source key was not read this time are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import namespace as ns
+from kg.errors import InputError
+from kg.model import Article, Extraction, Skipped
+
+if TYPE_CHECKING:
+    from kg.config import Config
+    from kg.model import Resolution
+    from kg.store import Store
+
+#: progress(stage, done, total): called as extraction advances.
+Progress = Callable[[str, int, int], None]
+
+# Build-cache bookkeeping, not knowledge: lives in the system graph's own
+# namespace (never exported), so it needs no ontology term.
+_FINGERPRINT = "https://w3id.org/cluster-kg/id/graph/system#pipeline"
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI summary and for tests."""
+
+    store: str
+    articles: int = 0  # articles read from the inputs (after de-duplication)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    extracted: int = 0  # articles that went through the NLP pipeline
+    entities: int = 0
+    relations: int = 0  # distinct asserted relation edges in the store
+    statements: int = 0  # relation facts with evidence, hedged ones included
+    triples: int = 0  # knowledge triples in the store (system graph excluded)
+    graphs_written: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+
+def _load_pipeline(cfg: Config) -> Any:
+    from kg.nlp import load_pipeline  # imports spaCy: only when something needs extracting
+
+    return load_pipeline(cfg)
+
+
+def _extract(articles: Iterable[Article], nlp: Any, cfg: Config) -> Iterable[Extraction]:
+    from kg.extract import extract
+
+    return extract(articles, nlp, cfg)
+
+
+def _resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
+    from kg.resolve import resolve
+
+    return resolve(extractions, cfg)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The NLP stages a build calls; tests and benchmarks swap in light ones."""
+
+    load_pipeline: Callable[[Config], Any] = _load_pipeline
+    extract: Callable[[Iterable[Article], Any, Config], Iterable[Extraction]] = _extract
+    resolve: Callable[[Iterable[Extraction], Config], Resolution] = _resolve
+
+
+class _WarningCollector(logging.Handler):
+    """Keeps the kg.* warnings of one build (encoding fallbacks, ignored fields)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def source_key(article: Article) -> str:
+    return f"{os.path.abspath(article.source)}#{article.position}"
+
+
+def pipeline_fingerprint(cfg: Config) -> str:
+    """What the cached extractions depend on: kg's code, the lexicon, the model versions."""
+    import kg
+
+    digest = hashlib.sha256()
+    digest.update(f"{kg.__version__}\0{cfg.model or ''}\0".encode())
+    from kg.config import DEFAULT_MODELS
+
+    for dist in ("spacy", *DEFAULT_MODELS, *([cfg.model] if cfg.model else [])):
+        try:
+            version = metadata.version(dist)
+        except (metadata.PackageNotFoundError, ValueError):
+            version = "-"
+        digest.update(f"{dist}={version}\0".encode())
+    package = Path(kg.__file__).resolve().parent
+    lexicon = Path(cfg.lexicon_dir)
+    for root in (package, lexicon):
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc")
+        for path in files:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class _Cached:
+    key: str
+    article_iri: str
+    record: str | None
+
+
+def _read_cache(store: Store) -> tuple[list[_Cached], str | None]:
+    """The system graph: one entry per (article, source key), and the fingerprint."""
+    from kg.store import SYSTEM_GRAPH
+
+    query = f"""
+        SELECT ?a ?key ?rec WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{
+            ?a <{ns.SOURCE_KEY}> ?key . OPTIONAL {{ ?a <{ns.EXTRACTION_RECORD}> ?rec }} }} }}"""
+    entries = [
+        _Cached(row["key"].value, row["a"].value, row["rec"].value if row["rec"] else None)
+        for row in store.query(query)
+    ]
+    fingerprint_query = f"""
+        SELECT ?f WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ <{SYSTEM_GRAPH}> <{_FINGERPRINT}> ?f }} }}"""
+    found = [row["f"].value for row in store.query(fingerprint_query)]
+    return entries, (found[0] if found else None)
+
+
+def _read_articles(paths: Sequence[str | Path], report: BuildReport) -> list[Article]:
+    """Ingest, dropping repeated texts (one article node per text) as skipped."""
+    from kg.ingest import iter_inputs
+
+    articles: list[Article] = []
+    first_source: dict[str, Article] = {}
+    for item in iter_inputs(paths):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        seen = first_source.get(item.id)
+        if seen is not None:
+            reason = f"same text as {seen.source} (item {seen.position}); built once"
+            report.skipped.append(Skipped(f"{item.source}#{item.position}", reason))
+            continue
+        first_source[item.id] = item
+        articles.append(item)
+    return articles
+
+
+def _with_article(ex: Extraction, article: Article) -> Extraction:
+    """A cached extraction for the same text, re-labelled with where it was read this time."""
+    return Extraction(article=article, entities=ex.entities, relations=ex.relations)
+
+
+def build(
+    paths: Sequence[str | Path],
+    cfg: Config,
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+    stages: Stages | None = None,
+) -> BuildReport:
+    """Build (or update) the store named by `cfg` from the articles under `paths`.
+
+    Raises `InputError` for a missing path (before the store is touched) and
+    when no article could be read at all; the store is unchanged then.
+    """
+    from kg.store import open_store
+
+    started = time.perf_counter()
+    report = BuildReport(store=cfg.store)
+    collector = _WarningCollector()
+    kg_log = logging.getLogger("kg")
+    kg_log.addHandler(collector)
+    try:
+        articles = _read_articles(paths, report)
+        if not articles:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in report.skipped[:3])
+            more = f" ({reasons})" if reasons else ""
+            raise InputError(f"nothing to build: no readable articles{more}")
+        report.articles = len(articles)
+        store = open_store(cfg, create=True)
+        try:
+            _update(store, articles, cfg, prune, progress, stages or Stages(), report)
+        finally:
+            store.close()
+    finally:
+        kg_log.removeHandler(collector)
+        report.warnings = collector.messages
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _update(
+    store: Store,
+    articles: list[Article],
+    cfg: Config,
+    prune: bool,
+    progress: Progress | None,
+    stages: Stages,
+    report: BuildReport,
+) -> None:
+    from kg import rdf
+    from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
+
+    entries, stored_fingerprint = _read_cache(store)
+    fingerprint = pipeline_fingerprint(cfg)
+    fresh = stored_fingerprint == fingerprint
+    stored_by_key = {e.key: e for e in entries}
+    records = {e.article_iri: e.record for e in entries if e.record}
+
+    # Classify this build's articles against the cache.
+    wanted: dict[str, tuple[str, Article]] = {}  # article IRI -> (source key, article)
+    for art in articles:
+        key, iri = source_key(art), ns.article_iri(art.id)
+        old = stored_by_key.get(key)
+        if old is None:
+            report.new += 1
+        elif old.article_iri == iri:
+            report.unchanged += 1
+        else:
+            report.changed += 1
+        wanted[iri] = (key, art)
+    read_keys = {key for key, _ in wanted.values()}
+    read_files = {key.rpartition("#")[0] for key in read_keys}
+
+    # Earlier articles stay unless their source was re-read without them, or pruned.
+    kept: dict[str, tuple[str, Article | None]] = {}
+    dropped: set[str] = set()
+    for entry in entries:
+        if entry.article_iri in wanted or entry.article_iri in kept:
+            continue
+        gone = entry.key.rpartition("#")[0] in read_files or prune
+        if gone or entry.record is None:
+            dropped.add(entry.article_iri)
+            if entry.key not in read_keys:
+                report.removed += 1
+        else:
+            kept[entry.article_iri] = (entry.key, None)
+
+    # Reuse cached extractions where the text (and the extractor) is the same.
+    extractions: dict[str, Extraction] = {}
+    to_extract: list[Article] = []
+    for iri, (_, art) in wanted.items():
+        record = records.get(iri)
+        if record is not None and fresh:
+            extractions[iri] = _with_article(Extraction.from_json(record), art)
+        else:
+            to_extract.append(art)
+    for iri in kept:
+        cached = Extraction.from_json(records[iri])
+        if fresh:
+            extractions[iri] = cached
+        else:
+            to_extract.append(cached.article)
+    if to_extract:
+        nlp = stages.load_pipeline(cfg)
+        for done, ex in enumerate(stages.extract(to_extract, nlp, cfg), start=1):
+            extractions[ns.article_iri(ex.article.id)] = ex
+            if progress is not None:
+                progress("extract", done, len(to_extract))
+        report.extracted = len(to_extract)
+        missing = {ns.article_iri(a.id) for a in to_extract} - extractions.keys()
+        if missing:
+            raise RuntimeError(f"extractor returned no result for {len(missing)} article(s)")
+
+    ordered = [extractions[iri] for iri in sorted(extractions)]
+    resolution = stages.resolve(ordered, cfg)
+    keys = {iri: key for iri, (key, _) in {**kept, **wanted}.items()}
+
+    replace: dict[str, list[Any]] = {}
+    system: list[Any] = [_fingerprint_triple(fingerprint)]
+    for ex in ordered:
+        iri = ns.article_iri(ex.article.id)
+        replace[iri] = rdf.article_triples(ex, resolution)
+        system.extend(rdf.system_triples(ex, keys[iri]))
+    replace[ENTITIES_GRAPH] = rdf.entity_triples(resolution)
+    replace[SYSTEM_GRAPH] = system
+    _count(report, replace, resolution)
+    report.graphs_written = _changed_graphs(store, replace, dropped)
+    store.apply(replace, drop=sorted(dropped))
+
+
+def _fingerprint_triple(fingerprint: str) -> Any:
+    import pyoxigraph
+
+    from kg.store import SYSTEM_GRAPH
+
+    return pyoxigraph.Triple(
+        pyoxigraph.NamedNode(SYSTEM_GRAPH),
+        pyoxigraph.NamedNode(_FINGERPRINT),
+        pyoxigraph.Literal(fingerprint),
+    )
+
+
+def _count(report: BuildReport, replace: dict[str, list[Any]], resolution: Resolution) -> None:
+    from kg.store import SYSTEM_GRAPH
+
+    relations = set(ns.RELATION_IRIS.values())
+    edges = set()
+    statements = set()
+    triples = set()
+    for graph, items in replace.items():
+        if graph == SYSTEM_GRAPH:
+            continue
+        for t in items:
+            triples.add(t)
+            if t.predicate.value in relations:
+                edges.add(t)
+            elif t.predicate.value == ns.RDF_TYPE and t.object.value == ns.STATEMENT:
+                statements.add(t.subject)
+    report.entities = len(resolution.entities)
+    report.relations = len(edges)
+    report.statements = len(statements)
+    report.triples = len(triples)
+
+
+def _changed_graphs(store: Store, replace: dict[str, list[Any]], dropped: set[str]) -> int:
+    """How many graphs this build rewrites (0 on an idempotent rebuild)."""
+    existing = store.graph_names()
+    changed = len(dropped & existing)
+    triples_of = getattr(store, "triples", None)
+    for graph, items in replace.items():
+        if triples_of is None or set(items) != triples_of(graph):
+            changed += 1 if (items or graph in existing) else 0
+    return changed
