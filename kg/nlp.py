@@ -104,6 +104,7 @@ class EntityCues:
         self.legal_forms = {f.lower() for f in lexicon.words("legal_forms")}
         self.nonprofit = {f.lower() for f in lexicon.words("nonprofit_forms")}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
+        self.roles = {r.lower() for r in lexicon.words("role_words")}
         self.anaphors = lexicon.mapping("anaphors")
         self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
         self.known: dict[str, tuple[str, ...]] = {}
@@ -287,7 +288,11 @@ class EntityCues:
         ents: list[Span] = []
         classes: dict[tuple[int, int], tuple[str, ...]] = {}
         kept: list[Span] = []
-        for span in self._split_of_the(self._split_place_prefix(filter_spans(spans))):
+        # Anaphors ("the project") only where no name overlaps them.
+        named = filter_spans([s for s in spans if s.label_ != REF])
+        taken = {i for s in named for i in range(s.start, s.end)}
+        refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
+        for span in self._split_of_the(self._split_place_prefix(filter_spans(named + refs))):
             inner = {
                 h
                 for k, hs in hints.items()
@@ -404,7 +409,10 @@ class EntityCues:
         return out
 
     def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
-        """'the Leipzig Fraunhofer Institute' is an institute located in a place, not one name."""
+        """'the Leipzig Fraunhofer Institute' is an institute located in a place, not one name.
+
+        Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
+        """
         out: list[Span] = []
         for span in spans:
             first = span[0]
@@ -412,6 +420,11 @@ class EntityCues:
                 len(span) > 2
                 and self.known.get(first.lower_) == ("Place",)
                 and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+                and any(
+                    t.is_title and t.lower_ not in self.lex.heads and not t.is_stop
+                    for t in span[1:]
+                    if t.lower_ not in {"for", "of", "and"}
+                )
             ):
                 doc = span.doc
                 out.append(Span(doc, span.start, span.start + 1, label="GPE"))
@@ -474,6 +487,8 @@ class EntityCues:
         if REF in hints and span[0].lower_ in {"the", "this", "our"}:
             phrase = " ".join(t.lower_ for t in span[1:] if t.pos_ != "ADJ")
             return (REF,) if phrase in self.anaphors else ()
+        if low in self.roles or (low.split(" ", 1)[-1] in self.roles and len(span) <= 3):
+            return ()
         known = self.known.get(low) or self.known.get(_strip_legal(low, self.legal_forms))
         if known:
             return known
@@ -508,7 +523,18 @@ class EntityCues:
             return ("Person",) if len(names) >= 2 and all(t.is_title for t in names) else ()
         if hints & {"GPE", "LOC"}:
             return ("Place",)
-        if "QUOTED" in hints:
+        if (
+            "QUOTED" in hints
+            and all(
+                t.is_title
+                or t.is_upper
+                or t.lower_ in {"and", "for", "of", "the", "in", "-"}
+                or re.match(_NAME_RE, t.text)
+                for t in span
+                if not t.is_punct
+            )
+            and not span[0].is_stop
+        ):
             return ("Project",)
         if hints & {"ORG", "FAC", "PRODUCT"}:
             if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:

@@ -246,6 +246,16 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "fund-agent": (
+            "fundedBy",
+            [
+                _dep(
+                    {**fund, "TAG": "VBN"},
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "obj", pobj),
+                ),
+            ],
+        ),
         "fund-active": (
             "fundedBy",
             [
@@ -341,6 +351,19 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                         }
                     },
                     ("anchor", ">", "obj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "participate-agent": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["coordinate", "lead", "head", "run", "manage", "conduct"]},
+                        "TAG": "VBN",
+                    },
                     ("anchor", ">", "by", {"DEP": "agent"}),
                     ("by", ">", "subj", pobj),
                 ),

@@ -68,7 +68,11 @@ class RelationPatterns:
         obj = nodes.get("obj")
         rule = f"dep:{name}"
         role = None
-        if name == "located-site" and obj is not None:
+        if name == "fund-agent":
+            subj = self._passive_subject(anchor)
+        elif name == "participate-agent":
+            obj = self._passive_subject(anchor)
+        elif name == "located-site" and obj is not None:
             subj, obj = self._clause_subject(anchor), obj
         elif name in {"participate-noun", "participate-from", "participant-apposition"}:
             obj = self._sentence_project(anchor)
@@ -162,9 +166,20 @@ class RelationPatterns:
 
     @staticmethod
     def _expand(tok: Token) -> list[Token]:
-        """A matched token stands for itself, its conjuncts and its appositions."""
+        """A matched token stands for its whole coordination: 'A, B and C are members'."""
+        while (
+            tok.dep_ in {"conj", "appos"}
+            and tok.head is not tok
+            and (tok.head.ent_type_ or tok.head.dep_ in {"conj", "appos"})
+        ):
+            tok = tok.head
         out: list[Token] = []
         todo = [tok]
+        # A list the parser tore apart: 'A, B and C are ...' with A left dangling.
+        i = tok.i
+        while i >= 2 and tok.doc[i - 1].text == "," and tok.doc[i - 2].ent_type_:
+            todo.append(tok.doc[i - 2])
+            i -= 2
         seen: set[int] = set()
         while todo:
             t = todo.pop()
@@ -175,6 +190,21 @@ class RelationPatterns:
                 out.append(t)
             todo.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
         return sorted(out, key=lambda t: t.i)
+
+    @staticmethod
+    def _passive_subject(verb: Token) -> Token | None:
+        """The patient of a passive verb: its subject, a conjoined verb's, or the modified noun."""
+        t = verb
+        for _ in range(4):
+            subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None:
+                return subj
+            if t.dep_ in {"relcl", "acl"}:
+                return t.head
+            if t.dep_ != "conj" or t.head is t:
+                return None
+            t = t.head
+        return None
 
     @staticmethod
     def _clause_subject(tok: Token) -> Token | None:
