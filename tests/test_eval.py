@@ -6,6 +6,7 @@ The dev gold is checked against its own texts too, so it cannot drift from them.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ from kg.eval import (
     score,
     score_store,
 )
+from kg.model import ENTITY_CLASSES, RELATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_GOLD = ROOT / "tests" / "data" / "eval" / "seeds.json"
+DEV_GOLD = ROOT / "data" / "gold" / "dev.json"
+DEV_DIR = ROOT / "data" / "dev"
 
 PREFIXES = """
 @prefix kg: <https://w3id.org/cluster-kg/ontology#> .
@@ -320,7 +324,7 @@ def test_plain_graph_is_accepted() -> None:
 # -------------------------------------------------------- perfect graph, I/O
 
 
-@pytest.mark.parametrize("path", [SEEDS_GOLD], ids=["seeds"])
+@pytest.mark.parametrize("path", [SEEDS_GOLD, DEV_GOLD], ids=["seeds", "dev"])
 def test_gold_graph_scores_perfectly(path: Path) -> None:
     g = load_gold(path)
     report = score(gold_to_graph(g), g)
@@ -521,3 +525,58 @@ def test_optional_defaults_to_false() -> None:
     assert not g.entity("izi").optional
     assert g.entity("europe").optional
     assert sum(1 for r in g.relations if not g.counts_relation(r)) == 24
+
+
+# ------------------------------------------------------------ the dev set
+
+
+def _dev_texts() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(DEV_DIR.glob("*.txt"))}
+
+
+def test_dev_gold_lists_exactly_the_dev_articles() -> None:
+    g = load_gold(DEV_GOLD)
+    names = list(_dev_texts())
+    assert len(names) >= 14
+    assert sorted(g.articles) == names
+    assert all(re.fullmatch(r"dev_\d{3}_[0-9a-f]{8}\.txt", n) for n in names)
+
+
+def test_every_dev_gold_name_occurs_in_the_dev_texts() -> None:
+    g = load_gold(DEV_GOLD)
+    corpus = " " + " ".join(" ".join(normalize_name_words(t)) for t in _dev_texts().values()) + " "
+    missing = [
+        (e.id, name)
+        for e in g.entities
+        for name in e.names
+        if f" {normalize_name(name)} " not in corpus
+    ]
+    assert missing == []
+
+
+def normalize_name_words(text: str) -> list[str]:
+    """The text normalised like a name, but keeping every "the" (a name may follow one)."""
+    return [normalize_name("x " + line)[2:] for line in text.splitlines() if line.strip()]
+
+
+def test_dev_gold_is_unambiguous_and_consistent() -> None:
+    g = load_gold(DEV_GOLD)
+    owner: dict[str, str] = {}
+    clashes = []
+    for e in g.entities:
+        for name in {normalize_name(n) for n in e.names}:
+            if name in owner:
+                clashes.append((name, owner[name], e.id))
+            owner[name] = e.id
+    assert clashes == []
+    optional = {e.id for e in g.entities if e.optional}
+    touching = [r.key for r in g.relations if not r.optional and {r.subject, r.object} & optional]
+    assert touching == []
+
+
+def test_dev_gold_covers_every_class_and_property_several_times() -> None:
+    g = load_gold(DEV_GOLD)
+    for cls in ENTITY_CLASSES:
+        assert sum(1 for e in g.entities if cls in e.types and not e.optional) >= 5, cls
+    for prop in RELATIONS:
+        assert sum(1 for r in g.relations if r.predicate == prop and not r.optional) >= 6, prop
