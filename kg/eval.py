@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import FormatError, GoldError, InputError, StoreError
+from kg import namespace as ns
+from kg.errors import FormatError, GoldError, InputError
 from kg.model import ENTITY_CLASSES, RELATIONS
 
 if TYPE_CHECKING:
@@ -31,16 +32,16 @@ if TYPE_CHECKING:
     from kg.config import Config
     from kg.store import Store
 
-KG = "https://w3id.org/cluster-kg/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
-
-#: kg: classes of things that are not entities. Rule 1 names only kg:Article,
-#: but the fixed RDF shape also types every relation fact's statement node
-#: (kg:Statement, kg:Affiliation, kg:Funding); those are reified facts, and
-#: counting them as unnamed false-positive entities would punish the evidence.
-NON_ENTITY_CLASSES = frozenset({"Article", "Statement", "Affiliation", "Funding"})
+#: Local names of the kg: classes whose nodes are not entities. Rule 1 names
+#: only kg:Article, but the fixed RDF shape also types every relation fact's
+#: statement node (kg:Statement, kg:Affiliation, kg:Funding); those are
+#: reified facts, and counting them as unnamed false-positive entities would
+#: punish the evidence.
+NON_ENTITY_CLASSES = frozenset(
+    iri[len(ns.KG) :] for iri in (ns.ARTICLE, ns.STATEMENT, ns.AFFILIATION, ns.FUNDING)
+)
+#: kg:Entity, the superclass: it marks a node as an entity but is no class to score.
+SUPERCLASS = ns.ENTITY[len(ns.KG) :]
 
 #: Graph file formats by extension (for `--graph FILE`).
 GRAPH_FORMATS = {
@@ -49,10 +50,6 @@ GRAPH_FORMATS = {
     ".nq": "nquads",
     ".nt": "nt",
     ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".n3": "n3",
 }
 
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -105,12 +102,6 @@ class Gold:
     entities: tuple[GoldEntity, ...]
     relations: tuple[GoldRelation, ...]
     source: str = ""
-
-    def entity(self, entity_id: str) -> GoldEntity:
-        for ent in self.entities:
-            if ent.id == entity_id:
-                return ent
-        raise KeyError(entity_id)
 
     def counts_relation(self, rel: GoldRelation) -> bool:
         """Whether `rel` is in the recall denominator.
@@ -261,17 +252,17 @@ def read_prediction(
     labels: dict[Any, set[str]] = {}
     alts: dict[Any, set[str]] = {}
     edges: set[tuple[Any, str, Any]] = set()
-    relation_iris = {KG + r: r for r in RELATIONS}
+    relation_names = {iri: name for name, iri in ns.RELATION_IRIS.items()}
     for s, p, o in _all_triples(graph):
         pred = str(p)
-        if pred == RDF_TYPE and isinstance(o, URIRef) and str(o).startswith(KG):
-            classes.setdefault(s, set()).add(str(o)[len(KG) :])
-        elif pred == RDFS_LABEL and isinstance(o, Literal):
+        if pred == ns.RDF_TYPE and isinstance(o, URIRef) and str(o).startswith(ns.KG):
+            classes.setdefault(s, set()).add(str(o)[len(ns.KG) :])
+        elif pred == ns.RDFS_LABEL and isinstance(o, Literal):
             labels.setdefault(s, set()).add(str(o))
-        elif pred == SKOS_ALT_LABEL and isinstance(o, Literal):
+        elif pred == ns.SKOS_ALT_LABEL and isinstance(o, Literal):
             alts.setdefault(s, set()).add(str(o))
-        elif pred in relation_iris:
-            edges.add((s, relation_iris[pred], o))
+        elif pred in relation_names:
+            edges.add((s, relation_names[pred], o))
     nodes: dict[Any, Node] = {}
     for term, kinds in classes.items():
         if not kinds - NON_ENTITY_CLASSES or kinds & {"Statement"}:
@@ -280,7 +271,8 @@ def read_prediction(
         every = own | alts.get(term, set())
         shown = min(own) if own else (min(every) if every else str(term))
         names = frozenset(n for n in map(normalize_name, every) if n)
-        nodes[term] = Node(term.n3(), shown, frozenset(kinds - NON_ENTITY_CLASSES), names)
+        scored = frozenset(kinds - NON_ENTITY_CLASSES - {SUPERCLASS})
+        nodes[term] = Node(term.n3(), shown, scored, names)
     relations = {
         (nodes[s].key, prop, nodes[o].key) for s, prop, o in edges if s in nodes and o in nodes
     }
@@ -321,27 +313,8 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "tp": self.tp,
-            "predicted": self.predicted,
-            "gold": self.gold,
-        }
-
-
-@dataclass(frozen=True)
-class Mistyped:
-    gold: GoldEntity
-    node: Node
-
-
-@dataclass(frozen=True)
-class FalseRelation:
-    subject: Node
-    predicate: str
-    object: Node
+        rounded = {k: round(getattr(self, k), 4) for k in ("precision", "recall", "f1")}
+        return {**rounded, "tp": self.tp, "predicted": self.predicted, "gold": self.gold}
 
 
 @dataclass
@@ -357,52 +330,60 @@ class EvalReport:
     ignored_relations: int = 0
     missed_entities: list[GoldEntity] = field(default_factory=list)
     false_entities: list[Node] = field(default_factory=list)
-    mistyped: list[Mistyped] = field(default_factory=list)
+    mistyped: list[tuple[GoldEntity, Node]] = field(default_factory=list)
     missed_relations: list[GoldRelation] = field(default_factory=list)
-    false_relations: list[FalseRelation] = field(default_factory=list)
+    false_relations: list[tuple[Node, str, Node]] = field(default_factory=list)
     gold_names: dict[str, str] = field(default_factory=dict)
     gold_source: str = ""
 
+    def rows(self) -> list[tuple[str, Score]]:
+        """Every score in the order all formats show them: headline, per class, per property."""
+        return [
+            ("entities", self.entities),
+            ("entities (typed)", self.typed),
+            *((f"  class {cls}", sc) for cls, sc in self.per_class.items()),
+            ("relations", self.relations),
+            *((f"  relation {prop}", sc) for prop, sc in self.per_property.items()),
+        ]
+
+    def details(self) -> list[str]:
+        """One line per error, with labels, so a person can see why a score is what it is."""
+        lines = [
+            f"missed entity    {e.id}: {e.names[0]!r} [{', '.join(e.types)}]"
+            for e in self.missed_entities
+        ]
+        lines += [
+            f"false entity     {n.label!r} [{', '.join(sorted(n.classes))}] {n.key}"
+            for n in self.false_entities
+        ]
+        lines += [
+            f"mistyped entity  {g.id}: {n.label!r} is "
+            f"[{', '.join(sorted(n.classes))}], gold [{', '.join(g.types)}]"
+            for g, n in self.mistyped
+        ]
+        names = self.gold_names
+        lines += [
+            f"missed relation  {names[r.subject]!r} {r.predicate} {names[r.object]!r}"
+            for r in self.missed_relations
+        ]
+        lines += [
+            f"false relation   {s.label!r} {p} {o.label!r}" for s, p, o in self.false_relations
+        ]
+        return lines
+
     def to_text(self, verbose: bool = False) -> str:
         lines = [f"gold: {self.gold_source}"] if self.gold_source else []
-        lines.append(f"{'':24}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'pred':>6}{'gold':>6}")
-
-        def row(name: str, sc: Score) -> str:
-            return (
-                f"{name:24}{sc.precision:7.3f}{sc.recall:7.3f}{sc.f1:7.3f}"
-                f"{sc.tp:6d}{sc.predicted:6d}{sc.gold:6d}"
-            )
-
-        lines.append(row("entities", self.entities))
-        lines.append(row("entities (typed)", self.typed))
-        lines.extend(row(f"  {cls}", sc) for cls, sc in self.per_class.items())
-        lines.append(row("relations", self.relations))
-        lines.extend(row(f"  {prop}", sc) for prop, sc in self.per_property.items())
+        lines.append(f"{'':26}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'pred':>6}{'gold':>6}")
+        lines += [
+            f"{name:26}{sc.precision:7.3f}{sc.recall:7.3f}{sc.f1:7.3f}"
+            f"{sc.tp:6d}{sc.predicted:6d}{sc.gold:6d}"
+            for name, sc in self.rows()
+        ]
         lines.append(
             f"ignored (optional in gold): {self.ignored_entities} entities, "
             f"{self.ignored_relations} relations"
         )
-        if verbose:
-            for ent in self.missed_entities:
-                lines.append(
-                    f"missed entity    {ent.id}: {ent.names[0]!r} [{', '.join(ent.types)}]"
-                )
-            for node in self.false_entities:
-                kinds = ", ".join(sorted(node.classes))
-                lines.append(f"false entity     {node.label!r} [{kinds}] {node.key}")
-            for mt in self.mistyped:
-                lines.append(
-                    f"mistyped entity  {mt.gold.id}: {mt.node.label!r} is "
-                    f"[{', '.join(sorted(mt.node.classes))}], gold [{', '.join(mt.gold.types)}]"
-                )
-            for rel in self.missed_relations:
-                s, o = self.gold_names.get(rel.subject), self.gold_names.get(rel.object)
-                lines.append(f"missed relation  {s!r} {rel.predicate} {o!r}")
-            for fr in self.false_relations:
-                lines.append(
-                    f"false relation   {fr.subject.label!r} {fr.predicate} {fr.object.label!r}"
-                )
-        return "\n".join(lines)
+        return "\n".join(lines + (self.details() if verbose else []))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -416,33 +397,24 @@ class EvalReport:
             "missed_entities": [e.id for e in self.missed_entities],
             "false_entities": [{"node": n.key, "label": n.label} for n in self.false_entities],
             "mistyped": [
-                {"gold": m.gold.id, "node": m.node.key, "classes": sorted(m.node.classes)}
-                for m in self.mistyped
+                {"gold": g.id, "node": n.key, "classes": sorted(n.classes)}
+                for g, n in self.mistyped
             ],
             "missed_relations": [list(r.key) for r in self.missed_relations],
-            "false_relations": [
-                [f.subject.label, f.predicate, f.object.label] for f in self.false_relations
-            ],
+            "false_relations": [[s.label, p, o.label] for s, p, o in self.false_relations],
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def to_markdown(self) -> str:
-        """A table to paste into a README: headline rows first, then per class and property."""
+        """A table to paste into a README."""
         lines = ["| scored | P | R | F1 | TP | predicted | gold |", "|---|---|---|---|---|---|---|"]
-
-        def row(name: str, sc: Score) -> str:
-            return (
-                f"| {name} | {sc.precision:.3f} | {sc.recall:.3f} | {sc.f1:.3f} "
-                f"| {sc.tp} | {sc.predicted} | {sc.gold} |"
-            )
-
-        lines.append(row("entities", self.entities))
-        lines.append(row("entities (typed)", self.typed))
-        lines.append(row("relations", self.relations))
-        lines.extend(row(f"class {cls}", sc) for cls, sc in self.per_class.items())
-        lines.extend(row(f"relation {prop}", sc) for prop, sc in self.per_property.items())
+        lines += [
+            f"| {name.strip()} | {sc.precision:.3f} | {sc.recall:.3f} | {sc.f1:.3f} "
+            f"| {sc.tp} | {sc.predicted} | {sc.gold} |"
+            for name, sc in self.rows()
+        ]
         return "\n".join(lines)
 
 
@@ -530,13 +502,18 @@ def score_prediction(
             ignored_relations += 1
         else:
             wrong.append((s, prop, o))
-    per_property = {}
-    for prop in RELATIONS:
-        per_property[prop] = Score(
-            sum(1 for r in right if r[1] == prop),
-            sum(1 for r in right if r[1] == prop) + sum(1 for r in wrong if r[1] == prop),
-            sum(1 for r in gold_required if r[1] == prop),
+
+    def with_prop(triples: Iterable[tuple[str, str, str]], prop: str) -> int:
+        return sum(1 for t in triples if t[1] == prop)
+
+    per_property = {
+        p: Score(
+            with_prop(right, p),
+            with_prop(right, p) + with_prop(wrong, p),
+            with_prop(gold_required, p),
         )
+        for p in RELATIONS
+    }
     matched_ids = set(matched.values())
     return EvalReport(
         entities=Score(len(matched), len(counted), len(required)),
@@ -549,14 +526,14 @@ def score_prediction(
         missed_entities=[e for e in required if e.id not in matched_ids],
         false_entities=false_nodes,
         mistyped=[
-            Mistyped(entities[gid], nodes[k])
+            (entities[gid], nodes[k])
             for k, gid in sorted(matched.items(), key=lambda kv: kv[1])
             if k not in typed_ok
         ],
         missed_relations=[
             r for r in gold.relations if r.key in gold_required and r.key not in right
         ],
-        false_relations=[FalseRelation(nodes[s], p, nodes[o]) for s, p, o in wrong],
+        false_relations=[(nodes[s], p, nodes[o]) for s, p, o in wrong],
         gold_names={e.id: e.names[0] for e in gold.entities},
         gold_source=gold.source,
     )
@@ -585,42 +562,19 @@ def load_graph(path: str | Path) -> rdflib.Dataset:
     return dataset
 
 
-def _to_rdflib(term: Any) -> Any:
-    """Convert one pyoxigraph term to its rdflib equivalent."""
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise StoreError(f"cannot score a quad holding {type(term).__name__} {term}")
-
-
 def dataset_from_quads(quads: Iterable[pyoxigraph.Quad]) -> rdflib.Dataset:
-    """Copy store quads into an rdflib Dataset, keeping their named graphs."""
+    """Copy store quads into an rdflib Dataset, keeping their named graphs.
+
+    N-Quads is the one exchange format both libraries read and write exactly
+    (language tags, datatypes, blank nodes, the default graph), so the copy
+    goes through it instead of converting term by term.
+    """
     import pyoxigraph
     from rdflib import Dataset
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+    data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
     dataset = Dataset()
-    for quad in quads:
-        graph_name = quad.graph_name
-        context = (
-            DATASET_DEFAULT_GRAPH_ID
-            if isinstance(graph_name, pyoxigraph.DefaultGraph)
-            else _to_rdflib(graph_name)
-        )
-        dataset.add(
-            (_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object), context)
-        )
+    dataset.parse(data=data.decode("utf-8"), format="nquads")
     return dataset
 
 
@@ -654,26 +608,23 @@ def gold_to_graph(gold: Gold) -> rdflib.Dataset:
     Entities go in the entities graph with the first name as label, the rest
     as altLabels; non-optional relations go in one article graph.
     """
-    from urllib.parse import quote
-
     from rdflib import Dataset, Literal, URIRef
 
-    from kg.store import DATA_BASE, ENTITIES_GRAPH
+    from kg.store import ENTITIES_GRAPH
 
     dataset = Dataset()
-    entities_graph = dataset.graph(URIRef(ENTITIES_GRAPH))
-    facts = dataset.graph(URIRef(DATA_BASE + "article/gold"))
-
-    def iri(entity_id: str) -> URIRef:
-        return URIRef(DATA_BASE + "entity/" + quote(entity_id, safe=""))
-
+    entities = dataset.graph(URIRef(ENTITIES_GRAPH))
+    facts = dataset.graph(URIRef(ns.article_iri("gold")))
+    rdf_type, label, alt = URIRef(ns.RDF_TYPE), URIRef(ns.RDFS_LABEL), URIRef(ns.SKOS_ALT_LABEL)
     for ent in gold.entities:
+        node = URIRef(ns.entity_iri(ent.id))
         for cls in ent.types:
-            entities_graph.add((iri(ent.id), URIRef(RDF_TYPE), URIRef(KG + cls)))
-        entities_graph.add((iri(ent.id), URIRef(RDFS_LABEL), Literal(ent.names[0])))
+            entities.add((node, rdf_type, URIRef(ns.class_iri(cls))))
+        entities.add((node, label, Literal(ent.names[0])))
         for name in ent.names[1:]:
-            entities_graph.add((iri(ent.id), URIRef(SKOS_ALT_LABEL), Literal(name)))
+            entities.add((node, alt, Literal(name)))
     for rel in gold.relations:
         if not rel.optional:
-            facts.add((iri(rel.subject), URIRef(KG + rel.predicate), iri(rel.object)))
+            subject, obj = URIRef(ns.entity_iri(rel.subject)), URIRef(ns.entity_iri(rel.object))
+            facts.add((subject, URIRef(ns.relation_iri(rel.predicate)), obj))
     return dataset
