@@ -1,0 +1,222 @@
+"""The network page as a person meets it: opened from disk in headless Chromium, offline.
+
+Drives Debian's chromium over the DevTools pipe (tests/helpers_browser.py).
+Checks what a cluster manager would: the page draws every entity and relation
+without errors or requests, the search finds a name and focuses it, a click
+opens the panel with the evidence sentence and its article, filters hide what
+they should. A screenshot lands in tests/output/ for a human look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers_browser import Browser, chromium_path
+from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
+
+from kg.network import load_network
+from kg.viz import PHYSICS_LIMIT, render
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        chromium_path() is None, reason="needs Debian's chromium (apt-get install -y chromium)"
+    ),
+]
+
+OUTPUT = Path(__file__).resolve().parent / "output"
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser(width=1400, height=900) as b:
+        yield b
+
+
+def open_page(browser: Browser, path: Path) -> None:
+    browser.events.clear()
+    browser.open(path)
+    browser.wait_for("window.kgPage && window.kgPage.timing.firstDraw !== null")
+
+
+def node_id(browser: Browser, label: str) -> int:
+    found = browser.evaluate(
+        f"kgPage.nodes.get({{filter: n => n.label === {label!r}}}).map(n => n.id)"
+    )
+    assert len(found) == 1, f"{label!r} is not exactly one node"
+    return found[0]
+
+
+def click_node(browser: Browser, nid: int) -> None:
+    x, y = browser.evaluate(
+        f"""(() => {{
+          const net = kgPage.network;
+          const dom = net.canvasToDOM(net.getPosition({nid}));
+          const box = document.getElementById('network').getBoundingClientRect();
+          return [box.left + dom.x, box.top + dom.y];
+        }})()"""
+    )
+    browser.click(x, y)
+
+
+def assert_offline_and_clean(browser: Browser) -> None:
+    browser.pump(0.3)
+    assert browser.console_errors() == []
+    external = [u for u in browser.requested_urls() if not u.startswith(LOCAL_SCHEMES)]
+    assert external == []
+
+
+@pytest.fixture(scope="module")
+def small_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("viz") / "network.html"
+    render(small_corpus().store(), path, hedged=True)
+    return path
+
+
+def test_page_draws_every_entity_and_relation_offline(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    counts = browser.evaluate(
+        "[kgPage.nodes.length, kgPage.edges.length, kgPage.nodesView.length,"
+        " kgPage.edgesView.length, kgPage.network.body.nodeIndices.length,"
+        " kgPage.network.body.edgeIndices.length]"
+    )
+    assert counts == [12, 11, 12, 11, 12, 11]
+    legend = browser.evaluate(
+        "Array.from(document.querySelectorAll('#class-filters li')).map(li => li.textContent)"
+    )
+    assert "Company3" in [t.replace(" ", "") for t in legend]
+    assert_offline_and_clean(browser)
+
+
+def test_search_finds_an_alias_and_focuses_it(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    browser.evaluate("document.getElementById('search').focus()")
+    browser.type_text("itor")
+    shown = browser.evaluate(
+        "Array.from(document.querySelectorAll('#search-results button')).map(b => b.textContent)"
+    )
+    assert shown and shown[0].startswith("Institute for Tissue & Organ Research")
+    browser.press_enter()
+    inst = node_id(browser, "Institute for Tissue & Organ Research")
+    assert browser.evaluate("kgPage.network.getSelectedNodes()") == [inst]
+    assert browser.evaluate("document.getElementById('panel').hidden") is False
+    heading = browser.evaluate("document.querySelector('#panel-body h2').textContent")
+    assert heading == "Institute for Tissue & Organ Research"
+    assert_offline_and_clean(browser)
+
+
+def test_click_opens_panel_with_evidence_and_source(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    acme = node_id(browser, "Acme <Bio> GmbH")
+    click_node(browser, acme)
+    browser.wait_for("!document.getElementById('panel').hidden")
+    panel = browser.evaluate(
+        """(() => {
+          const body = document.getElementById('panel-body');
+          return {
+            title: body.querySelector('h2').textContent,
+            groups: Array.from(body.querySelectorAll('h3[data-relation]')).map(h => h.textContent),
+            sentences: Array.from(body.querySelectorAll('.sentence')).map(p => p.textContent),
+            links: Array.from(body.querySelectorAll('.source a')).map(a => [a.textContent, a.href]),
+            sources: Array.from(body.querySelectorAll('.source')).map(s => s.textContent),
+            markup: body.querySelectorAll('b, img, script').length,
+          };
+        })()"""
+    )
+    assert panel["title"] == "Acme <Bio> GmbH"
+    assert "member of \u2192 (1)" in panel["groups"]
+    assert "\u2190 people (1)" in panel["groups"]
+    assert '\u201cAcme <Bio> GmbH joined the working group "Organoids".\u201d' in panel["sentences"]
+    assert ["Working group on organoids starts", "https://example.org/news/1"] in panel["links"]
+    assert any("Ministry funds OrganoNet \u00b7 2021-06-01" in s for s in panel["sources"])
+    assert panel["markup"] == 0
+    OUTPUT.mkdir(exist_ok=True)
+    shot = OUTPUT / "network-small.png"
+    browser.screenshot(shot)
+    assert shot.stat().st_size > 10_000
+    assert_offline_and_clean(browser)
+
+
+def test_edge_tooltip_text_carries_the_evidence(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    titles = browser.evaluate("kgPage.edges.get().map(e => e.title)")
+    funding = next(t for t in titles if "funded by" in t)
+    assert "The Ministry of Science funds OrganoNet" in funding
+    assert "Ministry funds OrganoNet (2021-06-01)" in funding
+    assert "\u20ac5,100,000" in funding
+
+
+def test_filters_hide_classes_relations_and_dates(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    view = "[kgPage.nodesView.length, kgPage.edgesView.length]"
+    browser.evaluate("document.querySelector('input[data-filter=classes][value=Person]').click()")
+    assert browser.evaluate(view) == [11, 10]
+    browser.evaluate(
+        "document.querySelector('input[data-filter=relations][value=locatedIn]').click()"
+    )
+    assert browser.evaluate(view) == [11, 8]
+    browser.evaluate("document.getElementById('reset').click()")
+    assert browser.evaluate(view) == [12, 11]
+    browser.evaluate(
+        """(() => {
+          const from = document.getElementById('date-from');
+          from.value = '2021-01-01';
+          from.dispatchEvent(new Event('change'));
+        })()"""
+    )
+    labels = browser.evaluate("kgPage.nodesView.get().map(n => n.label).sort()")
+    assert labels == sorted(
+        [
+            "Acme <Bio> GmbH",
+            "Elbtal",
+            "Institute for Tissue & Organ Research",
+            "Lonely Labs",
+            "Ministry of Science",
+            "OrganoNet",
+        ]
+    )
+    assert_offline_and_clean(browser)
+
+
+def test_hostile_names_render_as_text(browser: Browser, tmp_path: Path) -> None:
+    b = ShapeBuilder()
+    evil = '<img src=x onerror="document.title=1">"quoted" & </script>'
+    b.entity("evil", ["Company"], evil)
+    b.entity("net", ["Cluster"], "Net")
+    b.article("x", "<b>Title</b>", url="javascript:alert(1)", mentions=("evil", "net"))
+    b.fact("evil", "memberOf", "net", "x", "<script>document.title=2</script> joined.")
+    path = tmp_path / "evil.html"
+    render(b.store(), path)
+    open_page(browser, path)
+    nid = node_id(browser, evil)
+    browser.evaluate(f"kgPage.focusNode({nid})")
+    result = browser.evaluate(
+        """(() => ({
+          heading: document.querySelector('#panel-body h2').textContent,
+          elements: document.querySelectorAll(
+            '#panel-body img, #panel-body script, #panel-body b').length,
+          links: document.querySelectorAll('#panel-body a').length,
+          title: document.title,
+        }))()"""
+    )
+    assert result == {"heading": evil, "elements": 0, "links": 0, "title": "Cluster network"}
+    assert_offline_and_clean(browser)
+
+
+def test_big_graph_renders_with_precomputed_layout(browser: Browser, tmp_path: Path) -> None:
+    graph = load_network(synthetic_corpus(PHYSICS_LIMIT + 300).store())
+    path = tmp_path / "big.html"
+    report = render(graph, path)
+    assert report.layout == "precomputed"
+    open_page(browser, path)
+    counts = browser.evaluate(
+        "[kgPage.network.body.nodeIndices.length, kgPage.network.body.edgeIndices.length,"
+        " kgPage.network.physics.options.enabled]"
+    )
+    assert counts == [graph.number_of_nodes(), graph.number_of_edges(), False]
+    OUTPUT.mkdir(exist_ok=True)
+    browser.screenshot(OUTPUT / "network-800.png")
+    assert_offline_and_clean(browser)
