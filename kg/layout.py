@@ -14,7 +14,8 @@ one employer, a product with one maker). So:
    small fan around their one neighbour, which both halves the work and
    keeps a hub's satellites visibly attached to it;
 3. the remaining core runs Fruchterman-Reingold in NumPy, with repulsion
-   computed in row blocks (bounded memory) in float32.
+   weighted by degree as in ForceAtlas2 (hubs spread out) and computed in
+   row blocks (bounded memory) in float32.
 
 Everything is driven by one seed and sorted node order, so the same graph
 always gets the same coordinates, which keeps the written HTML identical.
@@ -36,9 +37,9 @@ _BLOCK = 512
 
 
 def _force_directed(
-    n: int, src: np.ndarray, dst: np.ndarray, seed: int, iterations: int
+    n: int, src: np.ndarray, dst: np.ndarray, seed: int, iterations: int, mass: np.ndarray
 ) -> np.ndarray:
-    """Fruchterman-Reingold on `n` nodes with unit ideal edge length, seeded."""
+    """Fruchterman-Reingold with mass-weighted repulsion, unit ideal edge length, seeded."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -56,7 +57,7 @@ def _force_directed(
             dy = py[start:stop, None] - py[None, :]
             dist2 = dx * dx + dy * dy
             np.maximum(dist2, np.float32(1e-4), out=dist2)
-            inv = k2 / dist2
+            inv = k2 * mass[start:stop, None] * mass[None, :] / dist2
             disp[start:stop, 0] = (dx * inv).sum(axis=1)
             disp[start:stop, 1] = (dy * inv).sum(axis=1)
         delta = pos[src] - pos[dst]
@@ -89,7 +90,12 @@ def _component_layout(
     )
     src = np.array([p[0] for p in pairs], dtype=np.int64)
     dst = np.array([p[1] for p in pairs], dtype=np.int64)
-    core_pos = _force_directed(len(core), src, dst, seed, iterations)
+    # ForceAtlas2-style mass (1 + degree, leaves included): hubs push each
+    # other apart and make room for their satellites instead of piling up
+    # in the middle, which is where their labels would overlap.
+    mass = np.array([1.0 + degree[n] for n in core], dtype=np.float32)
+    mass /= mass.mean()
+    core_pos = _force_directed(len(core), src, dst, seed, iterations, mass)
     pos = {n: (float(core_pos[i, 0]), float(core_pos[i, 1])) for n, i in index.items()}
 
     satellites: dict[Hashable, list[Hashable]] = {}
