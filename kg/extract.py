@@ -187,7 +187,15 @@ class _DocReader:
                 votes[cls] += len(text)
             types = votes.most_common(1)[0][0]
             unique = list(dict.fromkeys(names))
-            is_acr = [bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{1,9}", x)) for x in unique]
+            is_acr = [
+                bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{1,9}", x)) or x.endswith(("®", "™"))
+                for x in unique
+            ]
+            if "Person" in types:
+                is_acr = [
+                    a or x.split()[0].lower() in self.titles
+                    for x, a in zip(unique, is_acr, strict=True)
+                ]
             canonical = max(
                 (x for x, a in zip(unique, is_acr, strict=True) if not a),
                 key=lambda x: (len(x), -unique.index(x)),

@@ -30,6 +30,7 @@ ORG_CLASSES = ("Cluster", "Institution", "Company", "Project", "Funder")
 REF = "REF"
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
+_NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 _UNKNOWN_NUMBER = "XNUMX"
@@ -65,10 +66,24 @@ def load_pipeline(cfg: Config) -> Language:
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"pipeline {nlp.meta.get('name')!r} needs a parser and ner component")
     lexicon_dir = str(cfg.lexicon_dir)
+    split_legal_form_periods(nlp, load_lexicon(cfg.lexicon_dir))
     nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
     nlp.add_pipe("merge_entities", last=True)
     nlp.add_pipe("kg_relations", config={"lexicon_dir": lexicon_dir}, last=True)
     return nlp
+
+
+def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
+    """Sentence-final 'GmbH.' is the legal form plus a full stop, not an abbreviation.
+
+    The English tokenizer keeps unknown 'Xx.' tokens whole at the end of a
+    sentence, which hides the legal form from every pattern.
+    """
+    from spacy.symbols import ORTH
+
+    for form in lexicon.words("legal_forms"):
+        if " " not in form and not form.endswith("."):
+            nlp.tokenizer.add_special_case(form + ".", [{ORTH: form}, {ORTH: "."}])
 
 
 def register_extensions() -> None:
@@ -84,6 +99,7 @@ def _token_specs(lex: Lexicon) -> dict[str, object]:
     return {
         "name": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False, "IS_SENT_START": False},
         "name_any": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False},
+        "name_amp": {"TEXT": {"REGEX": _NAME_AMP_RE}, "IS_STOP": False},
         "propn": {"POS": "PROPN", "IS_STOP": False},
         "conn": {"LOWER": {"IN": ["and", "&", "of", "for", "-", "für", "und", "de"]}},
         "head": {"LOWER": {"IN": sorted(lex.heads)}, "IS_TITLE": True},
@@ -105,6 +121,9 @@ class EntityCues:
         self.nonprofit = {f.lower() for f in lexicon.words("nonprofit_forms")}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.roles = {r.lower() for r in lexicon.words("role_words")}
+        self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
+        self.nationalities = {n.lower() for n in lexicon.words("nationalities")}
+        self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
         self.anaphors = lexicon.mapping("anaphors")
         self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
         self.known: dict[str, tuple[str, ...]] = {}
@@ -134,11 +153,21 @@ class EntityCues:
             {**conn, "OP": "?"},
             {**name, "OP": "*"},
         ]
+        pre = {**spec["name_amp"], "OP": "*"}
+        comma_post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"LOWER": {"IN": ["and", "&"]}},
+            {**name, "OP": "+"},
+        ]
         self.matcher.add(
             "HEAD",
             [
-                [{**name_any, "OP": "*"}, head, *post],
-                [{**name_any, "OP": "*"}, head, {**name, "OP": "{0,2}"}],
+                [pre, head, *post],
+                [pre, head, *comma_post],
+                [pre, head, {**name, "OP": "{0,2}"}],
                 [{**name_any, "OP": "+"}, {"ORTH": "-"}, {**name, "OP": "*"}, head, *post],
             ],
             greedy="LONGEST",
@@ -162,6 +191,11 @@ class EntityCues:
             "drug": "Product",
             "therapy": "Product",
         }
+        for cue in lexicon.words("product_cues"):
+            cue_classes.setdefault(cue, "Product")
+        self.cue_words = {w for cue in cue_classes for w in cue.split()}
+        # A person's title never continues a cue name ('working group Dr. X' is not a name).
+        name = {**name, "LOWER": {"NOT_IN": sorted(self.titles)}}
         for cue, cls in cue_classes.items():
             cue_toks = [{"LOWER": w} for w in cue.split()]
             q = {"ORTH": {"IN": _QUOTES}}
@@ -169,20 +203,12 @@ class EntityCues:
             self.matcher.add(
                 f"QUOTED_{cls}", [[*cue_toks, q, {**inner, "OP": "{1,8}"}, q]], greedy="LONGEST"
             )
-            if cls != "Product":
-                self.matcher.add(
-                    f"CUE_{cls}",
-                    [
-                        [
-                            *cue_toks,
-                            name,
-                            {**name, "OP": "*"},
-                            {**conn, "OP": "?"},
-                            {**name, "OP": "*"},
-                        ]
-                    ],
-                    greedy="LONGEST",
-                )
+            tail = (
+                [{**name, "OP": "{0,2}"}]
+                if cls == "Product"
+                else [{**name, "OP": "*"}, {**conn, "OP": "?"}, {**name, "OP": "*"}]
+            )
+            self.matcher.add(f"CUE_{cls}", [[*cue_toks, name, *tail]], greedy="LONGEST")
         self.matcher.add(
             "LIST_Company",
             [
@@ -275,6 +301,11 @@ class EntityCues:
         prio: dict[tuple[int, int], int] = {}
         spans: list[Span] = []
         for rank, raw in candidates:
+            if raw.label_.startswith("CUE_"):
+                start = raw.start
+                while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
+                    start += 1
+                raw = Span(doc, start, raw.end, label=raw.label_)
             span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw)
             if span is None:
                 continue
@@ -293,11 +324,14 @@ class EntityCues:
         taken = {i for s in named for i in range(s.start, s.end)}
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
         for span in self._split_of_the(self._split_place_prefix(filter_spans(named + refs))):
+            key = (span.start_char, span.end_char)
+            # Cue hints name exactly their span; model labels of inner spans still count.
             inner = {
                 h
                 for k, hs in hints.items()
                 if k[0] >= span.start_char and k[1] <= span.end_char
                 for h in hs
+                if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
             }
             typed = self._classify(span, inner | {span.label_})
             if typed:
@@ -337,6 +371,24 @@ class EntityCues:
         if start is not None:
             members.append(Span(doc, start, i, label=label))
         return members
+
+    def _short_forms(self, name: str) -> set[str]:
+        """'Lumeqa' and 'Elbtal Capital' for 'Lumeqa Therapeutics' / 'Elbtal Capital Partners'.
+
+        Only a distinctive first word starts a short form: 'Bio' or 'Saxon' would
+        match half the corpus.
+        """
+        words = name.split()
+        first = words[0] if words else ""
+        if (
+            len(words) < 2
+            or len(first) < 4
+            or first.lower() in self.generic
+            or first.lower() in self.known
+            or not re.match(_NAME_RE, first)
+        ):
+            return set()
+        return {" ".join(words[:n]) for n in range(1, len(words))}
 
     def _split_of_the(self, spans: list[Span]) -> list[Span]:
         """'Medical Faculty of the University of X' names two bodies, one inside the other."""
@@ -396,7 +448,14 @@ class EntityCues:
             if typed == (REF,):
                 continue
             stripped = span.text[: len(_strip_legal(span.text.lower(), self.legal_forms))]
-            for form in {span.text, stripped}:
+            variants = {span.text, stripped}
+            if typed == ("Company",):
+                variants |= self._short_forms(stripped)
+            if typed == ("Person",):
+                words = [t for t in span if t.is_title and t.lower_ not in self.titles]
+                if len(words) >= 2:
+                    variants.add(words[-1].text)
+            for form in variants:
                 if len(form) >= 3 and form.lower() not in self.stop_names:
                     forms.setdefault(form, typed)
         out = []
@@ -438,9 +497,15 @@ class EntityCues:
         doc = span.doc
         start, end = span.start, span.end
         for i in range(start, end):
-            if "\n" in doc[i].text:
+            if "\n" in doc[i].text or (doc[i].text in {"(", ".", "/", ";", ":"} and i > start):
                 end = i
                 break
+        while (
+            end - start > 1
+            and doc[start].lower_ in self.nationalities
+            and span.label_ in {"LEGAL", "ORG", "LIST_Company"}
+        ):
+            start += 1
         while start < end and (
             doc[start].lower_ in {"the", "a", "an", "this", "its", "their"}
             or doc[start].is_punct
@@ -506,6 +571,8 @@ class EntityCues:
         if "PERSON" in hints and any(t.lower_ in self.titles for t in span):
             return ("Person",)
         names = [t for t in span if t.is_alpha or "-" in t.text]
+        if self._person_context(span) and 2 <= len(names) <= 4 and all(t.is_title for t in names):
+            return ("Person",)
         if (
             2 <= len(names) <= 4
             and names[0].lower_ in self.lex.first_names
@@ -541,6 +608,21 @@ class EntityCues:
                 return ()
             return ("Product",) if "PRODUCT" in hints else ("Company",)
         return ()
+
+    def _person_context(self, span: Span) -> bool:
+        """'X, CEO of Y' and 'CEO X': a role word next to a name makes it a person."""
+        doc = span.doc
+        after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        before = doc[span.start - 1] if span.start > 0 else None
+        return bool(
+            (after is not None and doc[span.end].text == "," and after.lower_ in self.role_tokens)
+            or (
+                before is not None
+                and before.lower_ in self.role_tokens
+                and before.is_alpha
+                and before.lower_ not in {"partner", "partners", "head"}
+            )
+        )
 
     def _head_class(self, span: Span) -> tuple[str, ...]:
         """Class from the head noun: the last title-case word before a for/of complement."""

@@ -32,6 +32,9 @@ def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
 
 #: Surface patterns: name -> (predicate, subject index, object index, token patterns).
 _THE = _lower("the", "a", "an", op="?")
+_CUE = _lower(
+    "innovation", "cluster", "network", "working", "group", "alliance", "association", op="*"
+)
 
 
 def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[dict[str, Any]]]]]:
@@ -83,6 +86,47 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                 [_ent(["Place"]), {"ORTH": "-"}, _lower("based"), _ent(AGENTS)],
             ],
         ),
+        "loc-cue": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Place"]),
+                    {"IS_LOWER": True, "ENT_TYPE": "", "OP": "{0,3}"},
+                    _lower(*lex.words("company_cues")),
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "loc-acronym": (
+            "locatedIn",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ENT_TYPE": {"NOT_IN": [""]}},
+                    {"ORTH": ")"},
+                    _lower("in", "from"),
+                    _ent(["Place"]),
+                ],
+            ],
+        ),
+        "affiliation-org-role": (
+            "affiliatedWith",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    _lower("'s", "\u2019s", op="?"),
+                    {"LOWER": {"IN": _role_tokens(lex)}, "OP": "{1,3}"},
+                    _ent(["Person"]),
+                ],
+            ],
+        ),
         "part-unit": (
             "partOf",
             0,
@@ -93,6 +137,7 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     {"ORTH": {"IN": QUOTES}, "OP": "?"},
                     _lower("of"),
                     _THE,
+                    _CUE,
                     _ent(["Institution", "Cluster", "Company", "Funder"]),
                 ],
                 [
@@ -188,6 +233,24 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                 [_ent(["Company", "Institution"]), _lower("'s", "\u2019s"), _ent(["Product"])],
             ],
         ),
+        "produces-verb-surface": (
+            "produces",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Company", "Institution"]),
+                    {"LEMMA": {"IN": list(lex.words("produce_verbs"))}},
+                    _THE,
+                    {
+                        "POS": {"IN": ["NOUN", "ADJ", "VERB", "PROPN"]},
+                        "ENT_TYPE": "",
+                        "OP": "{0,3}",
+                    },
+                    _ent(["Product"]),
+                ],
+            ],
+        ),
         "produces-by": (
             "produces",
             -1,
@@ -218,6 +281,10 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
     }
 
 
+def _role_tokens(lex: Lexicon) -> list[str]:
+    return sorted({w for r in lex.words("role_words") for w in r.split()} - {"of", "the", "and"})
+
+
 def _dep(
     anchor: dict[str, Any], *edges: tuple[str, str, str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -234,6 +301,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
     member = {"LEMMA": {"IN": ["part", "member"]}}
     subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
     pobj = {"DEP": "pobj"}
+    produce = list(lex.words("produce_verbs"))
     return {
         "fund-passive": (
             "fundedBy",
@@ -417,6 +485,96 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "participant-copula": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["partner", "participant", "applicant"]}, "DEP": "nsubj"},
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "subj", {"DEP": {"IN": ["attr", "acomp"]}}),
+                ),
+            ],
+        ),
+        "participate-involved": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["involve", "participate"]}},
+                    ("anchor", ">", "subj", {"DEP": {"IN": ["nsubj", "nsubjpass", "attr"]}}),
+                ),
+            ],
+        ),
+        "participate-relcl": (
+            "participatesIn",
+            [
+                _dep(
+                    {"ENT_TYPE": {"IN": ["Project", REF]}},
+                    ("anchor", ">", "verb", {"DEP": "relcl"}),
+                    ("verb", ">", "in", {"LOWER": {"IN": ["in", "within"]}}),
+                    ("in", ">", "which", {"LOWER": "which"}),
+                    ("verb", ">", "subj", {"DEP": "nsubj"}),
+                ),
+            ],
+        ),
+        "member-include": (
+            "memberOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["include", "comprise", "count"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "members",
+                        {"LEMMA": {"IN": ["member", "partner"]}, "DEP": "nsubj"},
+                    ),
+                    ("anchor", ">", "subj", {"DEP": "dobj"}),
+                ),
+            ],
+        ),
+        "member-including": (
+            "memberOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["member", "partner"]}},
+                    ("anchor", ">", "incl", {"LOWER": {"IN": ["including", "among"]}}),
+                    ("incl", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "produces-possessive": (
+            "produces",
+            [
+                _dep(
+                    {"ENT_TYPE": "Product"},
+                    ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
+                ),
+            ],
+        ),
+        "produces-relcl": (
+            "produces",
+            [
+                _dep(
+                    {"ENT_TYPE": "Product"},
+                    (
+                        "anchor",
+                        ">",
+                        "verb",
+                        {"DEP": {"IN": ["relcl", "acl"]}, "LEMMA": {"IN": produce}},
+                    ),
+                    ("verb", ">", "subj", {"DEP": "nsubj"}),
+                ),
+            ],
+        ),
+        "produces-agent": (
+            "produces",
+            [
+                _dep(
+                    {"LEMMA": {"IN": produce}, "TAG": "VBN"},
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
         "located-verb": (
             "locatedIn",
             [
@@ -477,12 +635,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
         "affiliation-apposition": (
             "affiliatedWith",
             [
-                _dep(
-                    {"ENT_TYPE": "Person"},
-                    ("anchor", ">", "role", {"DEP": "appos"}),
-                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at", "from", "in"]}}),
-                    ("prep", ">", "obj", pobj),
-                ),
+                _dep({"ENT_TYPE": "Person"}, ("anchor", ">", "role", {"DEP": "appos"})),
                 _dep(
                     {"ENT_TYPE": "Person"},
                     ("anchor", "<", "role", {"DEP": {"IN": ["nsubj", "attr"]}, "POS": "NOUN"}),

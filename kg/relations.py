@@ -13,6 +13,7 @@ offsets, so it survives into `kg.extract` without holding spaCy objects.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class RelationPatterns:
         self.lex = lexicon
         self.hedges = {w.lower() for w in lexicon.words("hedge_words")}
         self.roles = {w.lower() for w in lexicon.words("role_words")}
+        self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
         self.surface = Matcher(nlp.vocab)
         self.surface_info: dict[str, tuple[str, int, int]] = {}
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
@@ -45,6 +47,10 @@ class RelationPatterns:
             for i, pattern in enumerate(patterns):
                 self.deps.add(f"{name}#{i}", [pattern])
                 self.dep_info[f"{name}#{i}"] = (name, pred, pattern)
+                inherited = _inherit_subject(pattern) if name in _INHERITING else None
+                if inherited is not None:
+                    self.deps.add(f"{name}~inherit#{i}", [inherited])
+                    self.dep_info[f"{name}~inherit#{i}"] = (name, pred, inherited)
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[dict[str, Any]] = []
@@ -54,7 +60,17 @@ class RelationPatterns:
             toks = [t for t in doc[start:end] if t.ent_type_]
             if len(toks) < 2:
                 continue
-            self._add(found, toks[s_idx], pred, toks[o_idx], f"surface:{name}", 0.8)
+            role = None
+            if name == "affiliation-org-role":
+                role = (
+                    " ".join(
+                        t.text
+                        for t in doc[toks[0].i + 1 : toks[-1].i]
+                        if t.lower_ not in {"'s", "\u2019s"}
+                    )
+                    or None
+                )
+            self._add(found, toks[s_idx], pred, toks[o_idx], f"surface:{name}", 0.8, role=role)
         for match_id, token_ids in self.deps(doc):
             self._from_dep(doc, found, doc.vocab.strings[match_id], token_ids)
         doc._.kg_relations = found
@@ -63,40 +79,55 @@ class RelationPatterns:
     def _from_dep(self, doc: Doc, found: list[dict[str, Any]], key: str, ids: list[int]) -> None:
         name, pred, pattern = self.dep_info[key]
         nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(pattern, ids, strict=True)}
+        if "~inherit" in key:
+            subject = self._verb_subject(nodes["anchor"])
+            if subject is None:
+                return
+            nodes["subj"] = subject
         anchor = nodes["anchor"]
         subj = nodes.get("subj", anchor if anchor.ent_type_ else None)
         obj = nodes.get("obj")
         rule = f"dep:{name}"
         role = None
-        if name == "fund-agent":
+        if name in {"fund-agent"}:
             subj = self._passive_subject(anchor)
-        elif name == "participate-agent":
+        elif name == "participate-agent" or name == "produces-agent":
             obj = self._passive_subject(anchor)
         elif name == "located-site" and obj is not None:
-            subj, obj = self._clause_subject(anchor), obj
-        elif name in {"participate-noun", "participate-from", "participant-apposition"}:
+            subj = self._clause_subject(anchor)
+        elif name in {
+            "participate-noun",
+            "participate-from",
+            "participant-apposition",
+            "participant-copula",
+            "participate-involved",
+        }:
             obj = self._sentence_project(anchor)
+        elif name in {"participate-relcl", "produces-relcl"}:
+            obj = anchor
+        elif name == "produces-possessive":
+            subj, obj = self._clause_subject(anchor), anchor
+        elif name == "member-include":
+            obj = self._context_entity(
+                anchor, ("Cluster",), ("network", "cluster", "group", "association", "alliance")
+            )
+        elif name == "member-including":
+            obj = next(
+                (
+                    c
+                    for c in anchor.head.children
+                    if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_
+                ),
+                None,
+            )
         elif name == "fund-noun":
             subj = self._clause_subject(anchor) or self._sentence_project(anchor)
-        if name.startswith("affiliation"):
+        if name == "affiliation-apposition" and "obj" not in nodes:
+            role, obj = self._role_and_org(nodes["role"])
+        elif name.startswith("affiliation"):
             role_tok = nodes.get("role")
             if role_tok is not None and role_tok.lemma_.lower() in self.roles | {"head"}:
-                role = (
-                    " ".join(
-                        t.text
-                        for t in role_tok.lefts
-                        if t.dep_ in {"compound", "amod"} and not t.ent_type_
-                    )
-                    + (
-                        " "
-                        if any(
-                            t.dep_ in {"compound", "amod"} and not t.ent_type_
-                            for t in role_tok.lefts
-                        )
-                        else ""
-                    )
-                    + role_tok.text
-                )
+                role = self._role_text(role_tok, None)
             elif name != "affiliation-prep":
                 return
             else:
@@ -150,6 +181,40 @@ class RelationPatterns:
         if not any(f["s"] == entry["s"] and f["p"] == pred and f["o"] == entry["o"] for f in found):
             found.append(entry)
 
+    def _role_text(self, role: Token, stop: Token | None) -> str:
+        """'head of software development' from the role noun up to the organisation."""
+        words = [t for t in role.subtree if t.i >= min(c.i for c in role.subtree)]
+        end = stop.i if stop is not None else role.i + 1
+        text = " ".join(t.text for t in words if t.i < end and not t.ent_type_).strip(" ,")
+        return re.sub(r"\s+(?:at|of|from|in|with)$", "", text)
+
+    def _role_and_org(self, role: Token) -> tuple[str | None, Token | None]:
+        """For 'X, head of the institute at Y': the first organisation inside the apposition."""
+        if role.lemma_.lower() not in self.role_tokens and role.lower_ not in self.role_tokens:
+            return None, None
+        for t in role.subtree:
+            if t.i > role.i and t.ent_type_ and t.ent_type_ not in {"Person", "Place"}:
+                return self._role_text(role, t), t
+        return None, None
+
+    @staticmethod
+    def _context_entity(
+        tok: Token, classes: tuple[str, ...], nouns: tuple[str, ...]
+    ) -> Token | None:
+        """The nearest entity of a class (or an anaphor naming it) in this or the previous sentence."""
+        sent = tok.sent
+
+        def fits(t: Token) -> bool:
+            return t.ent_type_ in classes or (
+                t.ent_type_ == REF and any(n in t.lower_ for n in nouns)
+            )
+
+        here = [t for t in sent if fits(t) and t.i != tok.i]
+        if here:
+            return min(here, key=lambda t: abs(t.i - tok.i))
+        before = [t for t in tok.doc[max(0, sent.start - 80) : sent.start] if fits(t)]
+        return before[-1] if before else None
+
     def _hedged(self, verb: Token) -> bool:
         """Planned or intended: the verb or a verb it complements ('intends to relocate')."""
         t: Token | None = verb
@@ -165,8 +230,36 @@ class RelationPatterns:
         return False
 
     @staticmethod
-    def _expand(tok: Token) -> list[Token]:
+    def _stand_in(tok: Token) -> Token:
+        """The entity a non-entity end stands for.
+
+        'the Dresden company X' (X hangs off 'company'), 'the development of the network'
+        (the network), and a subject 'It' (the previous sentence's subject).
+        """
+        if tok.ent_type_:
+            return tok
+        if tok.lower_ == "it" and tok.dep_ in {"nsubj", "nsubjpass"}:
+            sent = tok.sent
+            if sent.start > 0:
+                prev = tok.doc[sent.start - 1].sent
+                subj = [t for t in prev if t.dep_ in {"nsubj", "nsubjpass"} and t.ent_type_]
+                if subj:
+                    return subj[0]
+            return tok
+        for c in tok.children:
+            if c.ent_type_ and c.dep_ in {"appos", "compound", "nmod", "npadvmod"}:
+                return c
+        for c in tok.children:
+            if c.lower_ == "of" and c.dep_ == "prep":
+                obj = next((g for g in c.children if g.dep_ == "pobj" and g.ent_type_), None)
+                if obj is not None:
+                    return obj
+        return tok
+
+    @classmethod
+    def _expand(cls, tok: Token) -> list[Token]:
         """A matched token stands for its whole coordination: 'A, B and C are members'."""
+        tok = cls._stand_in(tok)
         while (
             tok.dep_ in {"conj", "appos"}
             and tok.head is not tok
@@ -190,6 +283,19 @@ class RelationPatterns:
                 out.append(t)
             todo.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
         return sorted(out, key=lambda t: t.i)
+
+    @staticmethod
+    def _verb_subject(verb: Token) -> Token | None:
+        """The subject a verb shares with the verb it complements ('X plans to relocate')."""
+        t = verb
+        for _ in range(3):
+            if t.dep_ not in {"xcomp", "conj", "advcl"} or t.head is t:
+                return None
+            t = t.head
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj if subj.ent_type_ else None
+        return None
 
     @staticmethod
     def _passive_subject(verb: Token) -> Token | None:
@@ -241,6 +347,25 @@ class RelationPatterns:
         words = [t.text for t in person.lefts if t.dep_ in {"compound", "amod"} and not t.ent_type_]
         title = " ".join(words)
         return title if title.lower() in self.roles else None
+
+
+_INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
+
+
+def _inherit_subject(pattern: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Variant of a verb pattern for a verb whose subject sits on the verb it complements."""
+    edges = [
+        p
+        for p in pattern[1:]
+        if not (p["LEFT_ID"] == "anchor" and p["RIGHT_ID"] == "subj" and p["REL_OP"] == ">")
+    ]
+    if len(edges) == len(pattern) - 1 or any(p.get("RIGHT_ID") == "subj" for p in edges):
+        return None
+    anchor = {
+        **pattern[0],
+        "RIGHT_ATTRS": {**pattern[0]["RIGHT_ATTRS"], "DEP": {"IN": ["xcomp", "conj", "advcl"]}},
+    }
+    return [anchor, *edges]
 
 
 def _key(tok: Token) -> tuple[int, int]:
