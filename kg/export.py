@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import FormatError, KGError
 
@@ -32,9 +32,10 @@ if TYPE_CHECKING:
     from kg.config import Config
     from kg.store import Store
 
-#: A writer serialises the store to a binary stream and returns how many
-#: statements (triples or quads) it wrote.
-Writer = Callable[["Store", BinaryIO], int]
+#: A writer serialises the store into a file (a temporary path that is renamed
+#: into place afterwards) and returns how many statements or edges it wrote.
+#: Path-based so writers of other modules (networkx's GraphML/GEXF) fit as is.
+Writer = Callable[["Store", Path], int]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ _FORMATS = (
     ExportFormat("nquads", ".nq", "N-Quads, a named graph per article", "kg.export:write_nquads"),
     ExportFormat("ntriples", ".nt", "N-Triples, merged", "kg.export:write_ntriples"),
     ExportFormat("jsonld", ".jsonld", "JSON-LD, merged, compact context", "kg.export:write_jsonld"),
+    ExportFormat("graphml", ".graphml", "GraphML network (yEd)", "kg.graphio:write_graphml"),
+    ExportFormat("gexf", ".gexf", "GEXF 1.2 network (Gephi)", "kg.graphio:write_gexf"),
 )
 #: Every `kg export --format` choice, by name.
 EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in _FORMATS}
@@ -83,34 +86,35 @@ def merged_triples(store: Store) -> list[pyoxigraph.Triple]:
     return sorted({q.triple for q in store.quads()}, key=str)
 
 
-def _serialize(items: Iterable[Any], out: BinaryIO, fmt_name: str) -> None:
+def _serialize(items: Iterable[Any], path: Path, fmt_name: str) -> None:
     import pyoxigraph
 
     fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
-    pyoxigraph.serialize(items, out, fmt, prefixes=_prefixes())
+    with path.open("wb") as out:
+        pyoxigraph.serialize(items, out, fmt, prefixes=_prefixes())
 
 
-def write_turtle(store: Store, out: BinaryIO) -> int:
+def write_turtle(store: Store, path: Path) -> int:
     triples = merged_triples(store)
-    _serialize(triples, out, "TURTLE")
+    _serialize(triples, path, "TURTLE")
     return len(triples)
 
 
-def write_ntriples(store: Store, out: BinaryIO) -> int:
+def write_ntriples(store: Store, path: Path) -> int:
     triples = merged_triples(store)
-    _serialize(triples, out, "N_TRIPLES")
+    _serialize(triples, path, "N_TRIPLES")
     return len(triples)
 
 
-def write_trig(store: Store, out: BinaryIO) -> int:
+def write_trig(store: Store, path: Path) -> int:
     quads = list(store.quads())
-    _serialize(quads, out, "TRIG")
+    _serialize(quads, path, "TRIG")
     return len(quads)
 
 
-def write_nquads(store: Store, out: BinaryIO) -> int:
+def write_nquads(store: Store, path: Path) -> int:
     quads = list(store.quads())
-    _serialize(quads, out, "N_QUADS")
+    _serialize(quads, path, "N_QUADS")
     return len(quads)
 
 
@@ -176,7 +180,7 @@ class _Compactor:
     def compact(self, iri: str) -> str:
         for prefix, base in self.prefixes.items():
             if iri.startswith(base) and len(iri) > len(base):
-                return f"{prefix}:{iri[len(base):]}"
+                return f"{prefix}:{iri[len(base) :]}"
         return iri
 
     def _add_term(self, iri: str, coercion: str | None) -> None:
@@ -240,10 +244,10 @@ def jsonld_document(triples: list[pyoxigraph.Triple]) -> dict[str, Any]:
     return {"@context": compactor.context, "@graph": graph}
 
 
-def write_jsonld(store: Store, out: BinaryIO) -> int:
+def write_jsonld(store: Store, path: Path) -> int:
     triples = merged_triples(store)
     text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1)
-    out.write(text.encode("utf-8") + b"\n")
+    path.write_text(text + "\n", encoding="utf-8")
     return len(triples)
 
 
@@ -256,29 +260,35 @@ def _umask() -> int:
     return mask
 
 
-def write_atomically(out_path: str | Path, write: Callable[[BinaryIO], int]) -> int:
+def write_atomically(out_path: str | Path, write: Callable[[Path], int]) -> int:
     """Write through a temporary file renamed over `out_path`: never a half-written file.
 
-    "-" writes to standard output instead.
+    "-" writes to standard output (through a temporary file, so a failure
+    prints nothing rather than half a document).
     """
-    if str(out_path) == "-":
-        count = write(sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return count
+    to_stdout = str(out_path) == "-"
     target = Path(out_path)
-    if target.is_dir():
+    if not to_stdout and target.is_dir():
         raise KGError(f"cannot write {out_path}: it is a directory")
+    directory = Path(tempfile.gettempdir()) if to_stdout else target.parent
+    prefix = ".kg-export." if to_stdout else f".{target.name}."
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+        os.close(fd)
     except OSError as exc:
         raise KGError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            count = write(fh)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        count = write(tmp)
+        if to_stdout:
+            sys.stdout.buffer.write(tmp.read_bytes())
+            sys.stdout.buffer.flush()
+            tmp.unlink()
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return count
 
@@ -286,7 +296,7 @@ def write_atomically(out_path: str | Path, write: Callable[[BinaryIO], int]) -> 
 def export(store: Store, fmt: str, out_path: str | Path) -> int:
     """Write the store's knowledge graphs as `fmt` to `out_path`; returns the statement count."""
     writer = _writer(fmt)
-    return write_atomically(out_path, lambda fh: writer(store, fh))
+    return write_atomically(out_path, lambda path: writer(store, path))
 
 
 def export_store(cfg: Config, fmt: str, out_path: str | Path) -> int:
@@ -296,6 +306,6 @@ def export_store(cfg: Config, fmt: str, out_path: str | Path) -> int:
     writer = _writer(fmt)
     store = open_store(cfg, create=False)
     try:
-        return write_atomically(out_path, lambda fh: writer(store, fh))
+        return write_atomically(out_path, lambda path: writer(store, path))
     finally:
         store.close()

@@ -122,7 +122,7 @@ def _short(iri: str) -> str:
     for prefix in _SHORT_PREFIXES:
         base = PREFIXES[prefix]
         if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base):]}"
+            return f"{prefix}:{iri[len(base) :]}"
     return f"<{iri}>"
 
 

@@ -145,7 +145,7 @@ def test_jsonld_keeps_mixed_and_odd_literals() -> None:
 
 
 def test_unknown_format_lists_the_valid_ones(sample_store: str, tmp_path: Path) -> None:
-    with pytest.raises(FormatError, match="turtle, trig, nquads, ntriples, jsonld"):
+    with pytest.raises(FormatError, match="turtle, trig, nquads, ntriples, jsonld, graphml"):
         export_store(Config(store=sample_store), "rdfxml", tmp_path / "x")
     assert not (tmp_path / "x").exists()
 
@@ -162,8 +162,8 @@ def test_failed_write_leaves_old_file_and_no_temp(
     out = tmp_path / "g.ttl"
     out.write_text("previous export\n")
 
-    def broken(store, fh):
-        fh.write(b"@prefix half: <written> .\n")
+    def broken(store, path):
+        path.write_bytes(b"@prefix half: <written> .\n")
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(export_mod, "write_turtle", broken)
