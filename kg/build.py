@@ -64,6 +64,7 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     extracted: int = 0  # articles that went through the NLP pipeline
+    cache_stale: bool = False  # extraction code/lexicon/model changed since the last build
     entities: int = 0
     relations: int = 0  # distinct asserted relation edges in the store
     statements: int = 0  # relation facts with evidence, hedged ones included
@@ -116,14 +117,25 @@ def source_key(article: Article) -> str:
     return f"{os.path.abspath(article.source)}#{article.position}"
 
 
+# Modules downstream of extraction: editing them cannot change an Extraction,
+# so they stay out of the cache fingerprint. Any other module (including new
+# ones) is in it, erring towards re-extracting rather than serving stale results.
+_NOT_EXTRACTION = frozenset(
+    {
+        "build", "cli", "config", "errors", "eval", "export", "graphio", "namespace",
+        "network", "oxistore", "query", "rdf", "resolve", "serve", "stats", "store",
+        "validate", "viz",
+    }
+)  # fmt: skip
+
+
 def pipeline_fingerprint(cfg: Config) -> str:
-    """What the cached extractions depend on: kg's code, the lexicon, the model versions."""
+    """What cached extractions depend on: extraction code, lexicon, kg and model versions."""
     import kg
+    from kg.config import DEFAULT_MODELS
 
     digest = hashlib.sha256()
     digest.update(f"{kg.__version__}\0{cfg.model or ''}\0".encode())
-    from kg.config import DEFAULT_MODELS
-
     for dist in ("spacy", *DEFAULT_MODELS, *([cfg.model] if cfg.model else [])):
         try:
             version = metadata.version(dist)
@@ -131,10 +143,11 @@ def pipeline_fingerprint(cfg: Config) -> str:
             version = "-"
         digest.update(f"{dist}={version}\0".encode())
     package = Path(kg.__file__).resolve().parent
+    code = [p for p in package.glob("*.py") if p.stem not in _NOT_EXTRACTION]
     lexicon = Path(cfg.lexicon_dir)
-    for root in (package, lexicon):
-        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc")
-        for path in files:
+    data = [p for p in lexicon.rglob("*") if p.is_file()] if lexicon.is_dir() else []
+    for root, files in ((package, code), (lexicon, data)):
+        for path in sorted(files):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -242,6 +255,7 @@ def _update(
     entries, stored_fingerprint = _read_cache(store)
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
+    report.cache_stale = bool(entries) and not fresh
     stored_by_key = {e.key: e for e in entries}
     records = {e.article_iri: e.record for e in entries if e.record}
 

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Oxigraph lists every token it expected; past this width the list says nothing useful.
+_DETAIL_WIDTH = 120
 #: The file RocksDB always writes; its presence is what makes a directory a store.
 _MARKER = "CURRENT"
 
@@ -102,13 +104,22 @@ def _check_creatable(path: Path, location: str) -> None:
 
 
 def syntax_message(exc: SyntaxError) -> str:
-    """Oxigraph says "error at 3:7: expected ..." (1-based line and character column)."""
-    text = str(exc).splitlines()[0] if str(exc) else "syntax error"
+    """Oxigraph says "error at 3:7: expected ..." (1-based line and character column).
+
+    Its list of expected tokens can run over several lines of character
+    classes; keep the readable tokens so the error stays one short line.
+    """
+    text = " ".join(str(exc).split()) or "syntax error"
     match = re.match(r"error at (\d+):(\d+): (.*)", text)
-    if match:
-        line, column, detail = match.groups()
-        return f"invalid SPARQL at line {line}, column {column}: {detail}"
-    return f"invalid SPARQL: {text}"
+    if not match:
+        return f"invalid SPARQL: {text}"
+    line, column, detail = match.groups()
+    classes = detail.find(", [")
+    if classes > 0:
+        detail = detail[:classes] + ", ..."
+    if len(detail) > _DETAIL_WIDTH:
+        detail = detail[: detail.rfind(",", 0, _DETAIL_WIDTH)] + ", ..."
+    return f"invalid SPARQL at line {line}, column {column}: {detail}"
 
 
 def _term(term: object) -> str:

@@ -65,19 +65,25 @@ def nlp():  # -> spacy.Language
     return load_pipeline(Config())
 
 
+@pytest.fixture
+def reuse_nlp(nlp, monkeypatch: pytest.MonkeyPatch):  # -> spacy.Language
+    """Make every build in the test (CLI ones too) use the session's loaded pipeline."""
+    monkeypatch.setattr("kg.nlp.load_pipeline", lambda cfg: nlp)
+    return nlp
+
+
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def built_store(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:
     """Path of a store built once from the seed articles. Read it; never write to it."""
     _require("kg.ingest", "kg.nlp", "kg.extract", "kg.resolve", "kg.rdf", "kg.build")
-    from kg.build import build
-
+    from kg.build import Stages, build
     from kg.config import Config
 
     base = tmp_path_factory.mktemp("built")
     articles = base / "articles"
     shutil.copytree(SEED_DIR, articles)
     location = str(base / "store")
-    build([articles], Config(store=location))
+    build([articles], Config(store=location), stages=Stages(load_pipeline=lambda cfg: nlp))
     yield location
 
 

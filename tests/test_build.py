@@ -1,0 +1,332 @@
+"""Build orchestration: caching, incremental updates, pruning, atomic failure.
+
+Most tests run the real ingest and rdf stages with light stand-ins for the
+NLP stages (capitalised words are entities), so they are fast and test the
+orchestration, not the extractor. The last tests use the real pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import build as build_mod
+from kg.build import Stages, build
+from kg.config import Config
+from kg.errors import InputError, StoreError
+from kg.model import (
+    Article,
+    Entity,
+    Evidence,
+    Extraction,
+    LocalEntity,
+    Mention,
+    RelationFact,
+    Resolution,
+)
+from kg.namespace import article_iri, entity_iri
+from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
+
+WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+class FakeNLP:
+    """Counts pipeline loads and extracted articles."""
+
+    def __init__(self) -> None:
+        self.loads = 0
+        self.extracted: list[str] = []
+
+    def load(self, cfg: Config) -> str:
+        self.loads += 1
+        return "nlp"
+
+    def extract(
+        self, articles: Iterable[Article], nlp: object, cfg: Config
+    ) -> Iterator[Extraction]:
+        assert nlp == "nlp"
+        for art in articles:
+            self.extracted.append(art.source)
+            found: dict[str, list[Mention]] = {}
+            for m in WORD.finditer(art.text):
+                if m.group() not in {"The", "A"}:
+                    found.setdefault(m.group(), []).append(Mention(m.start(), m.end(), m.group()))
+            entities = [
+                LocalEntity(key=w, types=("Company",), names=(w,), mentions=tuple(ms))
+                for w, ms in sorted(found.items())
+            ]
+            relations = []
+            if len(entities) >= 2:
+                ev = Evidence(
+                    sentence=art.text, start=0, end=len(art.text), rule="fake", confidence=0.5
+                )
+                relations.append(RelationFact(entities[0].key, "memberOf", entities[1].key, ev))
+            yield Extraction(article=art, entities=entities, relations=relations)
+
+    @staticmethod
+    def resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
+        res = Resolution()
+        arts: dict[str, set[str]] = {}
+        for ex in extractions:
+            for ent in ex.entities:
+                eid = ent.key.lower()
+                res.mapping[(ex.article.id, ent.key)] = eid
+                arts.setdefault(eid, set()).add(ex.article.id)
+                res.entities[eid] = Entity(eid, ent.types, ent.names[0], (), ())
+        for eid, ids in arts.items():
+            e = res.entities[eid]
+            res.entities[eid] = Entity(eid, e.types, e.label, (), tuple(sorted(ids)))
+        return res
+
+    def stages(self) -> Stages:
+        return Stages(load_pipeline=self.load, extract=self.extract, resolve=self.resolve)
+
+
+@pytest.fixture
+def fake() -> FakeNLP:
+    return FakeNLP()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text("Acme joins Lab\n\nAcme is a member of Lab in Town.\n")
+    (root / "b.txt").write_text("Beta opens\n\nBeta opens a site in Town with Lab.\n")
+    return root
+
+
+def quads(location: str) -> list[str]:
+    with open_store(Config(store=location)) as store:
+        return [str(q) for q in store.quads(include_system=True)]
+
+
+def graphs(location: str) -> set[str]:
+    with open_store(Config(store=location)) as store:
+        return store.graph_names()
+
+
+def entity_labels(location: str) -> set[str]:
+    with open_store(Config(store=location)) as store:
+        rows = store.query(f"SELECT ?l WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?l }} }}")
+        return {r["l"].value for r in rows if hasattr(r["l"], "datatype")}
+
+
+def run(paths: list[Path], store: str, fake: FakeNLP, **kwargs: object):
+    return build(paths, Config(store=store), stages=fake.stages(), **kwargs)
+
+
+def test_first_build(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    report = run([corpus], tmp_store, fake)
+    assert (report.articles, report.new, report.extracted) == (2, 2, 2)
+    assert (report.changed, report.unchanged, report.removed) == (0, 0, 0)
+    assert report.entities == 4  # Acme, Lab, Town, Beta
+    assert report.relations == 2
+    assert report.triples > 0
+    assert fake.loads == 1
+    ids = {a.id for a in _articles(corpus)}
+    assert graphs(tmp_store) == {article_iri(i) for i in ids} | {ENTITIES_GRAPH, SYSTEM_GRAPH}
+
+
+def test_rebuild_is_idempotent_and_needs_no_nlp(
+    corpus: Path, tmp_store: str, fake: FakeNLP
+) -> None:
+    run([corpus], tmp_store, fake)
+    before = quads(tmp_store)
+    fake2 = FakeNLP()
+    report = run([corpus], tmp_store, fake2)
+    assert quads(tmp_store) == before
+    assert (report.unchanged, report.extracted, report.graphs_written) == (2, 0, 0)
+    assert fake2.loads == 0
+
+
+def test_changed_article_replaces_its_graph(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    run([corpus], tmp_store, fake)
+    old = article_iri(_article(corpus / "a.txt").id)
+    (corpus / "a.txt").write_text("Acme leaves Lab\n\nAcme moves to Dorf.\n")
+    new = article_iri(_article(corpus / "a.txt").id)
+    fake2 = FakeNLP()
+    report = run([corpus], tmp_store, fake2)
+    assert (report.changed, report.unchanged, report.new) == (1, 1, 0)
+    assert fake2.extracted == [str(corpus / "a.txt")]
+    names = graphs(tmp_store)
+    assert old not in names
+    assert new in names
+    assert "Dorf" in entity_labels(tmp_store)
+
+
+def test_new_article_is_resolved_with_cached_ones(
+    corpus: Path, tmp_store: str, fake: FakeNLP
+) -> None:
+    run([corpus], tmp_store, fake)
+    (corpus / "c.txt").write_text("Gamma news\n\nGamma joins Lab.\n")
+    fake2 = FakeNLP()
+    report = run([corpus], tmp_store, fake2)
+    assert (report.new, report.unchanged, report.extracted) == (1, 2, 1)
+    labels = entity_labels(tmp_store)
+    assert {"Acme", "Beta", "Gamma", "Lab"} <= labels
+
+
+def test_deleted_file_stays_without_prune(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    run([corpus], tmp_store, fake)
+    gone = article_iri(_article(corpus / "b.txt").id)
+    (corpus / "b.txt").unlink()
+    report = run([corpus], tmp_store, fake)
+    assert report.removed == 0
+    assert gone in graphs(tmp_store)
+    assert "Beta" in entity_labels(tmp_store)
+
+
+def test_prune_removes_articles_not_given(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    run([corpus], tmp_store, fake)
+    gone = article_iri(_article(corpus / "b.txt").id)
+    (corpus / "b.txt").unlink()
+    report = run([corpus], tmp_store, fake, prune=True)
+    assert report.removed == 1
+    assert gone not in graphs(tmp_store)
+    assert "Beta" not in entity_labels(tmp_store)
+    assert entity_iri("beta") not in "".join(quads(tmp_store))
+
+
+def test_other_sources_are_kept_unless_pruned(
+    corpus: Path, tmp_path: Path, tmp_store: str, fake: FakeNLP
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "z.txt").write_text("Zeta report\n\nZeta works with Acme.\n")
+    run([corpus], tmp_store, fake)
+    report = run([other], tmp_store, fake)
+    assert (report.new, report.removed) == (1, 0)
+    assert {"Acme", "Beta", "Zeta"} <= entity_labels(tmp_store)
+    report = run([other], tmp_store, fake, prune=True)
+    assert report.removed == 2
+    assert "Beta" not in entity_labels(tmp_store)
+
+
+@pytest.mark.parametrize("stage", ["extract", "resolve"])
+def test_failing_stage_leaves_store_unchanged(
+    corpus: Path, tmp_store: str, fake: FakeNLP, stage: str
+) -> None:
+    run([corpus], tmp_store, fake)
+    before = quads(tmp_store)
+    (corpus / "a.txt").write_text("Acme changed\n\nAcme is now in Dorf.\n")
+    (corpus / "c.txt").write_text("Gamma news\n\nGamma joins Lab.\n")
+
+    def boom(*args: object) -> Iterator[Extraction]:
+        raise RuntimeError(f"{stage} crashed")
+
+    stages = fake.stages()
+    stages = Stages(
+        load_pipeline=stages.load_pipeline,
+        extract=boom if stage == "extract" else stages.extract,
+        resolve=boom if stage == "resolve" else stages.resolve,
+    )
+    with pytest.raises(RuntimeError, match="crashed"):
+        build([corpus], Config(store=tmp_store), stages=stages)
+    assert quads(tmp_store) == before
+
+
+def test_failed_first_build_leaves_no_store(corpus: Path, tmp_store: str) -> None:
+    def boom(*args: object) -> object:
+        raise RuntimeError("model exploded")
+
+    with pytest.raises(RuntimeError):
+        build([corpus], Config(store=tmp_store), stages=Stages(load_pipeline=boom))
+    assert not Path(tmp_store).exists()
+
+
+def test_missing_path_is_an_input_error(tmp_path: Path, tmp_store: str, fake: FakeNLP) -> None:
+    with pytest.raises(InputError, match="path not found"):
+        run([tmp_path / "nope"], tmp_store, fake)
+    assert not Path(tmp_store).exists()
+    assert fake.loads == 0
+
+
+def test_nothing_readable(tmp_path: Path, tmp_store: str, fake: FakeNLP) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    with pytest.raises(InputError, match=r"nothing to build.*empty file"):
+        run([tmp_path / "in"], tmp_store, fake)
+    assert not Path(tmp_store).exists()
+
+
+def test_nothing_readable_keeps_existing_store(
+    corpus: Path, tmp_path: Path, tmp_store: str, fake: FakeNLP
+) -> None:
+    run([corpus], tmp_store, fake)
+    before = quads(tmp_store)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError):
+        run([tmp_path / "empty"], tmp_store, fake, prune=True)
+    assert quads(tmp_store) == before
+
+
+def test_store_path_is_a_file(corpus: Path, tmp_path: Path, fake: FakeNLP) -> None:
+    path = tmp_path / "file"
+    path.write_text("x")
+    with pytest.raises(StoreError, match="not a directory"):
+        run([corpus], str(path), fake)
+    assert fake.loads == 0
+
+
+def test_skipped_and_warnings_are_reported(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    (corpus / "notes.txt").write_text("   \n")
+    (corpus / "latin.txt").write_bytes(
+        "Caf\xe9 news\n\nCaf\xe9 Zorro opens in M\xfcnchen.\n".encode("cp1252")
+    )
+    report = run([corpus], tmp_store, fake)
+    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [("notes.txt", "empty file")]
+    assert any("latin.txt" in w and "cp1252" in w for w in report.warnings)
+    assert not logging.getLogger("kg").handlers  # the collector is removed again
+
+
+def test_duplicate_text_is_built_once(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    (corpus / "copy.txt").write_text((corpus / "a.txt").read_text())
+    report = run([corpus], tmp_store, fake)
+    assert report.articles == 2
+    assert len(report.skipped) == 1 and "same text as" in report.skipped[0].reason
+    again = run([corpus], tmp_store, fake)
+    assert again.graphs_written == 0
+
+
+def test_changed_extractor_reextracts_from_cache(
+    corpus: Path, tmp_path: Path, tmp_store: str, fake: FakeNLP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "z.txt").write_text("Zeta report\n\nZeta works with Acme.\n")
+    run([corpus], tmp_store, fake)
+    run([other], tmp_store, fake)
+    monkeypatch.setattr(build_mod, "pipeline_fingerprint", lambda cfg: "new-extractor")
+    fake2 = FakeNLP()
+    report = run([corpus], tmp_store, fake2)
+    assert report.cache_stale
+    # corpus articles from their files, z.txt (not given, kept) from the cached text
+    assert sorted(Path(s).name for s in fake2.extracted) == ["a.txt", "b.txt", "z.txt"]
+    assert fake2.loads == 1
+
+
+def test_fingerprint_ignores_downstream_modules(tmp_path: Path) -> None:
+    cfg = Config()
+    assert build_mod.pipeline_fingerprint(cfg) == build_mod.pipeline_fingerprint(cfg)
+    lexicon = tmp_path / "lexicon"
+    lexicon.mkdir()
+    (lexicon / "names.tsv").write_text("Acme\tCompany\n")
+    first = build_mod.pipeline_fingerprint(Config(lexicon_dir=lexicon))
+    (lexicon / "names.tsv").write_text("Acme\tCompany\nBeta\tCompany\n")
+    assert build_mod.pipeline_fingerprint(Config(lexicon_dir=lexicon)) != first
+
+
+def _articles(root: Path) -> list[Article]:
+    from kg.ingest import read_inputs
+
+    return read_inputs([root])[0]
+
+
+def _article(path: Path) -> Article:
+    (article,) = _articles(path)
+    return article
