@@ -1,0 +1,409 @@
+"""The `kg` command line: parse options, call one library function, print.
+
+Importing this module must stay cheap (the shell completion and `--help` run
+it): spaCy, rdflib, pyoxigraph and networkx are imported by the library
+functions each command calls, never here. One frozen `Config` is built in the
+group callback and handed to every command through the click context. Any
+`KGError` becomes a one-line `Error: ...` on stderr with exit status 1; click
+itself reports usage errors with exit status 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.config import DEFAULT_STORE, Config
+from kg.errors import KGError
+from kg.export import EXPORT_FORMATS
+from kg.query import QUERY_FORMATS
+
+if TYPE_CHECKING:
+    from kg.build import BuildReport
+    from kg.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    """Drop the usage block click prints before a usage error: bad input is one line."""
+    exc.ctx = None
+    return exc
+
+
+class _Group(click.Group):
+    """Turns library errors into click's one-line errors: never a traceback for users."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+        except KGError as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise click.ClickException(message) from exc
+        except BrokenPipeError:
+            # `kg query ... | head`: the reader left; stop quietly like other CLI tools.
+            sys.stderr.close()
+            ctx.exit(141)
+
+
+# --- shared options ---------------------------------------------------------
+
+
+def output_option(
+    required: bool = True, help_text: str = "File to write ('-' for stdout)."
+) -> Callable[[F], F]:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        required=required,
+        help=help_text,
+    )
+
+
+def format_option(
+    choices: tuple[str, ...], default: str | None, help_text: str
+) -> Callable[[F], F]:
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def _print(text: str) -> None:
+    """Echo `text` ending in exactly one newline, whatever the formatter returned."""
+    click.echo(text.rstrip("\n"))
+
+
+def _config(ctx: click.Context) -> Config:
+    cfg: Config = ctx.ensure_object(Config)
+    return cfg
+
+
+@contextmanager
+def _reading(cfg: Config) -> Iterator[Store]:
+    """The store, opened read-only for one command and always closed."""
+    from kg.store import open_store
+
+    store = open_store(cfg, create=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+# --- the group --------------------------------------------------------------
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    envvar="KG_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    metavar="PATH|URL",
+    help="Store directory (embedded Oxigraph) or SPARQL endpoint URL. Env: KG_STORE.",
+)
+@click.option(
+    "--update-url",
+    envvar="KG_STORE_UPDATE",
+    metavar="URL",
+    help="SPARQL update endpoint of a remote store. Env: KG_STORE_UPDATE.",
+)
+@click.option(
+    "--model",
+    envvar="KG_MODEL",
+    metavar="NAME",
+    help="Installed spaCy pipeline to extract with. Env: KG_MODEL.",
+)
+@click.option("-v", "--verbose", count=True, help="Show progress (-v) and debug logs (-vv).")
+@click.version_option(__version__, prog_name="kg")
+@click.pass_context
+def cli(
+    ctx: click.Context, store: str, update_url: str | None, model: str | None, verbose: int
+) -> None:
+    """Build a knowledge graph of innovation-cluster news and query it.
+
+    Example:
+
+    \b
+        kg build data/articles
+        kg query 'SELECT ?name WHERE { ?c a kg:Company ; rdfs:label ?name }'
+        kg export --format turtle -o graph.ttl
+        kg viz -o network.html
+    """
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="%(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+    ctx.obj = Config(store=store, update_url=update_url, model=model)
+    ctx.meta["kg.verbose"] = verbose
+
+
+# --- build -----------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _summary(report: BuildReport) -> str:
+    lines = [
+        f"Built {report.store}: {_plural(report.articles, 'article')} "
+        f"({report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
+        f"{report.removed} removed; {report.extracted} extracted"
+        f"{', extractor changed since last build' if report.cache_stale else ''})",
+        f"  {_plural(report.entities, 'entity').replace('entitys', 'entities')}, "
+        f"{_plural(report.relations, 'relation')} "
+        f"({_plural(report.statements, 'statement')} with evidence), "
+        f"{_plural(report.triples, 'triple')}; "
+        f"{_plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
+    ]
+    if report.skipped:
+        lines.append(f"Skipped {_plural(len(report.skipped), 'input')}:")
+        lines.extend(f"  {s.path}: {s.reason}" for s in report.skipped)
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove stored articles not found under PATHS.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes for the NLP pipeline.",
+)
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int) -> None:
+    """Read articles (.txt pages, .jsonl records, folders) into the store.
+
+    Unchanged articles reuse their cached extraction, so rebuilding is cheap;
+    a failed build leaves the store as it was. With --prune the store mirrors
+    PATHS: articles whose source is no longer given are removed.
+
+    Example:
+
+    \b
+        kg build data/articles
+        kg --store out/store build --prune data/articles more/news.jsonl
+    """
+    from kg.build import build as run_build
+
+    cfg = dataclasses.replace(_config(ctx), workers=workers)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if ctx.meta.get("kg.verbose") and (done == total or done % 25 == 0):
+            click.echo(f"{stage}: {done}/{total}", err=True)
+
+    report = run_build(list(paths), cfg, prune=prune, progress=progress)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(_summary(report))
+
+
+# --- query ------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query")
+@format_option(QUERY_FORMATS, "table", "Output: aligned table, or W3C SPARQL csv/tsv/json.")
+@click.pass_context
+def query(ctx: click.Context, query: str, fmt: str) -> None:
+    """Run a read-only SPARQL query (text or a .rq file) against the graph.
+
+    The prefixes kg:, id:, rdf:, rdfs:, skos:, xsd:, prov: and dcterms: are
+    predeclared. CONSTRUCT and DESCRIBE answers print as Turtle.
+
+    Example:
+
+    \b
+        kg query 'SELECT ?name WHERE { ?c a kg:Company ; rdfs:label ?name }'
+        kg query queries/funding.rq --format csv > funding.csv
+    """
+    from kg.query import answer
+
+    click.echo(answer(_config(ctx), query, fmt), nl=False)
+
+
+# --- export -----------------------------------------------------------------
+
+
+@cli.command()
+@format_option(tuple(EXPORT_FORMATS), None, "Serialisation to write.")
+@output_option()
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str) -> None:
+    """Write the whole graph to a file, byte-identical for the same store.
+
+    turtle, ntriples and jsonld merge all articles into one graph; trig and
+    nquads keep one named graph per article; graphml and gexf write the
+    entity network for Gephi, yEd or Cytoscape. The build cache is never exported.
+
+    Example:
+
+    \b
+        kg export --format turtle -o graph.ttl
+        kg export --format jsonld -o graph.jsonld
+        kg export --format nquads -o - | gzip > graph.nq.gz
+    """
+    from kg.export import export_store
+
+    count = export_store(_config(ctx), fmt, output)
+    where = "stdout" if output == "-" else output
+    click.echo(f"wrote {where}: {_plural(count, 'statement')} ({fmt})", err=output == "-")
+
+
+# --- viz / stats / validate / eval -----------------------------------------
+
+
+@cli.command()
+@output_option(help_text="HTML file to write.")
+@click.option(
+    "--size",
+    type=click.Choice(("degree", "betweenness", "articles")),
+    default="degree",
+    show_default=True,
+    help="What node size shows.",
+)
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity.")
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Neighbourhood radius for --focus.",
+)
+@click.option("--types", metavar="CLASSES", help="Only these classes, e.g. Company,Cluster.")
+@click.option(
+    "--min-degree",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Hide entities with fewer relations.",
+)
+@click.option("--community", is_flag=True, help="Colour nodes by detected community.")
+@click.option("--hedged", is_flag=True, help="Also draw planned/intended facts (dashed).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Layout/community seed.")
+@click.option("--title", default="Cluster network", show_default=True, help="Page title.")
+@click.pass_context
+def viz(ctx: click.Context, output: str, **options: Any) -> None:
+    """Write a self-contained interactive network page (works offline).
+
+    Example:
+
+    \b
+        kg viz -o network.html
+        kg viz -o leipzig.html --focus "University of Leipzig" --hops 2
+    """
+    from kg.viz import render
+
+    with _reading(_config(ctx)) as store:
+        report = render(store, output, **options)
+    click.echo(report.summary())
+
+
+@cli.command()
+@format_option(("text", "json"), "text", "Output format.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many entities per ranking.",
+)
+@click.pass_context
+def stats(ctx: click.Context, fmt: str, top: int) -> None:
+    """Print figures about the graph: counts, rankings, communities, funding.
+
+    Example:
+
+    \b
+        kg stats
+        kg stats --format json --top 20
+    """
+    from kg.stats import compute_stats
+
+    with _reading(_config(ctx)) as store:
+        figures = compute_stats(store, top=top)
+    _print(figures.to_json() if fmt == "json" else figures.to_text())
+
+
+@cli.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Check the graph against the ontology's SHACL shapes; exit 1 when it does not conform.
+
+    Example:
+
+    \b
+        kg validate
+    """
+    from kg.validate import validate as run_validate
+
+    cfg = _config(ctx)
+    with _reading(cfg) as store:
+        report = run_validate(store, cfg)
+    _print(report.text)
+    if not report.conforms:
+        ctx.exit(1)
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option(
+    "--graph", type=click.Path(path_type=Path), help="Score this RDF file instead of the store."
+)
+@format_option(("text", "json", "markdown"), "text", "Output format.")
+@click.option("--verbose", "details", is_flag=True, help="List every miss and false positive.")
+@click.pass_context
+def eval_(ctx: click.Context, gold: Path, graph: Path | None, fmt: str, details: bool) -> None:
+    """Score the graph against a gold file (precision, recall, F1).
+
+    Example:
+
+    \b
+        kg eval data/gold/dev.json
+        kg eval gold.json --graph graph.ttl --format markdown
+    """
+    from kg.eval import evaluate
+
+    report = evaluate(gold, _config(ctx), graph)
+    if fmt == "json":
+        _print(report.to_json())
+    elif fmt == "markdown":
+        _print(report.to_markdown())
+    else:
+        _print(report.to_text(verbose=details))
