@@ -65,7 +65,8 @@ class _DocReader:
 
     def read(self, doc: Doc, article: Article) -> Extraction:
         classes: dict[tuple[int, int], tuple[str, ...]] = doc._.kg_classes or {}
-        tokens = [t for t in doc if t.ent_type_]
+        role_lines = self._signature_role_lines(article)
+        tokens = [t for t in doc if t.ent_type_ and not any(a <= t.idx < b for a, b in role_lines)]
         groups = UnionFind()
         info: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
         refs: dict[tuple[int, int], str] = {}
@@ -118,6 +119,13 @@ class _DocReader:
                 words = words[1:]
             if len(words) != len(name.split()):
                 names.insert(0, " ".join(words))
+        words = bare.split()
+        if (
+            len(words) >= 3
+            and re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", words[-1])
+            and "Person" not in cls
+        ):
+            names.extend([" ".join(words[:-1]), words[-1]])
         stripped = _CUE_PREFIX.sub("", bare)
         if stripped != bare and stripped:
             names.append(stripped)
@@ -149,6 +157,18 @@ class _DocReader:
                 ]
                 if len({groups.find(k) for k in full}) == 1:
                     groups.union(full[0], key)
+        # 'the Leibniz Institute' after 'Leibniz Institute for Cellular Biophysics'.
+        orgs = {k: " ".join(t.split()) for k, (t, c) in info.items() if _family(c) == "Org"}
+        for key, name in orgs.items():
+            if len(name.split()) < 2:
+                continue
+            longer = {
+                groups.find(k)
+                for k, other in orgs.items()
+                if other.startswith(name + " ") and len(other) > len(name)
+            }
+            if len(longer) == 1:
+                groups.union(longer.pop(), key)
         acronyms = {
             group_key(t): k
             for k, (t, c) in info.items()
@@ -285,6 +305,22 @@ class _DocReader:
                 )
             )
         return facts
+
+    @staticmethod
+    def _signature_role_lines(article: Article) -> list[tuple[int, int]]:
+        """Lines of a signature block after the person's name: titles, not names.
+
+        'Head of Software Development' or 'Press Office' name a job, not an organisation.
+        """
+        if not article.signature:
+            return []
+        start, end = article.signature
+        spans, pos = [], start
+        for number, line in enumerate(article.text[start:end].split("\n")):
+            if number >= 2 and not _PHONE.match(line.strip()):
+                spans.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return spans
 
     def _signature(
         self,

@@ -32,6 +32,7 @@ _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NO
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
+_PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 _UNKNOWN_NUMBER = "XNUMX"
 
@@ -82,8 +83,12 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
     from spacy.symbols import ORTH
 
     for form in lexicon.words("legal_forms"):
-        if " " not in form and not form.endswith("."):
+        if " " in form:
+            continue
+        if not form.endswith("."):
             nlp.tokenizer.add_special_case(form + ".", [{ORTH: form}, {ORTH: "."}])
+        elif len(nlp.make_doc(form)) > 1:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def register_extensions() -> None:
@@ -318,6 +323,7 @@ class EntityCues:
         classes: dict[tuple[int, int], tuple[str, ...]] = {}
         ents: list[Span] = []
         classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        weak: set[tuple[int, int]] = set()
         kept: list[Span] = []
         # Anaphors ("the project") only where no name overlaps them.
         named = filter_spans([s for s in spans if s.label_ != REF])
@@ -334,11 +340,15 @@ class EntityCues:
                 if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
             }
             typed = self._classify(span, inner | {span.label_})
+            if not typed and not self._dropped(span):
+                typed = self._weak_class(span, inner | {span.label_})
+                if typed:
+                    weak.add((span.start_char, span.end_char))
             if typed:
                 kept.append(span)
                 classes[(span.start_char, span.end_char)] = typed
         # Acronyms and later short forms inherit the classes of the name they stand for.
-        derived = self._acronym_spans(kept, classes) + self._repeats(doc, kept, classes)
+        derived = self._acronym_spans(kept, classes) + self._repeats(doc, kept, classes, weak)
         ents: list[Span] = []
         for span in filter_spans(kept + derived):
             typed = classes[(span.start_char, span.end_char)]
@@ -429,7 +439,7 @@ class EntityCues:
                 end + 2 < len(doc)
                 and doc[end].text == "("
                 and doc[end + 2].text == ")"
-                and _ACRONYM.match(doc[end + 1].text)
+                and _PAREN_ALIAS.match(doc[end + 1].text)
             ):
                 acr = Span(doc, end + 1, end + 2, label="ACRONYM")
                 classes.setdefault(
@@ -439,7 +449,11 @@ class EntityCues:
         return out
 
     def _repeats(
-        self, doc: Doc, spans: list[Span], classes: dict[tuple[int, int], tuple[str, ...]]
+        self,
+        doc: Doc,
+        spans: list[Span],
+        classes: dict[tuple[int, int], tuple[str, ...]],
+        weak: set[tuple[int, int]],
     ) -> list[Span]:
         """Later short mentions of a name already found ('CO.DON' after 'CO.DON AG')."""
         forms: dict[str, tuple[str, ...]] = {}
@@ -463,6 +477,8 @@ class EntityCues:
             for m in re.finditer(r"(?<![\w.])" + re.escape(form) + r"(?![\w])", doc.text):
                 found = doc.char_span(m.start(), m.end())
                 if found is not None:
+                    if (m.start(), m.end()) in weak:
+                        classes[(m.start(), m.end())] = typed
                     classes.setdefault((m.start(), m.end()), typed)
                     out.append(Span(doc, found.start, found.end, label="REPEAT"))
         return out
@@ -585,6 +601,24 @@ class EntityCues:
         head_cls = self._head_class(span)
         if head_cls:
             return head_cls
+        return ()
+
+    def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
+        """Fall back on the model's label where no cue speaks; later cues may overrule it."""
+        text = span.text
+        words = [t.lower_ for t in span if t.is_alpha]
+        if (
+            _UNKNOWN_NUMBER in text
+            or not words
+            or all(
+                w in self.generic
+                or w in self.lex.heads
+                or w in self.nationalities
+                or w in self.role_tokens
+                for w in words
+            )
+        ):
+            return ()
         if "PERSON" in hints:
             names = [t for t in span if t.is_alpha]
             return ("Person",) if len(names) >= 2 and all(t.is_title for t in names) else ()
@@ -608,6 +642,16 @@ class EntityCues:
                 return ()
             return ("Product",) if "PRODUCT" in hints else ("Company",)
         return ()
+
+    def _dropped(self, span: Span) -> bool:
+        """Never an entity: unknown numbers, listed non-names, role titles."""
+        low = span.text.lower()
+        return (
+            _UNKNOWN_NUMBER in span.text
+            or low in self.stop_names
+            or low in self.roles
+            or not any(c.isalpha() for c in low)
+        )
 
     def _person_context(self, span: Span) -> bool:
         """'X, CEO of Y' and 'CEO X': a role word next to a name makes it a person."""
@@ -659,7 +703,7 @@ class EntityCues:
                 and nxt.end < len(doc)
                 and doc[nxt.end].text == ")"
                 and len(nxt) == 1
-                and _ACRONYM.match(nxt.text)
+                and _PAREN_ALIAS.match(nxt.text)
             ):
                 pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
         return pairs

@@ -201,7 +201,7 @@ class RelationPatterns:
     def _context_entity(
         tok: Token, classes: tuple[str, ...], nouns: tuple[str, ...]
     ) -> Token | None:
-        """The nearest entity of a class (or an anaphor naming it) in this or the previous sentence."""
+        """The nearest entity of a class (or an anaphor naming it), this or the last sentence."""
         sent = tok.sent
 
         def fits(t: Token) -> bool:

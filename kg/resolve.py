@@ -30,15 +30,14 @@ _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&]{1,9}$")
 
 
 def family(types: Iterable[str]) -> str:
-    """Which kinds of entity may ever share a node."""
-    kinds = set(types)
-    if "Person" in kinds:
-        return "Person"
-    if "Product" in kinds:
-        return "Product"
-    if "Place" in kinds and not kinds - {"Place", "Cluster"}:
-        return "Place"
-    return "Org"
+    """Which kinds of entity may ever share a node.
+
+    People never merge with anything else. Organisations, products and the
+    model's guesses at places share one family: the same brand is typed a
+    product in one article and a company in the next, and an unknown firm name
+    is often guessed to be a town. Gazetteer places are keyed apart (see `keys`).
+    """
+    return "Person" if "Person" in set(types) else "Thing"
 
 
 def resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
@@ -54,9 +53,12 @@ class Resolver:
             (f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True
         )
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.places: set[str] = set()
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
                 self.known[group_key(form)] = (known.name, known.classes)
+                if known.classes == ("Place",):
+                    self.places.add(group_key(form))
 
     def resolve(self, extractions: Iterable[Extraction]) -> Resolution:
         groups = UnionFind()
@@ -98,16 +100,21 @@ class Resolver:
         fam = family(ent.types)
         keys: set[tuple[str, str]] = set()
         for name in ent.names:
-            if any(other.startswith(name + " of ") for other in ent.names if other != name):
+            if len(name.split()) <= 2 and any(
+                other.startswith(name + " of ") for other in ent.names if other != name
+            ):
                 continue
             for variant in (name, self.strip_legal(name)):
                 key = group_key(variant)
                 if not key:
                     continue
+                if fam == "Thing" and key in self.places and set(ent.types) <= {"Place", "Cluster"}:
+                    keys.add(("Place", key))
+                    continue
                 keys.add((fam, key))
                 if key in self.known:
                     keys.add((fam, "known:" + self.known[key][0]))
-                if fam == "Org" and not _ACRONYM.match(variant):
+                if fam == "Thing" and not _ACRONYM.match(variant):
                     words = sorted(w for w in _words(variant) if w not in _FILLER)
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))
@@ -128,6 +135,12 @@ class Resolver:
             for cls in e.types:
                 votes[cls] += max(1, len(e.mentions))
         order = {c: i for i, c in enumerate(ENTITY_CLASSES)}
+        if (
+            "Place" in votes
+            and len(votes) > 1
+            and not any(group_key(n) in self.places for n in names)
+        ):
+            del votes["Place"]  # an unknown name guessed to be a town, typed otherwise elsewhere
         main = min(votes, key=lambda c: (-votes[c], order.get(c, 99)))
         types = {main}
         if "Funder" in votes:

@@ -129,7 +129,8 @@ def test_invented_names_are_typed_by_their_cues(nlp, sentence: str, name: str, c
             ("Tessaro Therapeutics GmbH", "memberOf", "Liquid Biopsy"),
         ),
         (
-            "The project ImmunoTrack is funded by the Elbtal Innovation Fund with 2,3 million euros.",
+            "The project ImmunoTrack is funded by the Elbtal Innovation Fund with "
+            "2,3 million euros.",
             ("ImmunoTrack", "fundedBy", "Elbtal Innovation Fund"),
         ),
         (
@@ -161,7 +162,10 @@ def test_funding_amount_is_normalised(nlp) -> None:
 
 
 def test_signature_block_gives_affiliation_with_role(nlp) -> None:
-    text = "The network met in Chemnitz.\n\nWelvert Systems GmbH\nDr. Ansgar Lindqvist\nHead of Communications\nFon: + 49 371 555-12"
+    text = (
+        "The network met in Chemnitz.\n\nWelvert Systems GmbH\nDr. Ansgar Lindqvist\n"
+        "Head of Communications\nFon: + 49 371 555-12"
+    )
     title = "Network meeting"
     full = f"{title}\n\n{text}"
     start = full.index("Welvert")
