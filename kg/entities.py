@@ -1,0 +1,657 @@
+"""The entity component: find name spans and decide their classes from cues.
+
+The stock model finds name spans reasonably but types them badly for this
+domain (it calls lower-case cluster brands persons and small firms places), so
+`kg_entities` re-decides every span from cues that generalise: legal forms,
+head nouns, academic titles, cue nouns before quoted names, and known-name
+lists from `data/lexicon/` as a supplement. What the model alone suggests is a
+weak guess that later cues in the same article may overrule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp import REF, register_extensions
+
+_NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
+_NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
+_NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
+_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
+_PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
+_QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
+_UNKNOWN_NUMBER = "XNUMX"
+
+
+def _token_specs(lex: Lexicon) -> dict[str, object]:
+    """Matcher token descriptions shared by the entity patterns."""
+    return {
+        "name": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False, "IS_SENT_START": False},
+        "name_any": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False},
+        "name_amp": {"TEXT": {"REGEX": _NAME_AMP_RE}, "IS_STOP": False},
+        "propn": {"POS": "PROPN", "IS_STOP": False},
+        "conn": {"LOWER": {"IN": ["and", "&", "of", "for", "-", "für", "und", "de"]}},
+        "head": {"LOWER": {"IN": sorted(lex.heads)}, "IS_TITLE": True},
+    }
+
+
+class EntityCues:
+    """Find and type entity spans; the typed spans become `doc.ents`.
+
+    Why a component of its own rather than more NER training: there is no
+    annotated corpus to train on, while the cues of this genre are strong and
+    stable (a "GmbH" is a company, a "Faculty" an institution, "working group
+    X" a cluster), and they work for names nobody has seen.
+    """
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.legal_forms = {f.lower() for f in lexicon.words("legal_forms")}
+        self.nonprofit = {f.lower() for f in lexicon.words("nonprofit_forms")}
+        self.titles = {t.lower() for t in lexicon.words("person_titles")}
+        self.roles = {r.lower() for r in lexicon.words("role_words")}
+        self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
+        self.nationalities = {n.lower() for n in lexicon.words("nationalities")}
+        self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
+        self.anaphors = lexicon.mapping("anaphors")
+        self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        spec = _token_specs(lexicon)
+        name, name_any, conn = spec["name"], spec["name_any"], spec["conn"]
+
+        legal_seqs = [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in self.legal_forms]
+        brands = sorted({k.name.lower() for k in lexicon.known if " " not in k.name})
+        for seq in legal_seqs:
+            for first in (name_any, spec["propn"], {"LOWER": {"IN": brands}}):
+                self.matcher.add(
+                    "LEGAL", [[first, {**name, "OP": "{0,5}"}, *seq]], greedy="LONGEST"
+                )
+                self.matcher.add(
+                    "LEGAL",
+                    [[first, {**name, "OP": "*"}, {"ORTH": "&"}, name, *seq]],
+                    greedy="LONGEST",
+                )
+        head = spec["head"]
+        post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+        ]
+        pre = {**spec["name_amp"], "OP": "*"}
+        comma_post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"LOWER": {"IN": ["and", "&"]}},
+            {**name, "OP": "+"},
+        ]
+        self.matcher.add(
+            "HEAD",
+            [
+                [pre, head, *post],
+                [pre, head, *comma_post],
+                [pre, head, {**name, "OP": "{0,2}"}],
+                [{**name_any, "OP": "+"}, {"ORTH": "-"}, {**name, "OP": "*"}, head, *post],
+            ],
+            greedy="LONGEST",
+        )
+        cue_classes = {
+            "working group": "Cluster",
+            "working groups": "Cluster",
+            "innovation cluster": "Cluster",
+            "cluster": "Cluster",
+            "network": "Cluster",
+            "alliance": "Cluster",
+            "accelerator": "Cluster",
+            "project": "Project",
+            "research project": "Project",
+            "joint project": "Project",
+            "collaborative project": "Project",
+            "initiative": "Project",
+            "programme": "Project",
+            "program": "Project",
+            "product": "Product",
+            "drug": "Product",
+            "therapy": "Product",
+        }
+        for cue in lexicon.words("product_cues"):
+            cue_classes.setdefault(cue, "Product")
+        self.cue_words = {w for cue in cue_classes for w in cue.split()}
+        # A person's title never continues a cue name ('working group Dr. X' is not a name).
+        name = {**name, "LOWER": {"NOT_IN": sorted(self.titles)}}
+        for cue, cls in cue_classes.items():
+            cue_toks = [{"LOWER": w} for w in cue.split()]
+            q = {"ORTH": {"IN": _QUOTES}}
+            inner = {"ORTH": {"NOT_IN": _QUOTES}, "IS_SENT_START": False}
+            self.matcher.add(
+                f"QUOTED_{cls}", [[*cue_toks, q, {**inner, "OP": "{1,8}"}, q]], greedy="LONGEST"
+            )
+            tail = (
+                [{**name, "OP": "{0,2}"}]
+                if cls == "Product"
+                else [{**name, "OP": "*"}, {**conn, "OP": "?"}, {**name, "OP": "*"}]
+            )
+            self.matcher.add(f"CUE_{cls}", [[*cue_toks, name, *tail]], greedy="LONGEST")
+        self.matcher.add(
+            "LIST_Company",
+            [
+                [
+                    {
+                        "LOWER": {
+                            "IN": [
+                                "companies",
+                                "company",
+                                "firms",
+                                "firm",
+                                "start-ups",
+                                "startups",
+                                "start-up",
+                                "startup",
+                                "spin-off",
+                                "manufacturer",
+                                "manufacturers",
+                            ]
+                        }
+                    }
+                ]
+            ],
+        )
+        self.matcher.add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
+        title_tok = {"LOWER": {"IN": sorted(self.titles)}}
+        self.matcher.add(
+            "PERSON",
+            [[title_tok, {**title_tok, "OP": "*"}, {"IS_TITLE": True, "OP": "{1,3}"}]],
+            greedy="LONGEST",
+        )
+        self.matcher.add("PRODUCT", [[name_any, {"ORTH": {"IN": ["®", "™"]}}]])
+        self.matcher.add(
+            "QUOTED",
+            [
+                [
+                    {"ORTH": {"IN": _QUOTES}},
+                    {"TEXT": {"REGEX": _NAME_RE}},
+                    {"ORTH": {"NOT_IN": _QUOTES}, "OP": "{0,5}"},
+                    {"ORTH": {"IN": _QUOTES}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        self.matcher.add(
+            "LOWER_CLUSTER",
+            [
+                [
+                    {"LOWER": "the"},
+                    {"POS": {"IN": ["NOUN", "ADJ", "CCONJ"]}, "OP": "{2,6}"},
+                    {"LOWER": {"IN": ["cluster", "network"]}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        for phrase in self.anaphors:
+            self.matcher.add(
+                REF,
+                [
+                    [
+                        {"LOWER": {"IN": ["the", "this", "our"]}},
+                        {"POS": "ADJ", "OP": "?"},
+                        *[{"LOWER": w} for w in phrase.split()],
+                    ]
+                ],
+                greedy="LONGEST",
+            )
+        for known in lexicon.all_known():
+            for form in (known.name, *known.aliases):
+                self.known[form.lower()] = known.classes
+            self.phrases.add(
+                known.classes[0],
+                [nlp.make_doc(known.name)] + [nlp.make_doc(a) for a in known.aliases],
+            )
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[tuple[int, Span]] = []
+        for ent in doc.ents:
+            if ent.label_ in _NER_KEEP:
+                candidates.append((1, ent))
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if key == "LIST_Company":
+                candidates.extend((3, s) for s in self._list_members(doc, end, key))
+            else:
+                candidates.append((3, Span(doc, start, end, label=key)))
+        for _match_id, start, end in self.phrases(doc):
+            candidates.append((4, Span(doc, start, end, label="KNOWN")))
+        hints: dict[tuple[int, int], set[str]] = {}
+        prio: dict[tuple[int, int], int] = {}
+        spans: list[Span] = []
+        for rank, raw in candidates:
+            if raw.label_.startswith("CUE_"):
+                start = raw.start
+                while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
+                    start += 1
+                raw = Span(doc, start, raw.end, label=raw.label_)
+            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw)
+            if span is None:
+                continue
+            key = (span.start_char, span.end_char)
+            hints.setdefault(key, set()).add(raw.label_)
+            if rank > prio.get(key, 0):
+                prio[key] = rank
+                spans.append(span)
+        # Longest span wins (filter_spans); hints of spans inside it still count.
+        classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        ents: list[Span] = []
+        classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        weak: set[tuple[int, int]] = set()
+        kept: list[Span] = []
+        # Anaphors ("the project") only where no name overlaps them.
+        named = filter_spans([s for s in spans if s.label_ != REF])
+        taken = {i for s in named for i in range(s.start, s.end)}
+        refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
+        for span in self._split_of_the(self._split_place_prefix(filter_spans(named + refs))):
+            key = (span.start_char, span.end_char)
+            # Cue hints name exactly their span; model labels of inner spans still count.
+            inner = {
+                h
+                for k, hs in hints.items()
+                if k[0] >= span.start_char and k[1] <= span.end_char
+                for h in hs
+                if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
+            }
+            typed = self._classify(span, inner | {span.label_})
+            if not typed and not self._dropped(span):
+                typed = self._weak_class(span, inner | {span.label_})
+                if typed:
+                    weak.add((span.start_char, span.end_char))
+            if typed:
+                kept.append(span)
+                classes[(span.start_char, span.end_char)] = typed
+        # Acronyms and later short forms inherit the classes of the name they stand for.
+        derived = self._acronym_spans(kept, classes) + self._repeats(doc, kept, classes, weak)
+        ents: list[Span] = []
+        for span in filter_spans(kept + derived):
+            typed = classes[(span.start_char, span.end_char)]
+            ents.append(Span(doc, span.start, span.end, label=REF if typed == (REF,) else typed[0]))
+        doc.ents = ents
+        doc._.kg_classes = classes
+        doc._.kg_acronyms = self._acronyms(doc)
+        return doc
+
+    def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
+        """Names in 'the companies A, B and C': the cue noun types the whole list."""
+        members: list[Span] = []
+        start = None
+        while i < len(doc) and i - (members[-1].end if members else i) <= 2:
+            tok = doc[i]
+            is_name = (
+                bool(re.match(_NAME_RE, tok.text))
+                or tok.pos_ == "PROPN"
+                or (start is not None and tok.text in {"&", "-", "."})
+            )
+            if is_name and not tok.is_stop:
+                start = i if start is None else start
+            else:
+                if start is not None:
+                    members.append(Span(doc, start, i, label=label))
+                    start = None
+                if tok.text not in {",", "and", "as", "well", "or"}:
+                    break
+            i += 1
+        if start is not None:
+            members.append(Span(doc, start, i, label=label))
+        return members
+
+    def _short_forms(self, name: str) -> set[str]:
+        """'Lumeqa' and 'Elbtal Capital' for 'Lumeqa Therapeutics' / 'Elbtal Capital Partners'.
+
+        Only a distinctive first word starts a short form: 'Bio' or 'Saxon' would
+        match half the corpus.
+        """
+        words = name.split()
+        first = words[0] if words else ""
+        if (
+            len(words) < 2
+            or len(first) < 4
+            or first.lower() in self.generic
+            or first.lower() in self.known
+            or not re.match(_NAME_RE, first)
+        ):
+            return set()
+        return {" ".join(words[:n]) for n in range(1, len(words))}
+
+    def _split_of_the(self, spans: list[Span]) -> list[Span]:
+        """'Medical Faculty of the University of X' names two bodies, one inside the other."""
+        out: list[Span] = []
+        for span in spans:
+            cut = next(
+                (
+                    t.i
+                    for t in span[1:-2]
+                    if t.lower_ == "of" and t.nbor(1).lower_ == "the" and t.nbor(2).is_title
+                ),
+                None,
+            )
+            if (
+                cut is not None
+                and self._head_class(span.doc[span.start : cut])
+                and (
+                    self._head_class(span.doc[cut + 2 : span.end])
+                    or span.doc[cut + 2 : span.end].text.lower() in self.known
+                )
+            ):
+                out.append(Span(span.doc, span.start, cut, label="HEAD"))
+                out.append(Span(span.doc, cut + 2, span.end, label="HEAD"))
+            else:
+                out.append(span)
+        return out
+
+    @staticmethod
+    def _acronym_spans(
+        spans: list[Span],
+        classes: dict[tuple[int, int], tuple[str, ...]],
+    ) -> list[Span]:
+        """'Long Name (ACR)': the acronym is a mention of the same entity."""
+        out = []
+        for span in spans:
+            doc, end = span.doc, span.end
+            if (
+                end + 2 < len(doc)
+                and doc[end].text == "("
+                and doc[end + 2].text == ")"
+                and _PAREN_ALIAS.match(doc[end + 1].text)
+            ):
+                acr = Span(doc, end + 1, end + 2, label="ACRONYM")
+                classes.setdefault(
+                    (acr.start_char, acr.end_char), classes[(span.start_char, span.end_char)]
+                )
+                out.append(acr)
+        return out
+
+    def _repeats(
+        self,
+        doc: Doc,
+        spans: list[Span],
+        classes: dict[tuple[int, int], tuple[str, ...]],
+        weak: set[tuple[int, int]],
+    ) -> list[Span]:
+        """Later short mentions of a name already found ('CO.DON' after 'CO.DON AG')."""
+        forms: dict[str, tuple[str, ...]] = {}
+        for span in spans:
+            typed = classes[(span.start_char, span.end_char)]
+            if typed == (REF,):
+                continue
+            stripped = span.text[: len(_strip_legal(span.text.lower(), self.legal_forms))]
+            variants = {span.text, stripped}
+            if typed == ("Company",):
+                variants |= self._short_forms(stripped)
+            if typed == ("Person",):
+                words = [t for t in span if t.is_title and t.lower_ not in self.titles]
+                if len(words) >= 2:
+                    variants.add(words[-1].text)
+            for form in variants:
+                if len(form) >= 3 and form.lower() not in self.stop_names:
+                    forms.setdefault(form, typed)
+        out = []
+        for form, typed in sorted(forms.items(), key=lambda f: -len(f[0])):
+            for m in re.finditer(r"(?<![\w.])" + re.escape(form) + r"(?![\w])", doc.text):
+                found = doc.char_span(m.start(), m.end())
+                if found is not None:
+                    if (m.start(), m.end()) in weak:
+                        classes[(m.start(), m.end())] = typed
+                    classes.setdefault((m.start(), m.end()), typed)
+                    out.append(Span(doc, found.start, found.end, label="REPEAT"))
+        return out
+
+    def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
+        """'the Leipzig Fraunhofer Institute' is an institute located in a place, not one name.
+
+        Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
+        """
+        out: list[Span] = []
+        for span in spans:
+            first = span[0]
+            if (
+                len(span) > 2
+                and self.known.get(first.lower_) == ("Place",)
+                and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+                and any(
+                    t.is_title and t.lower_ not in self.lex.heads and not t.is_stop
+                    for t in span[1:]
+                    if t.lower_ not in {"for", "of", "and"}
+                )
+            ):
+                doc = span.doc
+                out.append(Span(doc, span.start, span.start + 1, label="GPE"))
+                out.append(Span(doc, span.start + 1, span.end, label=span.label_))
+            else:
+                out.append(span)
+        return out
+
+    def _trim(self, span: Span) -> Span | None:
+        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks."""
+        doc = span.doc
+        start, end = span.start, span.end
+        for i in range(start, end):
+            if "\n" in doc[i].text or (doc[i].text in {"(", ".", "/", ";", ":"} and i > start):
+                end = i
+                break
+        while (
+            end - start > 1
+            and doc[start].lower_ in self.nationalities
+            and span.label_ in {"LEGAL", "ORG", "LIST_Company"}
+        ):
+            start += 1
+        while start < end and (
+            doc[start].lower_ in {"the", "a", "an", "this", "its", "their"}
+            or doc[start].is_punct
+            or doc[start].is_space
+        ):
+            if doc[start].lower_ == "the" and span.label_ == REF:
+                break
+            start += 1
+        while end > start and (
+            doc[end - 1].is_punct
+            or doc[end - 1].is_space
+            or doc[end - 1].lower_ in {"'s", "\u2019s", "and", "of", "for", "in"}
+        ):
+            if (
+                doc[end - 1].text in {".", ")"}
+                and end - start > 1
+                and (
+                    doc[end - 1].text == "."
+                    and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                )
+            ):
+                break
+            if doc[end - 1].text in {"®", "™"}:
+                break
+            end -= 1
+        if end <= start:
+            return None
+        return Span(doc, start, end, label=span.label_)
+
+    @staticmethod
+    def _unquote(span: Span) -> Span:
+        """Keep the name inside the quotes: 'working group "X"' names X."""
+        toks = [t for t in span if t.text in _QUOTES]
+        if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
+            return Span(span.doc, toks[0].i + 1, toks[-1].i, label=span.label_)
+        return span
+
+    def _classify(self, span: Span, hints: set[str]) -> tuple[str, ...]:
+        """Decide the classes of a span, strongest cue first; () drops the span."""
+        text = span.text
+        low = text.lower()
+        if _UNKNOWN_NUMBER in text or low in self.stop_names or not any(c.isalpha() for c in text):
+            return ()
+        if REF in hints and span[0].lower_ in {"the", "this", "our"}:
+            phrase = " ".join(t.lower_ for t in span[1:] if t.pos_ != "ADJ")
+            return (REF,) if phrase in self.anaphors else ()
+        if low in self.roles or (low.split(" ", 1)[-1] in self.roles and len(span) <= 3):
+            return ()
+        known = self.known.get(low) or self.known.get(_strip_legal(low, self.legal_forms))
+        if known:
+            return known
+        for prefix in ("QUOTED_", "CUE_", "LIST_"):
+            cue = sorted(h for h in hints if h.startswith(prefix))
+            if cue:
+                return (cue[0].split("_", 1)[1],)
+        if "CITY" in hints:
+            return ("Institution",)
+        if "LEGAL" in hints or _strip_legal(low, self.legal_forms) != low:
+            nonprofit = any(low.endswith(" " + f) for f in self.nonprofit)
+            return ("Cluster", "Institution") if nonprofit else ("Company",)
+        if "PRODUCT" in hints or text.endswith(("®", "™")):
+            return ("Product",)
+        if "PERSON" in hints and any(t.lower_ in self.titles for t in span):
+            return ("Person",)
+        names = [t for t in span if t.is_alpha or "-" in t.text]
+        if self._person_context(span) and 2 <= len(names) <= 4 and all(t.is_title for t in names):
+            return ("Person",)
+        if (
+            2 <= len(names) <= 4
+            and names[0].lower_ in self.lex.first_names
+            and all(t.is_title for t in names)
+            and not self._head_class(span)
+        ):
+            return ("Person",)
+        if "LOWER_CLUSTER" in hints:
+            return ("Cluster",)
+        head_cls = self._head_class(span)
+        if head_cls:
+            return head_cls
+        return ()
+
+    def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
+        """Fall back on the model's label where no cue speaks; later cues may overrule it."""
+        text = span.text
+        words = [t.lower_ for t in span if t.is_alpha]
+        if (
+            _UNKNOWN_NUMBER in text
+            or not words
+            or all(
+                w in self.generic
+                or w in self.lex.heads
+                or w in self.nationalities
+                or w in self.role_tokens
+                for w in words
+            )
+        ):
+            return ()
+        if "PERSON" in hints:
+            names = [t for t in span if t.is_alpha]
+            return ("Person",) if len(names) >= 2 and all(t.is_title for t in names) else ()
+        if hints & {"GPE", "LOC"}:
+            return ("Place",)
+        if (
+            "QUOTED" in hints
+            and all(
+                t.is_title
+                or t.is_upper
+                or t.lower_ in {"and", "for", "of", "the", "in", "-"}
+                or re.match(_NAME_RE, t.text)
+                for t in span
+                if not t.is_punct
+            )
+            and not span[0].is_stop
+        ):
+            return ("Project",)
+        if hints & {"ORG", "FAC", "PRODUCT"}:
+            if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
+                return ()
+            return ("Product",) if "PRODUCT" in hints else ("Company",)
+        return ()
+
+    def _dropped(self, span: Span) -> bool:
+        """Never an entity: unknown numbers, listed non-names, role titles."""
+        low = span.text.lower()
+        return (
+            _UNKNOWN_NUMBER in span.text
+            or low in self.stop_names
+            or low in self.roles
+            or not any(c.isalpha() for c in low)
+        )
+
+    def _person_context(self, span: Span) -> bool:
+        """'X, CEO of Y' and 'CEO X': a role word next to a name makes it a person."""
+        doc = span.doc
+        after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        before = doc[span.start - 1] if span.start > 0 else None
+        return bool(
+            (after is not None and doc[span.end].text == "," and after.lower_ in self.role_tokens)
+            or (
+                before is not None
+                and before.lower_ in self.role_tokens
+                and before.is_alpha
+                and before.lower_ not in {"partner", "partners", "head"}
+            )
+        )
+
+    def _head_class(self, span: Span) -> tuple[str, ...]:
+        """Class from the head noun: the last title-case word before a for/of complement."""
+        words = [t.lower_ for t in span]
+        cut = next(
+            (i for i, w in enumerate(words) if w in {"for", "of", "für"} and i > 0), len(words)
+        )
+        head_words = words[:cut]
+        two = " ".join(head_words[-2:])
+        if two in self.lex.heads:
+            return (self.lex.heads[two],)
+        for w in reversed(head_words):
+            if w in self.lex.heads:
+                cls = self.lex.heads[w]
+                if cls == "Funder":
+                    return (
+                        ("Funder", "Institution")
+                        if w in {"bank", "foundation", "stiftung"}
+                        else ("Funder",)
+                    )
+                return (cls,)
+        return ()
+
+    @staticmethod
+    def _acronyms(doc: Doc) -> list[tuple[int, int, int, int]]:
+        """Pairs (long name, acronym) written as 'Long Name (ACR)' after an entity."""
+        pairs = []
+        ents = list(doc.ents)
+        for i, ent in enumerate(ents[:-1]):
+            nxt = ents[i + 1]
+            if (
+                nxt.start == ent.end + 1
+                and doc[ent.end].text == "("
+                and nxt.end < len(doc)
+                and doc[nxt.end].text == ")"
+                and len(nxt) == 1
+                and _PAREN_ALIAS.match(nxt.text)
+            ):
+                pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
+        return pairs
+
+
+def _overlaps(key: tuple[int, int], span: Span) -> bool:
+    return key[0] < span.end_char and span.start_char < key[1]
+
+
+def _strip_legal(low: str, forms: set[str]) -> str:
+    for form in sorted(forms, key=len, reverse=True):
+        if low.endswith(" " + form):
+            return low[: -len(form) - 1].strip()
+    return low
+
+
+@Language.factory("kg_entities", default_config={"lexicon_dir": ""})
+def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityCues:
+    register_extensions()
+    return EntityCues(nlp, load_lexicon(Path(lexicon_dir)))
