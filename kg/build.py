@@ -93,6 +93,12 @@ def _resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
     return resolve(extractions, cfg)
 
 
+def _extract_parallel(articles: list[Article], cfg: Config) -> Iterable[Extraction]:
+    from kg.parallel import extract_parallel  # each worker process loads its own pipeline
+
+    return extract_parallel(articles, cfg, cfg.workers)
+
+
 @dataclass(frozen=True)
 class Stages:
     """The NLP stages a build calls; tests and benchmarks swap in light ones."""
@@ -100,6 +106,13 @@ class Stages:
     load_pipeline: Callable[[Config], Any] = _load_pipeline
     extract: Callable[[Iterable[Article], Any, Config], Iterable[Extraction]] = _extract
     resolve: Callable[[Iterable[Extraction], Config], Resolution] = _resolve
+    extract_parallel: Callable[[list[Article], Config], Iterable[Extraction]] = _extract_parallel
+
+    def extract_all(self, articles: list[Article], cfg: Config) -> Iterable[Extraction]:
+        """In-process with one worker; otherwise worker processes (no model loaded here)."""
+        if cfg.workers > 1:
+            return self.extract_parallel(articles, cfg)
+        return self.extract(articles, self.load_pipeline(cfg), cfg)
 
 
 class _WarningCollector(logging.Handler):
@@ -304,8 +317,7 @@ def _update(
         else:
             to_extract.append(cached.article)
     if to_extract:
-        nlp = stages.load_pipeline(cfg)
-        for done, ex in enumerate(stages.extract(to_extract, nlp, cfg), start=1):
+        for done, ex in enumerate(stages.extract_all(to_extract, cfg), start=1):
             extractions[ns.article_iri(ex.article.id)] = ex
             if progress is not None:
                 progress("extract", done, len(to_extract))

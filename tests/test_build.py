@@ -330,3 +330,22 @@ def _articles(root: Path) -> list[Article]:
 def _article(path: Path) -> Article:
     (article,) = _articles(path)
     return article
+
+
+def test_workers_use_the_parallel_stage(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    calls: list[int] = []
+
+    def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
+        calls.append(cfg.workers)
+        return fake.extract(articles, "nlp", cfg)
+
+    stages = Stages(
+        load_pipeline=fake.load,
+        extract=fake.extract,
+        resolve=fake.resolve,
+        extract_parallel=parallel,
+    )
+    report = build([corpus], Config(store=tmp_store, workers=3), stages=stages)
+    assert report.extracted == 2
+    assert calls == [3]
+    assert fake.loads == 0  # workers load their own pipelines, the parent does not
