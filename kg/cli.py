@@ -407,3 +407,45 @@ def eval_(ctx: click.Context, gold: Path, graph: Path | None, fmt: str, details:
         _print(report.to_markdown())
     else:
         _print(report.to_text(verbose=details))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run before the client gets 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Rows per answer; longer answers are cut and marked.",
+)
+@click.option("--cors", metavar="ORIGIN", help="Allow browser pages from ORIGIN ('*' for any).")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, cors: str | None
+) -> None:
+    """Answer SPARQL over HTTP (read-only) at /sparql until Ctrl-C.
+
+    Example:
+
+    \b
+        kg serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+            http://127.0.0.1:7878/sparql
+    """
+    from kg.serve import ServeOptions
+    from kg.serve import serve as run_server
+
+    options = ServeOptions(host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
+    run_server(
+        _config(ctx),
+        options,
+        on_ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)", err=True),
+    )
