@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -206,8 +205,6 @@ def test_two_fresh_builds_export_identical_bytes(
 ) -> None:
     outputs: dict[str, list[bytes]] = {fmt: [] for fmt in EXPORT_FORMATS}
     for run in ("one", "two"):
-        articles = tmp_path / f"articles-{run}"
-        shutil.copytree(seed_dir, articles)
         store = str(tmp_path / f"store-{run}")
         assert invoke(runner, store, "build", str(seed_dir)).exit_code == 0
         for fmt, spec in EXPORT_FORMATS.items():
