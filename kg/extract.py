@@ -160,12 +160,14 @@ class _DocReader:
         # 'the Leibniz Institute' after 'Leibniz Institute for Cellular Biophysics'.
         orgs = {k: " ".join(t.split()) for k, (t, c) in info.items() if _family(c) == "Org"}
         for key, name in orgs.items():
-            if len(name.split()) < 2:
+            if len(name) < 4 or re.fullmatch(r"[A-Z0-9.\-]+", name):
                 continue
             longer = {
                 groups.find(k)
                 for k, other in orgs.items()
-                if other.startswith(name + " ") and len(other) > len(name)
+                if other.startswith(name + " ")
+                and len(other) > len(name)
+                and set(info[k][1]) & set(info[key][1])
             }
             if len(longer) == 1:
                 groups.union(longer.pop(), key)

@@ -93,7 +93,7 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
             [
                 [
                     _ent(["Place"]),
-                    {"IS_LOWER": True, "ENT_TYPE": "", "OP": "{0,3}"},
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
                     _lower(*lex.words("company_cues")),
                     _ent(AGENTS),
                 ],
@@ -249,6 +249,19 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     },
                     _ent(["Product"]),
                 ],
+            ],
+        ),
+        "produces-of": (
+            "produces",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Product"]),
+                    _lower("of", "from"),
+                    _THE,
+                    _ent(["Company", "Institution", REF]),
+                ]
             ],
         ),
         "produces-by": (
@@ -492,6 +505,30 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     {"LEMMA": {"IN": ["partner", "participant", "applicant"]}, "DEP": "nsubj"},
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "subj", {"DEP": {"IN": ["attr", "acomp"]}}),
+                ),
+            ],
+        ),
+        "initiative-of": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "initiative",
+                                "project",
+                                "programme",
+                                "program",
+                                "joint venture",
+                                "cooperation",
+                            ]
+                        },
+                        "DEP": "attr",
+                    },
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "obj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "subj", pobj),
                 ),
             ],
         ),

@@ -105,6 +105,8 @@ class RelationPatterns:
             obj = self._sentence_project(anchor)
         elif name in {"participate-relcl", "produces-relcl"}:
             obj = anchor
+        elif name == "initiative-of":
+            obj = nodes["obj"]
         elif name == "produces-possessive":
             subj, obj = self._clause_subject(anchor), anchor
         elif name == "member-include":
@@ -160,6 +162,8 @@ class RelationPatterns:
             return
         if pred == "memberOf" and "Project" in o_cls:
             pred = "participatesIn"
+        elif pred == "participatesIn" and "Cluster" in o_cls and "Project" not in o_cls:
+            pred = "memberOf"
         sent = s.sent
         hedged = anchor is not None and anchor.pos_ in {"VERB", "AUX"} and self._hedged(anchor)
         entry: dict[str, Any] = {
@@ -279,8 +283,11 @@ class RelationPatterns:
             if t.i in seen:
                 continue
             seen.add(t.i)
-            if t.ent_type_:
-                out.append(t)
+            # 'the Leipzig company X, the Y and the Dresden company Z': the list runs
+            # through the cue nouns, the names hang off them.
+            stand_in = t if t.ent_type_ else cls._stand_in(t)
+            if stand_in.ent_type_ and stand_in not in out:
+                out.append(stand_in)
             todo.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
         return sorted(out, key=lambda t: t.i)
 
@@ -301,8 +308,9 @@ class RelationPatterns:
     def _passive_subject(verb: Token) -> Token | None:
         """The patient of a passive verb: its subject, a conjoined verb's, or the modified noun."""
         t = verb
-        for _ in range(4):
-            subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        for step in range(4):
+            deps = {"nsubjpass"} if step == 0 else {"nsubjpass", "nsubj"}
+            subj = next((c for c in t.children if c.dep_ in deps), None)
             if subj is not None:
                 return subj
             if t.dep_ in {"relcl", "acl"}:
@@ -327,7 +335,11 @@ class RelationPatterns:
     def _sentence_project(tok: Token) -> Token | None:
         """The project a participant noun refers to: in its sentence, else the one before."""
         sent = tok.sent
-        projects = [t for t in sent if t.ent_type_ == "Project"]
+        projects = [
+            t
+            for t in sent
+            if t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
+        ]
         if projects:
             return min(projects, key=lambda t: abs(t.i - tok.i))
         refs = [

@@ -53,6 +53,7 @@ class Resolver:
             (f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True
         )
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.generic = {group_key(w) for w in lexicon.words("generic_name_words")}
         self.places: set[str] = set()
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
@@ -75,6 +76,7 @@ class Resolver:
                     other = owner.setdefault(key, node)
                     if other != node:
                         groups.union(other, node)
+        self._merge_short_names(locals_, groups)
         members: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for node in sorted(locals_):
             members.setdefault(groups.find(node), []).append(node)
@@ -94,6 +96,35 @@ class Resolver:
             for node in nodes:
                 resolution.mapping[node] = entity.id
         return resolution
+
+    def _merge_short_names(
+        self, locals_: dict[tuple[str, str], LocalEntity], groups: UnionFind
+    ) -> None:
+        """'Vireon' in a teaser is 'Vireon Diagnostics GmbH & Co. KG' of the main story.
+
+        Only a distinctive single word, and only when exactly one longer name in
+        the corpus starts with it.
+        """
+        starts: dict[str, set[tuple[str, str]]] = {}
+        for node, ent in locals_.items():
+            if family(ent.types) != "Thing":
+                continue
+            for name in ent.names:
+                words = self.strip_legal(name).split()
+                if len(words) >= 2 and not _ACRONYM.match(words[0]):
+                    starts.setdefault(group_key(words[0]), set()).add(groups.find(node))
+        for node, ent in locals_.items():
+            if family(ent.types) != "Thing" or ("Place" in ent.types and len(ent.types) == 1):
+                continue
+            singles = {group_key(self.strip_legal(n)) for n in ent.names}
+            if any(len(self.strip_legal(n).split()) > 1 for n in ent.names) or len(singles) != 1:
+                continue
+            word = singles.pop()
+            if len(word) < 4 or word in self.generic or word in self.places or word in self.known:
+                continue
+            roots = {groups.find(r) for r in starts.get(word, set())}
+            if len(roots) == 1:
+                groups.union(roots.pop(), node)
 
     def keys(self, ent: LocalEntity) -> set[tuple[str, str]]:
         """Name keys of one local entity; short unit names ('Medical Faculty') are not keys."""
