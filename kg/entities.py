@@ -30,6 +30,16 @@ _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018",
 _UNKNOWN_NUMBER = "XNUMX"
 
 
+def anaphor_class(text: str, anaphors: dict[str, str]) -> str:
+    """Class an anaphor refers to, by its head noun: 'the new EU project' -> Project."""
+    words = text.lower().split()
+    for n in (2, 1):
+        phrase = " ".join(words[-n:])
+        if len(words) > n and phrase in anaphors:
+            return anaphors[phrase]
+    return ""
+
+
 def _token_specs(lex: Lexicon) -> dict[str, object]:
     """Matcher token descriptions shared by the entity patterns."""
     return {
@@ -206,6 +216,9 @@ class EntityCues:
                 [
                     [
                         {"LOWER": {"IN": ["the", "this", "our"]}},
+                        # 'the new EU project' refers back; 'the future cluster initiative'
+                        # (a noun compound) describes something new.
+                        {"POS": {"IN": ["ADJ", "PROPN"]}, "IS_LOWER": False, "OP": "?"},
                         {"POS": "ADJ", "OP": "?"},
                         *[{"LOWER": w} for w in phrase.split()],
                     ]
@@ -497,8 +510,7 @@ class EntityCues:
         if _UNKNOWN_NUMBER in text or low in self.stop_names or not any(c.isalpha() for c in text):
             return ()
         if REF in hints and span[0].lower_ in {"the", "this", "our"}:
-            phrase = " ".join(t.lower_ for t in span[1:] if t.pos_ != "ADJ")
-            return (REF,) if phrase in self.anaphors else ()
+            return (REF,) if anaphor_class(span.text, self.anaphors) else ()
         if low in self.roles or (low.split(" ", 1)[-1] in self.roles and len(span) <= 3):
             return ()
         known = self.known.get(low) or self.known.get(_strip_legal(low, self.legal_forms))

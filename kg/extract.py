@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kg.entities import anaphor_class
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
 
 if TYPE_CHECKING:
@@ -74,8 +75,7 @@ class _DocReader:
             key = (tok.idx, tok.idx + len(tok.text))
             cls = classes.get(key, (tok.ent_type_,))
             if tok.ent_type_ == REF:
-                phrase = " ".join(w for w in tok.lower_.split()[1:])
-                refs[key] = self.anaphors.get(phrase, self.anaphors.get(phrase.split()[-1], ""))
+                refs[key] = anaphor_class(tok.text, self.anaphors)
                 continue
             info[key] = (tok.text, cls)
             groups.add(key)
@@ -249,7 +249,7 @@ class _DocReader:
         """
         out: dict[tuple[int, int], str] = {}
         for ref_key, cls in refs.items():
-            noun = " ".join(text[ref_key[0] : ref_key[1]].lower().split()[1:])
+            noun = text[ref_key[0] : ref_key[1]].lower().split()[-1]
             intro = re.compile(re.escape(noun) + r"\s*[\"\u201c\u201d\u201e']?\s*$")
             headed = {
                 key_of[k]

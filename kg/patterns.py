@@ -547,7 +547,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 _dep(
                     {"ENT_TYPE": {"IN": ["Project", REF]}},
                     ("anchor", ">", "verb", {"DEP": "relcl"}),
-                    ("verb", ">", "in", {"LOWER": {"IN": ["in", "within"]}}),
+                    ("verb", ">>", "in", {"LOWER": {"IN": ["in", "within"]}}),
                     ("in", ">", "which", {"LOWER": "which"}),
                     ("verb", ">", "subj", {"DEP": "nsubj"}),
                 ),

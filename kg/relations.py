@@ -246,9 +246,10 @@ class RelationPatterns:
             sent = tok.sent
             if sent.start > 0:
                 prev = tok.doc[sent.start - 1].sent
-                subj = [t for t in prev if t.dep_ in {"nsubj", "nsubjpass"} and t.ent_type_]
-                if subj:
-                    return subj[0]
+                for subj in (t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}):
+                    found = subj if subj.ent_type_ else RelationPatterns._stand_in(subj)
+                    if found.ent_type_:
+                        return found
             return tok
         for c in tok.children:
             if c.ent_type_ and c.dep_ in {"appos", "compound", "nmod", "npadvmod"}:
