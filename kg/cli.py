@@ -168,7 +168,6 @@ def cli(
             stream=sys.stderr,
         )
     ctx.obj = Config(store=store, update_url=update_url, model=model)
-    ctx.meta["kg.verbose"] = verbose
 
 
 # --- build -----------------------------------------------------------------
@@ -221,14 +220,11 @@ def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int
         kg --store out/store build --prune data/articles more/news.jsonl
     """
     from kg.build import build as run_build
+    from kg.progress import ProgressBar
 
     cfg = dataclasses.replace(_config(ctx), workers=workers)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if ctx.meta.get("kg.verbose") and (done == total or done % 25 == 0):
-            click.echo(f"{stage}: {done}/{total}", err=True)
-
-    report = run_build(list(paths), cfg, prune=prune, progress=progress)
+    with ProgressBar() as bar:  # draws only when stderr is a terminal
+        report = run_build(list(paths), cfg, prune=prune, progress=bar)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(_summary(report))

@@ -264,3 +264,10 @@ def test_commands_on_the_built_store(runner: CliRunner, built_store: str, tmp_pa
         scored = invoke(runner, built_store, "eval", str(gold), "--format", "json")
         assert scored.exit_code == 0, scored.stderr
         assert "entities" in json.loads(scored.stdout)
+
+
+def test_validate_fails_on_a_nonconforming_graph(runner: CliRunner, sample_store: str) -> None:
+    """The hand-made sample has a relation edge without a statement node: invalid."""
+    result = invoke(runner, sample_store, "validate")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Graph does not conform")
