@@ -1,0 +1,158 @@
+"""Extraction over several processes, streamed, in input order.
+
+Why processes: the statistical pipeline is CPU-bound Python/Cython that holds
+the GIL, so threads do not help; each worker process loads the pipeline once
+(an initializer, not per task) and then turns chunks of articles into
+`Extraction`s. Only plain dataclasses cross the process boundary, never Docs.
+
+Why this shape:
+
+* Deterministic. Chunks are numbered and results are yielded strictly in input
+  order, and extraction of one article does not depend on its neighbours, so
+  the output is identical whatever the number of workers (tests/test_parallel.py).
+* Bounded memory. At most `2 * workers` chunks are in flight; the input is
+  consumed lazily, so neither the articles nor the results of a whole corpus
+  are held at once. Inside a worker each chunk runs in a spaCy `memory_zone`,
+  so strings interned for one chunk's Docs are freed after it and the
+  vocabulary does not grow over a long run.
+* `workers=1` runs the same chunk loop in this process: no pool, no pickling,
+  and the same results as the pool by construction.
+* A worker that cannot load the model does not kill the pool silently: the
+  error is kept and re-raised with the first chunk, so the caller sees the
+  same one-line `ModelError` as in-process.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from kg.config import Config
+    from kg.model import Article, Extraction
+
+#: Chunks in flight per worker: one being processed, one queued, so no worker idles.
+IN_FLIGHT_PER_WORKER = 2
+
+
+def extract_parallel(
+    articles: Iterable[Article],
+    cfg: Config,
+    workers: int,
+    *,
+    chunk_size: int | None = None,
+    nlp: Any = None,
+) -> Iterator[Extraction]:
+    """Extract every article with `workers` processes; yields in input order.
+
+    With `workers <= 1` the work runs in this process, on `nlp` when the
+    caller already holds a loaded pipeline (else one is loaded here).
+
+    `chunk_size` (default `cfg.batch_size`) is how many articles one task
+    carries: large enough that pickling and scheduling are noise next to the
+    model, small enough that work spreads evenly at the end of a corpus.
+    """
+    size = max(1, chunk_size or cfg.batch_size)
+    chunks = _chunks(articles, size)
+    if workers <= 1:
+        if nlp is None:
+            from kg.nlp import load_pipeline
+
+            nlp = load_pipeline(cfg)
+        for chunk in chunks:
+            yield from _extract_chunk(nlp, chunk, cfg)
+        return
+    yield from _pooled(chunks, cfg, workers)
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _extract_chunk(nlp: Any, chunk: list[Article], cfg: Config) -> list[Extraction]:
+    """One chunk through the pipeline; the memory zone frees its transient strings."""
+    from kg.extract import extract
+
+    with nlp.memory_zone():
+        return list(extract(chunk, nlp, cfg))
+
+
+def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Iterator[Extraction]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver/spawn, never fork: forking a parent that may already hold
+    # RocksDB handles, threads or a loaded model is unsafe and copies its memory.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(cfg,),
+    )
+    pending: deque[Future[list[Extraction]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(executor.submit(_work, chunk))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from _result(pending.popleft())
+        while pending:
+            yield from _result(pending.popleft())
+    finally:
+        # Reached on success, on error and when the consumer stops early:
+        # queued chunks are dropped rather than processed for nobody.
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[list[Extraction]]) -> list[Extraction]:
+    """A chunk's extractions; a worker killed from outside (OOM killer) is a one-line error."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kg.errors import KGError
+
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise KGError(
+            "an extraction worker process died (out of memory?); retry with fewer --workers"
+        ) from exc
+
+
+class _WorkerState:
+    """The pipeline of THIS worker process, set once by `_init_worker`.
+
+    Process-wide by necessity: a pool initializer can only leave its result
+    where later tasks of the same process find it. It is never set in the
+    parent process.
+    """
+
+    nlp: Any = None
+    cfg: Config | None = None
+    error: BaseException | None = None
+
+
+def _init_worker(cfg: Config) -> None:
+    from kg.errors import KGError
+    from kg.nlp import load_pipeline
+
+    _WorkerState.cfg = cfg
+    try:
+        _WorkerState.nlp = load_pipeline(cfg)
+    except KGError as exc:
+        # Raising here would make the pool respawn/break without the message.
+        _WorkerState.error = exc
+
+
+def _work(chunk: list[Article]) -> list[Extraction]:
+    if _WorkerState.error is not None:
+        raise _WorkerState.error
+    if _WorkerState.cfg is None:
+        raise RuntimeError("worker process was not initialised")
+    return _extract_chunk(_WorkerState.nlp, chunk, _WorkerState.cfg)
