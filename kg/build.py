@@ -269,37 +269,8 @@ def _update(
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
     report.cache_stale = bool(entries) and not fresh
-    stored_by_key = {e.key: e for e in entries}
     records = {e.article_iri: e.record for e in entries if e.record}
-
-    # Classify this build's articles against the cache.
-    wanted: dict[str, tuple[str, Article]] = {}  # article IRI -> (source key, article)
-    for art in articles:
-        key, iri = source_key(art), ns.article_iri(art.id)
-        old = stored_by_key.get(key)
-        if old is None:
-            report.new += 1
-        elif old.article_iri == iri:
-            report.unchanged += 1
-        else:
-            report.changed += 1
-        wanted[iri] = (key, art)
-    read_keys = {key for key, _ in wanted.values()}
-    read_files = {key.rpartition("#")[0] for key in read_keys}
-
-    # Earlier articles stay unless their source was re-read without them, or pruned.
-    kept: dict[str, tuple[str, Article | None]] = {}
-    dropped: set[str] = set()
-    for entry in entries:
-        if entry.article_iri in wanted or entry.article_iri in kept:
-            continue
-        gone = entry.key.rpartition("#")[0] in read_files or prune
-        if gone or entry.record is None:
-            dropped.add(entry.article_iri)
-            if entry.key not in read_keys:
-                report.removed += 1
-        else:
-            kept[entry.article_iri] = (entry.key, None)
+    wanted, kept, dropped = _plan(entries, articles, prune, report)
 
     # Reuse cached extractions where the text (and the extractor) is the same.
     extractions: dict[str, Extraction] = {}
@@ -328,7 +299,7 @@ def _update(
 
     ordered = [extractions[iri] for iri in sorted(extractions)]
     resolution = stages.resolve(ordered, cfg)
-    keys = {iri: key for iri, (key, _) in {**kept, **wanted}.items()}
+    keys = {**kept, **{iri: key for iri, (key, _) in wanted.items()}}
 
     replace: dict[str, list[Any]] = {}
     system: list[Any] = [_fingerprint_triple(fingerprint)]
@@ -341,6 +312,45 @@ def _update(
     _count(report, replace, resolution)
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
+
+
+def _plan(
+    entries: list[_Cached], articles: list[Article], prune: bool, report: BuildReport
+) -> tuple[dict[str, tuple[str, Article]], dict[str, str], set[str]]:
+    """Sort articles into wanted (read now), kept (earlier, still valid) and dropped graphs.
+
+    Returns wanted: IRI -> (source key, article); kept: IRI -> source key;
+    dropped: IRIs of stored articles whose source was re-read without them,
+    or, with `prune`, that were not read at all.
+    """
+    stored_by_key = {e.key: e for e in entries}
+    wanted: dict[str, tuple[str, Article]] = {}
+    for art in articles:
+        key, iri = source_key(art), ns.article_iri(art.id)
+        old = stored_by_key.get(key)
+        if old is None:
+            report.new += 1
+        elif old.article_iri == iri:
+            report.unchanged += 1
+        else:
+            report.changed += 1
+        wanted[iri] = (key, art)
+    read_keys = {key for key, _ in wanted.values()}
+    read_files = {key.rpartition("#")[0] for key in read_keys}
+
+    kept: dict[str, str] = {}
+    dropped: set[str] = set()
+    for entry in entries:
+        if entry.article_iri in wanted or entry.article_iri in kept:
+            continue
+        gone = prune or entry.key.rpartition("#")[0] in read_files
+        if gone or entry.record is None:
+            dropped.add(entry.article_iri)
+            if entry.key not in read_keys:
+                report.removed += 1
+        else:
+            kept[entry.article_iri] = entry.key
+    return wanted, kept, dropped
 
 
 def _fingerprint_triple(fingerprint: str) -> Any:
