@@ -296,7 +296,6 @@ def _stale_snapshot(exc: BaseException) -> bool:
     return "No such file or directory" in text or "Corruption" in text
 
 
-
 class StoreHolder:
     """One shared read-only store handle, reopened when the store changes on disk.
 
@@ -603,9 +602,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             except UnicodeDecodeError as exc:
                 raise HTTPError(HTTPStatus.BAD_REQUEST, "the query is not UTF-8") from exc
         elif media == "application/sparql-update":
-            raise HTTPError(
-                HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"
-            )
+            raise HTTPError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
         else:
             raise HTTPError(
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -634,9 +631,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HTTPError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
-            raise HTTPError(
-                HTTPStatus.BAD_REQUEST, "give exactly one non-empty `query` parameter"
-            )
+            raise HTTPError(HTTPStatus.BAD_REQUEST, "give exactly one non-empty `query` parameter")
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             raise HTTPError(
                 HTTPStatus.BAD_REQUEST,

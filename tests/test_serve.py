@@ -292,8 +292,10 @@ def test_body_over_the_limit_is_413(start: Start) -> None:
 
 
 def test_graph_uri_parameters_are_refused_clearly(start: Start) -> None:
-    url = start().url + "sparql?" + urllib.parse.urlencode(
-        {"query": SELECT_ALL, "default-graph-uri": "http://x/g"}
+    url = (
+        start().url
+        + "sparql?"
+        + urllib.parse.urlencode({"query": SELECT_ALL, "default-graph-uri": "http://x/g"})
     )
     reply = request(url)
     assert reply.status == 400
@@ -439,9 +441,7 @@ def test_a_build_while_serving_works_and_is_seen_whole(start: Start, sample_stor
     assert n() == 0
     art = ox.NamedNode("https://w3id.org/cluster-kg/id/article/a3")
     kg = "https://w3id.org/cluster-kg/ontology#"
-    new = [
-        ox.Triple(art, ox.NamedNode(kg + "title"), ox.Literal(f"title {i}")) for i in range(50)
-    ]
+    new = [ox.Triple(art, ox.NamedNode(kg + "title"), ox.Literal(f"title {i}")) for i in range(50)]
     stop = threading.Event()
     seen: list[int] = []
 
