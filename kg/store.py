@@ -57,10 +57,10 @@ def open_store(cfg: Config, *, create: bool = False) -> Store:
     is missing; `create=False` opens an existing store read-only, so readers do
     not lock out each other. Every failure is a one-line `StoreError`.
     """
-    from kg.errors import StoreError
-
     if cfg.store_is_remote:
-        raise StoreError(f"remote stores are not supported yet: {cfg.store}")
+        from kg.remote import open_remote
+
+        return open_remote(cfg)
     from kg.oxistore import open_embedded
 
     return open_embedded(cfg.store, create=create)
