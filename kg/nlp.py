@@ -16,6 +16,30 @@ from spacy.tokens import Doc
 from kg.errors import ModelError
 from kg.lexicon import Lexicon, load_lexicon
 
+#: Abbreviations after which a capitalised word does not start a sentence.
+_NO_BREAK_AFTER = {
+    "e.",
+    "dr.",
+    "prof.",
+    "dipl.",
+    "med.",
+    "h.",
+    "c.",
+    "st.",
+    "co.",
+    "nr.",
+    "no.",
+    "inc.",
+    "ltd.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "rer.",
+    "nat.",
+    "jun.",
+    "sen.",
+}
+
 if TYPE_CHECKING:
     from kg.config import Config
 
@@ -56,6 +80,7 @@ def load_pipeline(cfg: Config) -> Language:
         raise ModelError(f"pipeline {nlp.meta.get('name')!r} needs a parser and ner component")
     lexicon_dir = str(cfg.lexicon_dir)
     split_legal_form_periods(nlp, load_lexicon(cfg.lexicon_dir))
+    nlp.add_pipe("kg_sentences", before="parser")
     nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
     nlp.add_pipe("merge_entities", last=True)
     nlp.add_pipe("kg_relations", config={"lexicon_dir": lexicon_dir}, last=True)
@@ -77,6 +102,30 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
             nlp.tokenizer.add_special_case(form + ".", [{ORTH: form}, {ORTH: "."}])
         elif len(nlp.make_doc(form)) > 1:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
+@Language.component("kg_sentences")
+def mark_sentences(doc: Doc) -> Doc:
+    """Paragraph breaks end sentences; abbreviations and legal forms never do.
+
+    The parser otherwise glues a title to the first sentence, or a signature
+    line to a quote, and splits 'biosaxony e. V.' or 'Prof. Dr. X' in two.
+    Set before the parser, which keeps the boundaries it is given.
+    """
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text:
+            tok.is_sent_start = True
+        elif (
+            prev.text.endswith(".")
+            and len(prev.text) <= 5
+            and (
+                prev.lower_ in _NO_BREAK_AFTER
+                or (tok.text[:1].isupper() and tok.text.endswith("."))
+            )
+        ):
+            tok.is_sent_start = False
+    return doc
 
 
 def register_extensions() -> None:

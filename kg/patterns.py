@@ -123,6 +123,7 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     _ent(["Institution", "Company", "Cluster", "Funder"]),
                     _lower("'s", "\u2019s", op="?"),
                     {"LOWER": {"IN": _role_tokens(lex)}, "OP": "{1,3}"},
+                    {"LOWER": {"IN": [t.lower() for t in lex.words("person_titles")]}, "OP": "*"},
                     _ent(["Person"]),
                 ],
             ],
@@ -538,6 +539,21 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 _dep(
                     {"LEMMA": {"IN": ["involve", "participate"]}},
                     ("anchor", ">", "subj", {"DEP": {"IN": ["nsubj", "nsubjpass", "attr"]}}),
+                ),
+                _dep(
+                    {"LEMMA": "involve"},
+                    ("anchor", ">", "aux", {"DEP": {"IN": ["aux", "auxpass"]}}),
+                    ("aux", ">", "subj", {"DEP": {"IN": ["nsubj", "attr"]}}),
+                ),
+            ],
+        ),
+        "direction-of": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["direction", "leadership", "supervision", "management"]}},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "subj", {"DEP": "pobj", "ENT_TYPE": "Person"}),
                 ),
             ],
         ),

@@ -66,7 +66,7 @@ class RelationPatterns:
                     " ".join(
                         t.text
                         for t in doc[toks[0].i + 1 : toks[-1].i]
-                        if t.lower_ not in {"'s", "\u2019s"}
+                        if t.lower_ in self.role_tokens
                     )
                     or None
                 )
@@ -107,6 +107,23 @@ class RelationPatterns:
             obj = anchor
         elif name == "initiative-of":
             obj = nodes["obj"]
+        elif name == "direction-of":
+            # 'coordinated by ITCE under the direction of Prof. X': X leads it for ITCE.
+            verb = anchor.head.head
+            obj = self._sentence_project(anchor) or self._passive_subject(verb)
+            agent = next(
+                (
+                    g
+                    for c in verb.children
+                    if c.dep_ == "agent"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ),
+                None,
+            )
+            if agent is not None and subj is not None:
+                for org in self._expand(agent):
+                    self._add(found, subj, "affiliatedWith", org, rule, 0.7)
         elif name == "produces-possessive":
             subj, obj = self._clause_subject(anchor), anchor
         elif name == "member-include":
@@ -251,9 +268,11 @@ class RelationPatterns:
                     if found.ent_type_:
                         return found
             return tok
-        for c in tok.children:
-            if c.ent_type_ and c.dep_ in {"appos", "compound", "nmod", "npadvmod"}:
-                return c
+        # 'the EU project "X"': the apposition names it, the compound only modifies it.
+        for dep in ("appos", "nmod", "npadvmod", "compound"):
+            for c in tok.children:
+                if c.ent_type_ and c.dep_ == dep and c.ent_type_ != "Place":
+                    return c
         for c in tok.children:
             if c.lower_ == "of" and c.dep_ == "prep":
                 obj = next((g for g in c.children if g.dep_ == "pobj" and g.ent_type_), None)
@@ -333,13 +352,30 @@ class RelationPatterns:
         return None
 
     @staticmethod
+    def _framework(tok: Token) -> bool:
+        """A programme something runs under ('as part of Horizon Europe'), not a project to join."""
+        t = tok
+        for _ in range(4):
+            if t.dep_ == "prep" or t.pos_ == "ADP":
+                return t.lower_ in {"within", "under", "via", "through", "from"} or (
+                    t.lower_ == "of" and t.head.lower_ == "part"
+                )
+            if t.head is t:
+                return False
+            t = t.head
+        return False
+
+    @staticmethod
     def _sentence_project(tok: Token) -> Token | None:
         """The project a participant noun refers to: in its sentence, else the one before."""
         sent = tok.sent
         projects = [
             t
             for t in sent
-            if t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
+            if (
+                t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
+            )
+            and not RelationPatterns._framework(t)
         ]
         if projects:
             return min(projects, key=lambda t: abs(t.i - tok.i))
