@@ -280,6 +280,28 @@ class RelationPatterns:
                     return obj
         return tok
 
+    @staticmethod
+    def _list_scan(tok: Token) -> list[Token]:
+        """Names listed after `tok` when the parser lost the coordination.
+
+        Walks right over 'A from Halle, the Leipzig AI start-up B, C (CC) and the
+        Dresden company D' and stops at the first verb or clause punctuation.
+        """
+        doc = tok.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].text not in {",", "and", "from", "in", "("}:
+            return []
+        found: list[Token] = []
+        for t in doc[tok.i + 1 : tok.sent.end]:
+            if t.pos_ in {"VERB", "AUX"} or t.text in {".", ";", ":", '"'} or t.is_space:
+                break
+            if t.ent_type_ and t.ent_type_ != "Place":
+                found.append(t)
+            elif not (t.ent_type_ or t.is_punct or t.lower_ in {"and", "as", "well", "the", "from",
+                                                                "in", "de", "its", "their"}
+                      or t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM", "X"}):
+                break
+        return found
+
     @classmethod
     def _expand(cls, tok: Token) -> list[Token]:
         """A matched token stands for its whole coordination: 'A, B and C are members'."""
@@ -297,6 +319,7 @@ class RelationPatterns:
         while i >= 2 and tok.doc[i - 1].text == "," and tok.doc[i - 2].ent_type_:
             todo.append(tok.doc[i - 2])
             i -= 2
+        todo.extend(cls._list_scan(tok))
         seen: set[int] = set()
         while todo:
             t = todo.pop()
@@ -367,29 +390,23 @@ class RelationPatterns:
 
     @staticmethod
     def _sentence_project(tok: Token) -> Token | None:
-        """The project a participant noun refers to: in its sentence, else the one before."""
+        """What a participant noun joins: a project (or accelerator) here, else the last one."""
+
+        def joinable(t: Token) -> bool:
+            if t.ent_type_ == REF:
+                return any(w in t.lower_ for w in _JOINABLE)
+            return (t.ent_type_ == "Project" or (
+                t.ent_type_ == "Cluster" and "accelerator" in t.lower_
+            )) and not RelationPatterns._framework(t)
+
         sent = tok.sent
-        projects = [
-            t
-            for t in sent
-            if (
-                t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
-            )
-            and not RelationPatterns._framework(t)
-        ]
-        if projects:
-            return min(projects, key=lambda t: abs(t.i - tok.i))
-        refs = [
-            t
-            for t in sent
-            if t.ent_type_ == REF
-            and any(w in t.lower_ for w in ("project", "initiative", "programme", "program"))
-        ]
+        here = [t for t in sent if joinable(t) and t.ent_type_ != REF]
+        if here:
+            return min(here, key=lambda t: abs(t.i - tok.i))
+        refs = [t for t in sent if joinable(t)]
         if refs:
             return refs[0]
-        prev = [
-            t for t in tok.doc[max(0, sent.start - 80) : sent.start] if t.ent_type_ == "Project"
-        ]
+        prev = [t for t in tok.doc[max(0, sent.start - 120) : sent.start] if joinable(t)]
         return prev[-1] if prev else None
 
     def _title_before(self, person: Token) -> str | None:
@@ -398,6 +415,7 @@ class RelationPatterns:
         return title if title.lower() in self.roles else None
 
 
+_JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
 
