@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,8 +64,10 @@ class _Group(click.Group):
             message = " ".join(str(exc).split()) or type(exc).__name__
             raise click.ClickException(message) from exc
         except BrokenPipeError:
-            # `kg query ... | head`: the reader left; stop quietly like other CLI tools.
-            sys.stderr.close()
+            # `kg query ... | head`: the reader left. Stop quietly like other CLI
+            # tools; pointing stdout at devnull stops Python's exit-time flush
+            # from raising the same error again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(141)
 
 
