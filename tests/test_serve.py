@@ -7,6 +7,10 @@ small hand-made store and talks HTTP to it, as a researcher's tool would.
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -462,3 +466,33 @@ def test_a_build_while_serving_works_and_is_seen_whole(start: Start, sample_stor
             t.join()
     assert set(seen) <= {0, 50}  # always answered, never a half-written graph
     assert n() == 50
+
+
+# -- the CLI process ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_kg_serve_stops_cleanly_on_a_signal(sample_store: str, sig: signal.Signals) -> None:
+    """SIGTERM (service managers) and SIGINT (Ctrl-C) end the process with status 0."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    kg = Path(sys.executable).parent / "kg"
+    proc = subprocess.Popen(
+        [str(kg), "--store", sample_store, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        ready = proc.stderr.readline()
+        assert f"127.0.0.1:{port}" in ready
+        assert get_query(f"http://127.0.0.1:{port}/", SELECT_ALL).status == 200
+        proc.send_signal(sig)
+        assert proc.wait(30) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
