@@ -112,7 +112,7 @@ def test_store_created_by_someone_else_meanwhile(tmp_store: str) -> None:
 
 def test_urls_go_to_the_remote_backend() -> None:
     """open_store picks the backend by name; an unreachable URL is one StoreError line."""
-    with pytest.raises(StoreError, match="http://127.0.0.1:9/query"):
+    with pytest.raises(StoreError, match=r"http://127\.0\.0\.1:9/query"):
         open_store(Config(store="http://127.0.0.1:9/query"))
 
 
