@@ -316,9 +316,11 @@ def build_page(
         rel = data["relation"]
         rel_count[rel] = rel_count.get(rel, 0) + 1
         color, phrase, _ = RELATION_STYLE[rel]
-        net.add_edge(
-            node_id[u], node_id[v], id=j, label=phrase, color=color, dashes=bool(data["hedged"])
-        )
+        # Rotated edge labels cost vis a canvas save/restore each: at 5,000
+        # nodes that made some zoom levels take 3 s per frame (measured), so
+        # big maps tell the relation by colour, tooltip and panel instead.
+        text = {"label": phrase} if physics else {}
+        net.add_edge(node_id[u], node_id[v], id=j, color=color, dashes=bool(data["hedged"]), **text)
         kg_edges.append(
             {
                 "id": j,

@@ -1,0 +1,114 @@
+"""How fast does the network page open at 500 and 5,000 nodes? (A benchmark, not a test.)
+
+For each size it builds a synthetic cluster-news graph in the fixed RDF shape
+(tests/helpers_network.py), loads it from an in-memory Oxigraph store, renders
+the page, then opens it in offline headless Chromium several times, each in a
+fresh browser so no compiled-script cache flatters the numbers. Reported per
+size, as medians:
+
+- python: store -> graph (load_network) and graph -> HTML (render, incl. layout);
+- first draw: ms from navigation start to vis-network's first "afterDrawing"
+  (for physics pages that is after stabilisation, i.e. the first settled frame);
+- zoom redraw: ms for one frame after zooming, i.e. whether the page stays
+  responsive once open;
+- the file size.
+
+Run: .venv/bin/python benchmarks/viz_bench.py [--sizes 500 5000] [--runs 5] [--json FILE]
+Needs Debian's chromium (apt-get install -y chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+ZOOM_FRAME = """new Promise(resolve => {
+  const net = kgPage.network;
+  const t = performance.now();
+  net.once('afterDrawing', () => resolve(performance.now() - t));
+  net.moveTo({scale: net.getScale() * 1.6});
+})"""
+
+
+def bench_size(n: int, runs: int, workdir: Path) -> dict[str, float | int | str]:
+    # The graph generator and the CDP client are shared with the tests.
+    sys.path[:0] = [str(REPO / "tests"), str(REPO)]
+    from helpers_browser import Browser
+    from helpers_network import synthetic_corpus
+
+    from kg.network import load_network
+    from kg.viz import render
+
+    store = synthetic_corpus(n).store()
+    loads, renders = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        graph = load_network(store)
+        loads.append(time.perf_counter() - t)
+    page = workdir / f"network-{n}.html"
+    report = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        report = render(graph, page)
+        renders.append(time.perf_counter() - t)
+    assert report is not None
+    first_draws, zooms = [], []
+    for _ in range(runs):
+        with Browser(width=1400, height=900, timeout=120) as browser:
+            browser.open(page)
+            browser.wait_for("window.kgPage && kgPage.timing.firstDraw !== null", timeout=120)
+            first_draws.append(browser.evaluate("kgPage.timing.firstDraw"))
+            zooms.append(browser.evaluate(ZOOM_FRAME))
+            errors = browser.console_errors()
+            if errors:
+                raise SystemExit(f"page at {n} nodes logged errors: {errors[:3]}")
+    return {
+        "nodes": report.nodes,
+        "edges": report.edges,
+        "layout": report.layout,
+        "bytes": report.bytes,
+        "load_s": statistics.median(loads),
+        "render_s": statistics.median(renders),
+        "first_draw_ms": statistics.median(first_draws),
+        "first_draw_max_ms": max(first_draws),
+        "zoom_frame_ms": statistics.median(zooms),
+        "runs": runs,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="kg-viz-bench-") as tmp:
+        for n in args.sizes:
+            results.append(bench_size(n, args.runs, Path(tmp)))
+    header = (
+        f"{'nodes':>6} {'edges':>6} {'layout':>11} {'size MB':>8} {'load s':>7} "
+        f"{'render s':>8} {'first draw ms':>14} {'(max)':>7} {'zoom frame ms':>14}"
+    )
+    print(header)
+    for r in results:
+        print(
+            f"{r['nodes']:>6} {r['edges']:>6} {r['layout']:>11} {r['bytes'] / 1e6:>8.2f} "
+            f"{r['load_s']:>7.2f} {r['render_s']:>8.2f} {r['first_draw_ms']:>14.0f} "
+            f"{r['first_draw_max_ms']:>7.0f} {r['zoom_frame_ms']:>14.0f}"
+        )
+    print(f"medians of {args.runs} runs; first draw = navigation start to first vis frame")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
