@@ -460,12 +460,6 @@ class EntityCues:
             if "\n" in doc[i].text or (doc[i].text in {"(", ".", "/", ";", ":"} and i > start):
                 end = i
                 break
-        while (
-            end - start > 1
-            and doc[start].lower_ in self.nationalities
-            and span.label_ in {"LEGAL", "ORG", "LIST_Company"}
-        ):
-            start += 1
         while start < end and (
             doc[start].lower_ in {"the", "a", "an", "this", "its", "their"}
             or doc[start].is_punct
@@ -473,6 +467,12 @@ class EntityCues:
         ):
             if doc[start].lower_ == "the" and span.label_ == REF:
                 break
+            start += 1
+        while (
+            end - start > 1
+            and doc[start].lower_ in self.nationalities
+            and span.label_ in {"LEGAL", "ORG", "LIST_Company"}
+        ):
             start += 1
         while end > start and (
             doc[end - 1].is_punct

@@ -9,6 +9,7 @@ there is exactly one candidate. Cross-article merging happens later, in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -94,6 +95,7 @@ class _DocReader:
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(doc, article, raw, key_of, antecedent)
         relations += self._signature(doc, article, key_of, local)
+        relations = [_membership_of_clusters(r, local) for r in relations]
         funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}
         entities = [
             LocalEntity(
@@ -381,6 +383,14 @@ def _family(cls: tuple[str, ...]) -> str:
     if "Product" in cls:
         return "Product"
     return "Org"
+
+
+def _membership_of_clusters(fact: RelationFact, local: dict[str, LocalEntity]) -> RelationFact:
+    """Taking part in a cluster or accelerator (not a project) is membership."""
+    types = set(local[fact.object].types)
+    if fact.predicate == "participatesIn" and "Cluster" in types and "Project" not in types:
+        return dataclasses.replace(fact, predicate="memberOf")
+    return fact
 
 
 def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:

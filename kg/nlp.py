@@ -8,6 +8,7 @@ clear error.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -57,11 +58,11 @@ def load_pipeline(cfg: Config) -> Language:
     """
     import spacy
 
-    import kg.entities
-    import kg.relations  # importing registers the kg_entities and kg_relations factories
     from kg.config import DEFAULT_MODELS
 
-    del kg.entities, kg.relations
+    # Importing the component modules registers their spaCy factories.
+    importlib.import_module("kg.entities")
+    importlib.import_module("kg.relations")
 
     candidates = (cfg.model,) if cfg.model else DEFAULT_MODELS
     nlp = None

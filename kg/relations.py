@@ -35,6 +35,7 @@ class RelationPatterns:
         self.hedges = {w.lower() for w in lexicon.words("hedge_words")}
         self.roles = {w.lower() for w in lexicon.words("role_words")}
         self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
+        self.fund_verbs = {w.lower() for w in lexicon.words("fund_verbs")}
         self.surface = Matcher(nlp.vocab)
         self.surface_info: dict[str, tuple[str, int, int]] = {}
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
@@ -140,7 +141,7 @@ class RelationPatterns:
                 None,
             )
         elif name == "fund-noun":
-            subj = self._clause_subject(anchor) or self._sentence_project(anchor)
+            subj = self._funding_recipient(anchor)
         if name == "affiliation-apposition" and "obj" not in nodes:
             role, obj = self._role_and_org(nodes["role"])
         elif name.startswith("affiliation"):
@@ -151,6 +152,9 @@ class RelationPatterns:
                 return
             else:
                 role = self._title_before(anchor)
+        if pred == "fundedBy" and subj is not None and not subj.ent_type_:
+            if not self._stand_in(subj).ent_type_ and subj.lemma_.lower() in _UNDERTAKINGS:
+                subj = self._topic(doc) or subj
         if subj is None or obj is None:
             return
         for s in self._expand(subj):
@@ -182,7 +186,9 @@ class RelationPatterns:
         elif pred == "participatesIn" and "Cluster" in o_cls and "Project" not in o_cls:
             pred = "memberOf"
         sent = s.sent
-        hedged = anchor is not None and anchor.pos_ in {"VERB", "AUX"} and self._hedged(anchor)
+        hedged = anchor is not None and (
+            self._hedged(anchor) if anchor.pos_ in {"VERB", "AUX"} else self._hedged_object(anchor)
+        )
         entry: dict[str, Any] = {
             "s": _key(s),
             "p": pred,
@@ -247,7 +253,7 @@ class RelationPatterns:
                 for c in t.children
             ):
                 return True
-            t = t.head if t.dep_ in {"xcomp", "ccomp", "advcl"} and t.head is not t else None
+            t = t.head if t.dep_ in {"xcomp", "ccomp", "advcl"} and t.head.i != t.i else None
         return False
 
     @staticmethod
@@ -296,9 +302,12 @@ class RelationPatterns:
                 break
             if t.ent_type_ and t.ent_type_ != "Place":
                 found.append(t)
-            elif not (t.ent_type_ or t.is_punct or t.lower_ in {"and", "as", "well", "the", "from",
-                                                                "in", "de", "its", "their"}
-                      or t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM", "X"}):
+            elif not (
+                t.ent_type_
+                or t.is_punct
+                or t.lower_ in {"and", "as", "well", "the", "from", "in", "de", "its", "their"}
+                or t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM", "X"}
+            ):
                 break
         return found
 
@@ -308,7 +317,7 @@ class RelationPatterns:
         tok = cls._stand_in(tok)
         while (
             tok.dep_ in {"conj", "appos"}
-            and tok.head is not tok
+            and tok.head.i != tok.i
             and (tok.head.ent_type_ or tok.head.dep_ in {"conj", "appos"})
         ):
             tok = tok.head
@@ -339,7 +348,7 @@ class RelationPatterns:
         """The subject a verb shares with the verb it complements ('X plans to relocate')."""
         t = verb
         for _ in range(3):
-            if t.dep_ not in {"xcomp", "conj", "advcl"} or t.head is t:
+            if t.dep_ not in {"xcomp", "conj", "advcl"} or t.head.i == t.i:
                 return None
             t = t.head
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
@@ -358,7 +367,7 @@ class RelationPatterns:
                 return subj
             if t.dep_ in {"relcl", "acl"}:
                 return t.head
-            if t.dep_ != "conj" or t.head is t:
+            if t.dep_ != "conj" or t.head.i == t.i:
                 return None
             t = t.head
         return None
@@ -374,6 +383,49 @@ class RelationPatterns:
                 return t.head
         return None
 
+    def _funding_recipient(self, noun: Token) -> Token | None:
+        """Who gets 'a grant from X': the object of a funding verb, else the clause subject.
+
+        In 'SAB supported the construction with a grant from the ERDF' the subject is
+        another funder; the money goes to what is supported.
+        """
+        verb = next((t for t in noun.ancestors if t.pos_ in {"VERB", "AUX"}), None)
+        if verb is None:
+            return self._sentence_project(noun)
+        if verb.lemma_.lower() in self.fund_verbs:
+            return next((c for c in verb.children if c.dep_ == "dobj"), None)
+        return self._clause_subject(noun) or self._sentence_project(noun)
+
+    @staticmethod
+    def _topic(doc: Doc) -> Token | None:
+        """The organisation a news item is about: most mentioned, the title counting double.
+
+        Funding of 'the construction' or 'the foundation' goes to it.
+        """
+        counts: dict[str, int] = {}
+        first: dict[str, Token] = {}
+        title_end = next(iter(doc.sents)).end if len(doc) else 0
+        for t in doc:
+            if t.ent_type_ in {"Company", "Institution", "Project", "Cluster"}:
+                key = t.lower_
+                counts[key] = counts.get(key, 0) + (2 if t.i < title_end else 1)
+                first.setdefault(key, t)
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], -first[k].i))
+        return first[best]
+
+    def _hedged_object(self, noun: Token) -> bool:
+        """'has applied for funding from X': a noun inside what a hedging verb governs."""
+        t = noun
+        while t.head.i != t.i:
+            if t.dep_ in {"nsubj", "nsubjpass"}:
+                return False
+            t = t.head
+            if t.pos_ in {"VERB", "AUX"}:
+                return self._hedged(t)
+        return False
+
     @staticmethod
     def _framework(tok: Token) -> bool:
         """A programme something runs under ('as part of Horizon Europe'), not a project to join."""
@@ -383,7 +435,7 @@ class RelationPatterns:
                 return t.lower_ in {"within", "under", "via", "through", "from"} or (
                     t.lower_ == "of" and t.head.lower_ == "part"
                 )
-            if t.head is t:
+            if t.head.i == t.i:
                 return False
             t = t.head
         return False
@@ -395,9 +447,9 @@ class RelationPatterns:
         def joinable(t: Token) -> bool:
             if t.ent_type_ == REF:
                 return any(w in t.lower_ for w in _JOINABLE)
-            return (t.ent_type_ == "Project" or (
-                t.ent_type_ == "Cluster" and "accelerator" in t.lower_
-            )) and not RelationPatterns._framework(t)
+            return (
+                t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
+            ) and not RelationPatterns._framework(t)
 
         sent = tok.sent
         here = [t for t in sent if joinable(t) and t.ent_type_ != REF]
@@ -415,6 +467,28 @@ class RelationPatterns:
         return title if title.lower() in self.roles else None
 
 
+#: What funding can be 'for' when the text names no recipient: the topic's undertaking.
+_UNDERTAKINGS = {
+    "construction",
+    "building",
+    "expansion",
+    "purchase",
+    "acquisition",
+    "foundation",
+    "establishment",
+    "development",
+    "investment",
+    "setup",
+    "extension",
+    "research",
+    "work",
+    "round",
+    "financing",
+    "company",
+    "start-up",
+    "founding",
+    "move",
+}
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
