@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 REF = "REF"
 _ORG = {"Cluster", "Institution", "Company", "Project", "Funder"}
 _TRAILING_MARKS = "®™"
+_RECENCY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
 _PHONE = re.compile(
     r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
 )
@@ -95,7 +96,10 @@ class _DocReader:
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(doc, article, raw, key_of, antecedent)
         relations += self._signature(doc, article, key_of, local)
-        relations = [_membership_of_clusters(r, local) for r in relations]
+        relations = [
+            r if r.evidence.rule == "dep:initiative-of" else _membership_of_clusters(r, local)
+            for r in relations
+        ]
         funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}
         entities = [
             LocalEntity(
@@ -252,6 +256,18 @@ class _DocReader:
         out: dict[tuple[int, int], str] = {}
         for ref_key, cls in refs.items():
             noun = text[ref_key[0] : ref_key[1]].lower().split()[-1]
+            if noun in _RECENCY_NOUNS:
+                # 'the company' is the one just talked about, not the first one introduced.
+                recent = [
+                    k
+                    for k, (_t, c) in info.items()
+                    if cls in c
+                    and ref_key[0] - 400 < k[0] < ref_key[0]
+                    and re.search(r"[.!?]\s", text[k[1] : ref_key[0]])
+                ]
+                if recent:
+                    out[ref_key] = key_of[max(recent)]
+                continue
             intro = re.compile(re.escape(noun) + r"\s*[\"\u201c\u201d\u201e']?\s*$")
             headed = {
                 key_of[k]

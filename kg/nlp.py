@@ -118,6 +118,13 @@ def mark_sentences(doc: Doc) -> Doc:
         if prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
         elif (
+            prev.lower_ == "v."
+            and tok.i >= 2
+            and doc[tok.i - 2].lower_ == "e."
+            and (tok.is_title or tok.is_upper)
+        ):
+            tok.is_sent_start = True  # '... Network e. V. CEO X sees': a new sentence
+        elif (
             prev.text.endswith(".")
             and len(prev.text) <= 5
             and (

@@ -152,9 +152,19 @@ class RelationPatterns:
                 return
             else:
                 role = self._title_before(anchor)
-        if pred == "fundedBy" and subj is not None and not subj.ent_type_:
-            if not self._stand_in(subj).ent_type_ and subj.lemma_.lower() in _UNDERTAKINGS:
-                subj = self._topic(doc) or subj
+        if (
+            pred == "fundedBy"
+            and subj is not None
+            and not subj.ent_type_
+            and not self._stand_in(subj).ent_type_
+            and subj.lemma_.lower() in _UNDERTAKINGS
+        ):
+            subj = self._topic(doc) or subj
+        if name == "participate-agent" and subj is not None and subj.ent_type_ == "Person":
+            # 'It is led by Prof. X': heading a working group is a position in it.
+            target = self._expand(obj)[0] if obj is not None and self._expand(obj) else None
+            if target is not None and target.ent_type_ in {"Cluster", REF}:
+                pred, obj = "affiliatedWith", target
         if subj is None or obj is None:
             return
         for s in self._expand(subj):
@@ -177,6 +187,8 @@ class RelationPatterns:
         s_cls = set(classes.get(_key(s), (s.ent_type_,)))
         o_cls = set(classes.get(_key(o), (o.ent_type_,)))
         if s.i == o.i or not s.ent_type_ or not o.ent_type_:
+            return
+        if anchor is not None and self._negated(anchor):
             return
         ok_s, ok_o = ALLOWED[pred]
         if (REF not in s_cls and not s_cls & ok_s) or (REF not in o_cls and not o_cls & ok_o):
@@ -269,8 +281,12 @@ class RelationPatterns:
             sent = tok.sent
             if sent.start > 0:
                 prev = tok.doc[sent.start - 1].sent
-                for subj in (t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}):
-                    found = subj if subj.ent_type_ else RelationPatterns._stand_in(subj)
+                # 'the network established the working group X. It is led by ...': the
+                # newly introduced object, not the subject, is what 'it' continues.
+                intro = [t for t in prev if t.dep_ == "dobj" and t.head.lemma_ in _INTRODUCING]
+                subjects = [t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}]
+                for cand in intro + subjects:
+                    found = cand if cand.ent_type_ else RelationPatterns._stand_in(cand)
                     if found.ent_type_:
                         return found
             return tok
@@ -407,13 +423,21 @@ class RelationPatterns:
         title_end = next(iter(doc.sents)).end if len(doc) else 0
         for t in doc:
             if t.ent_type_ in {"Company", "Institution", "Project", "Cluster"}:
-                key = t.lower_
+                key = t.lower_.split()[0]  # 'Lumeqa' and 'Lumeqa Therapeutics GmbH' together
                 counts[key] = counts.get(key, 0) + (2 if t.i < title_end else 1)
                 first.setdefault(key, t)
         if not counts:
             return None
         best = max(counts, key=lambda k: (counts[k], -first[k].i))
         return first[best]
+
+    @staticmethod
+    def _negated(tok: Token) -> bool:
+        """'that are not members of the network': a negation on the fact's word or its verb."""
+        for t in (tok, tok.head):
+            if any(c.dep_ == "neg" for c in t.children):
+                return True
+        return False
 
     def _hedged_object(self, noun: Token) -> bool:
         """'has applied for funding from X': a noun inside what a hedging verb governs."""
@@ -489,6 +513,7 @@ _UNDERTAKINGS = {
     "founding",
     "move",
 }
+_INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
