@@ -434,10 +434,7 @@ class RelationPatterns:
     @staticmethod
     def _negated(tok: Token) -> bool:
         """'that are not members of the network': a negation on the fact's word or its verb."""
-        for t in (tok, tok.head):
-            if any(c.dep_ == "neg" for c in t.children):
-                return True
-        return False
+        return any(c.dep_ == "neg" for t in (tok, tok.head) for c in t.children)
 
     def _hedged_object(self, noun: Token) -> bool:
         """'has applied for funding from X': a noun inside what a hedging verb governs."""
