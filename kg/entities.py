@@ -550,6 +550,15 @@ class EntityCues:
         """Fall back on the model's label where no cue speaks; later cues may overrule it."""
         text = span.text
         words = [t.lower_ for t in span if t.is_alpha]
+        rest = [w for w in words if self.known.get(w) != ("Place",)]
+        if (
+            len(rest) < len(words)
+            and rest
+            and all(
+                w in self.generic or w in self.stop_names or w in self.role_tokens for w in rest
+            )
+        ):
+            return ()  # 'Leipzig AI', 'Dresden Biotech': a place and a word, not a name
         if (
             _UNKNOWN_NUMBER in text
             or not words

@@ -370,6 +370,17 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "member-copula-conj": (
+            "memberOf",
+            [
+                _dep(
+                    member,
+                    ("anchor", "<", "verb", {"POS": {"IN": ["AUX", "VERB"]}, "DEP": "conj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
         "member-join": (
             "memberOf",
             [

@@ -127,6 +127,8 @@ class RelationPatterns:
                     self._add(found, subj, "affiliatedWith", org, rule, 0.7)
         elif name == "produces-possessive":
             subj, obj = self._clause_subject(anchor), anchor
+        elif name in {"member-copula", "member-copula-conj"} and subj is None:
+            subj = self._verb_subject(nodes["verb"])
         elif name == "member-include":
             obj = self._context_entity(
                 anchor, ("Cluster",), ("network", "cluster", "group", "association", "alliance")
@@ -167,6 +169,13 @@ class RelationPatterns:
                 pred, obj = "affiliatedWith", target
         if subj is None or obj is None:
             return
+        if "of" in nodes:
+            # 'a member of X as well as of Y'
+            for prep in nodes["of"].conjuncts:
+                for extra in (c for c in prep.children if c.dep_ == "pobj"):
+                    for s in self._expand(subj):
+                        for o in self._expand(extra):
+                            self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
         for s in self._expand(subj):
             for o in self._expand(obj):
                 self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
@@ -314,8 +323,14 @@ class RelationPatterns:
             return []
         found: list[Token] = []
         for t in doc[tok.i + 1 : tok.sent.end]:
-            if t.pos_ in {"VERB", "AUX"} or t.text in {".", ";", ":", '"'} or t.is_space:
+            hyphenated = "-" in {doc[t.i - 1].text, doc[min(t.i + 1, len(doc) - 1)].text}
+            if (t.pos_ in {"VERB", "AUX"} and not hyphenated) or t.text in {".", ";", ":", '"'}:
                 break
+            if t.is_space:
+                break
+            if hyphenated or t.text == "-":
+                continue  # 'start-up', 'spin-off'
+
             if t.ent_type_ and t.ent_type_ != "Place":
                 found.append(t)
             elif not (
@@ -367,7 +382,7 @@ class RelationPatterns:
             if t.dep_ not in {"xcomp", "conj", "advcl"} or t.head.i == t.i:
                 return None
             t = t.head
-            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             if subj is not None:
                 return subj if subj.ent_type_ else None
         return None
