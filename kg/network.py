@@ -340,9 +340,15 @@ def select(
     return sub
 
 
+#: Which class a multi-class node is drawn as. Funder first: a ministry that
+#: funds is looked for as a funder ("where does the money come from?"); the
+#: rest follow the contract order.
+DRAW_PRIORITY: tuple[str, ...] = ("Funder", *(c for c in ENTITY_CLASSES if c != "Funder"))
+
+
 def primary_class(classes: Sequence[str]) -> str:
-    """The class a node is drawn as: the first in contract order, "Entity" when untyped."""
-    return classes[0] if classes else "Entity"
+    """The class a node is drawn and exported as; "Entity" when untyped."""
+    return next((c for c in DRAW_PRIORITY if c in classes), "Entity")
 
 
 def simple_undirected(graph: nx.MultiDiGraph) -> nx.Graph:

@@ -220,3 +220,21 @@ def test_big_graph_renders_with_precomputed_layout(browser: Browser, tmp_path: P
     OUTPUT.mkdir(exist_ok=True)
     browser.screenshot(OUTPUT / "network-800.png")
     assert_offline_and_clean(browser)
+
+
+def test_search_ignores_accents_and_case(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    matches = browser.evaluate("kgPage.findMatches('ADA NOVAKOVA').map(m => m.name)")
+    assert matches == ["Ada Nováková"]
+    assert browser.evaluate("kgPage.findMatches('zz-nothing')") == []
+
+
+def test_focus_view_opens_on_its_entity(browser: Browser, tmp_path: Path) -> None:
+    path = tmp_path / "focus.html"
+    render(small_corpus().store(), path, focus="Zellwerk", hops=1)
+    open_page(browser, path)
+    browser.wait_for("!document.getElementById('panel').hidden")
+    heading = browser.evaluate("document.querySelector('#panel-body h2').textContent")
+    assert heading == "Zellwerk Müller AG"
+    assert browser.evaluate("kgPage.nodesView.length") == 3
+    assert_offline_and_clean(browser)

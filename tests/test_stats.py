@@ -124,6 +124,7 @@ def test_exports_carry_class_labels_and_relation(
     assert acme["class"] == "Company"
     assert acme["labels"].split(JOIN) == ["Acme <Bio> GmbH", "ACME Bio", "Acme"]
     assert graph.nodes[entity_iri("min")]["classes"] == f"Institution{JOIN}Funder"
+    assert graph.nodes[entity_iri("min")]["class"] == "Funder"
     relations = {d["relation"] for *_, d in graph.edges(data=True)}
     assert len(relations) == 7
     funding = next(d for *_, d in graph.edges(data=True) if d["relation"] == "fundedBy")

@@ -12,7 +12,7 @@ import pytest
 from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
 
 from kg.errors import KGError
-from kg.network import GraphSelectionError, load_network
+from kg.network import GraphSelectionError, load_network, primary_class
 from kg.viz import (
     CLASS_STYLE,
     PHYSICS_LIMIT,
@@ -103,6 +103,9 @@ def test_payload_has_styles_legend_and_evidence(graph: nx.MultiDiGraph) -> None:
     assert vis_nodes[acme["id"]]["color"] == CLASS_STYLE["Company"][0]
     assert vis_nodes[acme["id"]]["value"] == 4  # degree, hedged edge included here
     assert acme["names"] == ["ACME Bio", "Acme"]
+    ministry = nodes["Ministry of Science"]
+    assert ministry["classes"] == ["Institution", "Funder"]
+    assert vis_nodes[ministry["id"]]["shape"] == CLASS_STYLE["Funder"][1]  # drawn as funder
     assert {c["name"]: c["count"] for c in data["classes"]}["Company"] == 3
     assert {r["name"] for r in data["relations"]} == set(RELATION_STYLE)
     vis_edges = {e["id"]: e for e in data["vis"]["edges"]}
@@ -173,7 +176,7 @@ def test_community_colouring(graph: nx.MultiDiGraph) -> None:
     for node in data["nodes"]:
         assert vis[node["id"]]["color"] == colours[node["community"]]
         # shape still tells the class
-        assert vis[node["id"]]["shape"] == CLASS_STYLE[node["classes"][0]][1]
+        assert vis[node["id"]]["shape"] == CLASS_STYLE[primary_class(node["classes"])][1]
     sizes = [c["size"] for c in data["communities"]]
     assert sum(sizes) == len(data["nodes"])
 

@@ -98,10 +98,13 @@
     return lines.join("\n");
   }
 
+  function plural(count, word) {
+    return count + " " + word + (count === 1 ? "" : "s");
+  }
+
   function nodeTooltip(n) {
     var lines = [n.label, (n.classes.length ? n.classes.join(", ") : "Entity") +
-      " \u00b7 " + n.articles.length + (n.articles.length === 1 ? " article" : " articles") +
-      " \u00b7 " + n.degree + (n.degree === 1 ? " relation" : " relations")];
+      " \u00b7 " + plural(n.articles.length, "article") + " \u00b7 " + plural(n.degree, "relation")];
     if (n.names.length) { lines.push("also: " + n.names.join(", ")); }
     return lines.join("\n");
   }
@@ -327,14 +330,14 @@
     var names = el("ul", { "class": "names" });
     [n.label].concat(n.names).forEach(function (name) { names.appendChild(el("li", null, name)); });
     panelBody.appendChild(names);
-    var facts = [n.degree + " relations", n.articles.length + " articles"];
+    var facts = [plural(n.degree, "relation"), plural(n.articles.length, "article")];
     if (n.betweenness !== null) { facts.push("betweenness " + n.betweenness.toFixed(3)); }
     if (n.community !== null && commInfo.has(n.community)) { facts.push("community " + (n.community + 1)); }
     panelBody.appendChild(el("p", { "class": "muted" }, facts.join(" \u00b7 ")));
     panelBody.appendChild(el("p", { "class": "muted" }, n.iri));
     panelBody.appendChild(relationGroups(id));
     var arts = el("details");
-    arts.appendChild(el("summary", null, "Mentioned in " + n.articles.length + " articles"));
+    arts.appendChild(el("summary", null, "Mentioned in " + plural(n.articles.length, "article")));
     var ul = el("ul", { "class": "names" });
     n.articles.forEach(function (i) {
       var art = ARTICLES[i];
@@ -375,10 +378,13 @@
       state.pinned.add(id);
       refresh();
     }
+    // Open the panel first: it narrows the map, and vis must know the new
+    // size before centring, or the node ends up under the panel.
+    showNode(id);
+    network.setSize("100%", "100%");
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0),
       animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-    showNode(id);
   }
 
   network.on("click", function (params) {
