@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.entities import anaphor_class
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
+from kg.signature import Signature, read_signature
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,8 +69,12 @@ class _DocReader:
 
     def read(self, doc: Doc, article: Article) -> Extraction:
         classes: dict[tuple[int, int], tuple[str, ...]] = doc._.kg_classes or {}
-        role_lines = self._signature_role_lines(article)
-        tokens = [t for t in doc if t.ent_type_ and not any(a <= t.idx < b for a, b in role_lines)]
+        sig = read_signature(
+            article,
+            [_tok_key(t) for t in doc if t.ent_type_ == "Person"],
+            self.titles,
+        )
+        tokens = [t for t in doc if t.ent_type_ and not _on_role_line(t, sig)]
         groups = UnionFind()
         info: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
         refs: dict[tuple[int, int], str] = {}
@@ -81,6 +86,18 @@ class _DocReader:
                 continue
             info[key] = (tok.text, cls)
             groups.add(key)
+        if (
+            sig is not None
+            and sig.person is not None
+            and not any(
+                sig.person[0] <= k[0] < sig.person[1]
+                for k, (_t, c) in info.items()
+                if "Person" in c
+            )
+        ):
+            # A name on a line of its own that the model did not tag.
+            info[sig.person] = (article.text[sig.person[0] : sig.person[1]], ("Person",))
+            groups.add(sig.person)
         self._link_names(info, groups)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
@@ -95,7 +112,7 @@ class _DocReader:
         local, key_of = self._entities(article, info, groups, extra_names)
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(doc, article, raw, key_of, antecedent)
-        relations += self._signature(doc, article, key_of, local)
+        relations += self._signature(article, sig, info, key_of)
         relations = [
             r if r.evidence.rule == "dep:initiative-of" else _membership_of_clusters(r, local)
             for r in relations
@@ -327,64 +344,58 @@ class _DocReader:
         return facts
 
     @staticmethod
-    def _signature_role_lines(article: Article) -> list[tuple[int, int]]:
-        """Lines of a signature block after the person's name: titles, not names.
-
-        'Head of Software Development' or 'Press Office' name a job, not an organisation.
-        """
-        if not article.signature:
-            return []
-        start, end = article.signature
-        spans, pos = [], start
-        for number, line in enumerate(article.text[start:end].split("\n")):
-            if number >= 2 and not _PHONE.match(line.strip()):
-                spans.append((pos, pos + len(line)))
-            pos += len(line) + 1
-        return spans
-
     def _signature(
-        self,
-        doc: Doc,
         article: Article,
+        sig: Signature | None,
+        info: dict[tuple[int, int], tuple[str, tuple[str, ...]]],
         key_of: dict[tuple[int, int], str],
-        local: dict[str, LocalEntity],
     ) -> list[RelationFact]:
         """A signature block states who holds which position where."""
-        if not article.signature:
+        if sig is None or sig.person is None:
             return []
-        start, end = article.signature
-        block = article.text[start:end]
-        lines: list[tuple[int, str]] = []
-        pos = start
-        for line in block.split("\n"):
-            lines.append((pos, line.strip()))
-            pos += len(line) + 1
-        ents = [t for t in doc if t.ent_type_ and start <= t.idx < end]
-        persons = [t for t in ents if t.ent_type_ == "Person"]
-        orgs = [t for t in ents if t.ent_type_ in _ORG]
-        facts = []
-        for person in persons:
-            org = next((o for o in reversed(orgs) if o.idx < person.idx), None) or (
-                orgs[0] if orgs else None
+        person = next(
+            (
+                k
+                for k, (_t, c) in info.items()
+                if "Person" in c and sig.person[0] <= k[0] < sig.person[1]
+            ),
+            None,
+        )
+        orgs = sorted(k for k, (_t, c) in info.items() if set(c) & _ORG)
+        in_role = [
+            k
+            for k in orgs
+            if sig.role_org_start is not None
+            and k[0] >= sig.role_org_start
+            and sig.role is not None
+            and k[0] < sig.role[1]
+        ]
+        above = [k for k in orgs if any(a <= k[0] < b for a, b in sig.org_lines)]
+        org = in_role[0] if in_role else (above[-1] if above else None)
+        if person is None or org is None:
+            return []
+        role = None
+        if sig.role is not None:
+            end = sig.role_title_end if in_role and sig.role_title_end else sig.role[1]
+            role = article.text[sig.role[0] : end].strip() or None
+        start, end = article.signature or (0, 0)
+        return [
+            RelationFact(
+                subject=key_of[person],
+                predicate="affiliatedWith",
+                object=key_of[org],
+                evidence=Evidence(article.text[start:end].strip(), start, end, "signature", 0.9),
+                role=role,
             )
-            if org is None:
-                continue
-            role = None
-            after = [text for p, text in lines if p > person.idx and text]
-            if after and not _PHONE.match(after[0]) and not any(c.isdigit() for c in after[0]):
-                role = after[0]
-            s, o = key_of.get(_tok_key(person)), key_of.get(_tok_key(org))
-            if s and o:
-                facts.append(
-                    RelationFact(
-                        subject=s,
-                        predicate="affiliatedWith",
-                        object=o,
-                        evidence=Evidence(block.strip(), start, end, "signature", 0.9),
-                        role=role,
-                    )
-                )
-        return facts
+        ]
+
+
+def _on_role_line(tok: Token, sig: Signature | None) -> bool:
+    """Entities on a role line are job titles ('Head of Software Development'), unless
+    they follow 'of the' / 'at' there and name the organisation."""
+    if sig is None or sig.role is None or not sig.role[0] <= tok.idx < sig.role[1]:
+        return False
+    return sig.role_org_start is None or tok.idx < sig.role_org_start
 
 
 def _tok_key(tok: Token) -> tuple[int, int]:

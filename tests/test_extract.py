@@ -228,3 +228,40 @@ def test_cross_article_resolution_merges_variants_and_keeps_places_apart(nlp) ->
     assert nodes["André Kellner"] == nodes["Andre Kellner"]
     assert len(nodes["City of Wendelstadt"] | nodes["Wendelstadt"]) == 2
     assert not nodes["Wendelstadt University"] & nodes["Wendelstadt"]
+
+
+def test_signature_with_two_org_lines_and_role_naming_the_unit(nlp) -> None:
+    block = (
+        "University of Wendelstadt\nMedical Faculty\nProf. Dr. Ilse Marquardt\n"
+        "Director of the Institute for Sensor Medicine\nFon: + 49 341 97-25630"
+    )
+    title = "New institute opens"
+    full = f"{title}\n\nThe Institute for Sensor Medicine opened in Wendelstadt.\n\n{block}"
+    start = full.index("University of Wendelstadt\n")
+    article = Article.create(
+        title=title, text=full, source="t.txt", position=0, signature=(start, len(full))
+    )
+    ex = next(extract([article], nlp, Config()))
+    label = {e.key: e.names[0] for e in ex.entities}
+    found = {
+        (label[r.subject], label[r.object], r.role)
+        for r in ex.relations
+        if r.predicate == "affiliatedWith"
+    }
+    assert found == {("Ilse Marquardt", "Institute for Sensor Medicine", "Director")}
+
+
+def test_untagged_name_line_in_signature_is_a_person(nlp) -> None:
+    block = (
+        "Quellwerk Analytics GmbH\nAnnett Pfauenberg\nPress and Public Relations\nFon: + 49 351 1"
+    )
+    title = "Quellwerk expands"
+    full = f"{title}\n\nQuellwerk Analytics GmbH expands in Dresden.\n\n{block}"
+    start = full.index("Quellwerk Analytics GmbH\nAnnett")
+    article = Article.create(
+        title=title, text=full, source="t.txt", position=0, signature=(start, len(full))
+    )
+    ex = next(extract([article], nlp, Config()))
+    persons = {n for e in ex.entities if "Person" in e.types for n in e.names}
+    assert "Annett Pfauenberg" in persons
+    assert not any("Press" in n for e in ex.entities for n in e.names)
