@@ -65,7 +65,8 @@ BROCHURE_BODY = (
     "in Saxony.\n\n"
     "“Leipzig's healthcare industry, with its 45.000 employees, is the backbone of the city's "
     'economic success," explains Mayor for Economy, Labor and Digital Affairs, Uwe Albrecht.\n\n'
-    "Industry association for biotechnology and medical technology biosaxony e. v.:"
+    "Industry association for biotechnology and medical technology biosaxony e. v.:\n\n"
+    "Source: Report from the city of Leipzig from September 09.09.2020th, XNUMX"
 )
 
 #: id -> (types, label, alt labels) of the resolved entities used in the fixture.
@@ -93,7 +94,7 @@ ENTITIES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
         ("Fraunhofer IZI", "IZI"),
     ),
     "saxocell": (("Project",), "SaxoCell", ()),
-    "bmbf": (("Funder", "Institution"), "Federal Ministry of Education and Research", ()),
+    "bmbf": (("Funder", "Institution"), "Federal Ministry of Education and Research", ("BMBF",)),
     "crtd": (("Institution",), "Center for Regenerative Therapies in Dresden", ()),
     "codon": (("Company",), "CO.DON AG", ("CO.DON",)),
     "vita34": (("Company",), "Vita34", ()),
@@ -117,6 +118,7 @@ ENTITIES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
         (),
     ),
     "albrecht": (("Person",), "Uwe Albrecht", ()),
+    "city-leipzig": (("Institution",), "City of Leipzig", ("city of Leipzig",)),
 }
 
 
@@ -180,6 +182,79 @@ def _sentence(text: str, starts_with: str) -> str:
     start = text.index(starts_with)
     end = text.index(". ", start) + 1 if ". " in text[start:] else len(text)
     return text[start:end]
+
+
+TINY_TEXT = (
+    "Tiny news\n\n"
+    "Acme GmbH hired Jane Roe as Chief Executive Officer. "
+    "Acme GmbH applied for 2.5 million euros from the Example Fund."
+)
+
+
+def _evidence(text: str, sentence: str, rule: str, confidence: float) -> Evidence:
+    start = text.index(sentence)
+    return Evidence(sentence, start, start + len(sentence), rule, confidence)
+
+
+def tiny_corpus() -> tuple[Extraction, Resolution]:
+    """One made-up article: a stated affiliation with a role and a hedged funding with an amount."""
+    article = Article.create(
+        "Tiny news",
+        TINY_TEXT,
+        "news/tiny.txt",
+        1,
+        date="2021-03-04",
+        url="https://example.org/tiny news",
+    )
+    entities = [
+        LocalEntity("a", ("Company",), ("Acme GmbH",)),
+        LocalEntity("j", ("Person",), ("Jane Roe",)),
+        LocalEntity("f", ("Funder", "Institution"), ("Example Fund",)),
+    ]
+    relations = [
+        RelationFact(
+            "j",
+            "affiliatedWith",
+            "a",
+            _evidence(
+                TINY_TEXT, "Acme GmbH hired Jane Roe as Chief Executive Officer.", "hired-as", 0.9
+            ),
+            role="Chief Executive Officer",
+        ),
+        RelationFact(
+            "a",
+            "fundedBy",
+            "f",
+            _evidence(
+                TINY_TEXT,
+                "Acme GmbH applied for 2.5 million euros from the Example Fund.",
+                "applied-for",
+                0.5,
+            ),
+            hedged=True,
+            amount=Decimal("2.50E+6"),
+            currency="EUR",
+        ),
+    ]
+    res = Resolution(
+        entities={
+            "acme": Entity("acme", ("Company",), "Acme GmbH", ("Acme GmbH", "Acme"), (article.id,)),
+            "jane-roe": Entity("jane-roe", ("Person",), "Jane Roe", (), (article.id,)),
+            "example-fund": Entity(
+                "example-fund",
+                ("Funder", "Institution"),
+                "Example Fund",
+                ("the Fund", "EF"),
+                (article.id,),
+            ),
+        },
+        mapping={
+            (article.id, "a"): "acme",
+            (article.id, "j"): "jane-roe",
+            (article.id, "f"): "example-fund",
+        },
+    )
+    return Extraction(article, entities, relations), res
 
 
 def seed_corpus() -> tuple[list[Extraction], Resolution]:
@@ -288,6 +363,16 @@ def seed_corpus() -> tuple[list[Extraction], Resolution]:
     brochure.mention(
         "biosaxony",
         "Industry association for biotechnology and medical technology biosaxony e. v.",
+    )
+    brochure.mention("city-leipzig", "city of Leipzig")
+    brochure.fact(
+        "albrecht",
+        "affiliatedWith",
+        "city-leipzig",
+        text[text.index("“Leipzig's") : text.index("Uwe Albrecht.") + 13],
+        "title-comma-name",
+        0.55,
+        role="Mayor for Economy, Labor and Digital Affairs",
     )
 
     extractions = [wg.extraction(), vr.extraction(), brochure.extraction()]

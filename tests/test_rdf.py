@@ -9,92 +9,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from helpers_rdf import graph_contents, seed_corpus
+from helpers_rdf import graph_contents, seed_corpus, tiny_corpus
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import namespace as ns
-from kg.model import (
-    Article,
-    Entity,
-    Evidence,
-    Extraction,
-    LocalEntity,
-    RelationFact,
-    Resolution,
-)
+from kg.model import Entity, Extraction, Resolution
 from kg.rdf import article_triples, decimal_lexical, entity_triples, system_triples
 
 DATA = Path(__file__).parent / "data" / "rdf"
-TINY_TEXT = (
-    "Tiny news\n\n"
-    "Acme GmbH hired Jane Roe as Chief Executive Officer. "
-    "Acme GmbH applied for 2.5 million euros from the Example Fund."
-)
-
-
-def _evidence(text: str, sentence: str, rule: str, confidence: float) -> Evidence:
-    start = text.index(sentence)
-    return Evidence(sentence, start, start + len(sentence), rule, confidence)
-
-
-def tiny() -> tuple[Extraction, Resolution]:
-    article = Article.create(
-        "Tiny news",
-        TINY_TEXT,
-        "news/tiny.txt",
-        1,
-        date="2021-03-04",
-        url="https://example.org/tiny news",
-    )
-    entities = [
-        LocalEntity("a", ("Company",), ("Acme GmbH",)),
-        LocalEntity("j", ("Person",), ("Jane Roe",)),
-        LocalEntity("f", ("Funder", "Institution"), ("Example Fund",)),
-    ]
-    relations = [
-        RelationFact(
-            "j",
-            "affiliatedWith",
-            "a",
-            _evidence(
-                TINY_TEXT, "Acme GmbH hired Jane Roe as Chief Executive Officer.", "hired-as", 0.9
-            ),
-            role="Chief Executive Officer",
-        ),
-        RelationFact(
-            "a",
-            "fundedBy",
-            "f",
-            _evidence(
-                TINY_TEXT,
-                "Acme GmbH applied for 2.5 million euros from the Example Fund.",
-                "applied-for",
-                0.5,
-            ),
-            hedged=True,
-            amount=Decimal("2.50E+6"),
-            currency="EUR",
-        ),
-    ]
-    res = Resolution(
-        entities={
-            "acme": Entity("acme", ("Company",), "Acme GmbH", ("Acme GmbH", "Acme"), (article.id,)),
-            "jane-roe": Entity("jane-roe", ("Person",), "Jane Roe", (), (article.id,)),
-            "example-fund": Entity(
-                "example-fund",
-                ("Funder", "Institution"),
-                "Example Fund",
-                ("the Fund", "EF"),
-                (article.id,),
-            ),
-        },
-        mapping={
-            (article.id, "a"): "acme",
-            (article.id, "j"): "jane-roe",
-            (article.id, "f"): "example-fund",
-        },
-    )
-    return Extraction(article, entities, relations), res
 
 
 def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
@@ -114,19 +36,19 @@ def assert_isomorphic(actual: rdflib.Graph, expected: rdflib.Graph) -> None:
 
 
 def test_article_triples_match_golden_file() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     expected = rdflib.Graph().parse(DATA / "article_tiny.ttl", format="turtle")
     assert_isomorphic(to_rdflib(article_triples(ex, res)), expected)
 
 
 def test_entity_triples_match_golden_file() -> None:
-    _, res = tiny()
+    _, res = tiny_corpus()
     expected = rdflib.Graph().parse(DATA / "entities_tiny.ttl", format="turtle")
     assert_isomorphic(to_rdflib(entity_triples(res)), expected)
 
 
 def test_output_is_sorted_and_repeatable() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     first = article_triples(ex, res)
     assert first == article_triples(ex, res)
     assert [str(t) for t in first] == sorted(str(t) for t in first)
@@ -136,7 +58,7 @@ def test_output_is_sorted_and_repeatable() -> None:
 
 
 def test_fact_order_does_not_change_output() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     shuffled = Extraction(ex.article, ex.entities[::-1], ex.relations[::-1])
     assert article_triples(shuffled, res) == article_triples(ex, res)
 
@@ -158,7 +80,7 @@ def _objects(
 
 
 def test_hedged_fact_gets_statement_but_no_edge() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     triples = article_triples(ex, res)
     acme, fund = ns.entity_iri("acme"), ns.entity_iri("example-fund")
     assert _objects(triples, acme, ns.FUNDED_BY) == []
@@ -172,7 +94,7 @@ def test_hedged_fact_gets_statement_but_no_edge() -> None:
 
 
 def test_asserted_fact_gets_edge() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     triples = article_triples(ex, res)
     assert _objects(triples, ns.entity_iri("jane-roe"), ns.AFFILIATED_WITH) == [
         ox.NamedNode(ns.entity_iri("acme"))
@@ -227,7 +149,7 @@ def test_statement_iri_depends_on_offsets() -> None:
 
 
 def test_duplicate_fact_keeps_one_statement_with_best_rule() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     first = ex.relations[0]
     weaker = replace(first, evidence=replace(first.evidence, rule="weak-rule", confidence=0.3))
     doubled = Extraction(ex.article, ex.entities, [weaker, *ex.relations])
@@ -237,7 +159,7 @@ def test_duplicate_fact_keeps_one_statement_with_best_rule() -> None:
 
 
 def test_facts_and_mentions_of_unresolved_entities_are_left_out() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     mapping = {k: v for k, v in res.mapping.items() if k[1] != "f"}
     triples = article_triples(ex, Resolution(res.entities, mapping))
     assert not any(ns.entity_iri("example-fund") in str(t) for t in triples)
@@ -245,7 +167,7 @@ def test_facts_and_mentions_of_unresolved_entities_are_left_out() -> None:
 
 
 def test_unknown_predicate_is_an_error() -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     bad = replace(ex.relations[0], predicate="employs")
     with pytest.raises(ValueError, match="employs"):
         article_triples(Extraction(ex.article, ex.entities, [bad]), res)
@@ -268,7 +190,7 @@ def test_unknown_entity_class_is_an_error() -> None:
 def test_unusable_dates_and_urls_are_omitted(
     date: str, url: str | None, expect_date: str | None, expect_url: str | None
 ) -> None:
-    ex, res = tiny()
+    ex, res = tiny_corpus()
     article = replace(ex.article, date=date, url=url)
     triples = article_triples(Extraction(article, ex.entities, ex.relations), res)
     art = ns.article_iri(article.id)
@@ -283,7 +205,7 @@ def test_unusable_dates_and_urls_are_omitted(
 
 
 def test_system_triples_round_trip_the_extraction() -> None:
-    ex, _ = tiny()
+    ex, _ = tiny_corpus()
     triples = system_triples(ex, "/data/news/tiny.txt#1")
     art = ns.article_iri(ex.article.id)
     assert {t.subject.value for t in triples} == {art}
