@@ -51,6 +51,17 @@ def extract(articles: Iterable[Article], nlp: Language, cfg: Config) -> Iterator
 
 def group_key(name: str) -> str:
     """Key under which spellings of one name meet: accents, case, spacing, punctuation."""
+    # 'Brückner' and 'Brueckner' are one spelling: transliterate before dropping accents.
+    for umlaut, plain in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+        ("ß", "ss"),
+    ):
+        name = name.replace(umlaut, plain)
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
     text = re.sub(r"^the\s+", "", text)

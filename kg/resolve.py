@@ -54,6 +54,7 @@ class Resolver:
         )
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.generic = {group_key(w) for w in lexicon.words("generic_name_words")}
+        self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.places: set[str] = set()
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
@@ -113,16 +114,26 @@ class Resolver:
                 words = self.strip_legal(name).split()
                 if len(words) >= 2 and not _ACRONYM.match(words[0]):
                     starts.setdefault(group_key(words[0]), set()).add(groups.find(node))
+        prefixes: dict[str, set[tuple[str, str]]] = {}
+        for node, ent in locals_.items():
+            if family(ent.types) != "Thing":
+                continue
+            for name in ent.names:
+                words = self.strip_legal(name).split()
+                for n in range(2, len(words)):
+                    prefixes.setdefault(group_key(" ".join(words[:n])), set()).add(node)
         for node, ent in locals_.items():
             if family(ent.types) != "Thing" or ("Place" in ent.types and len(ent.types) == 1):
                 continue
-            singles = {group_key(self.strip_legal(n)) for n in ent.names}
-            if any(len(self.strip_legal(n).split()) > 1 for n in ent.names) or len(singles) != 1:
+            forms = {group_key(self.strip_legal(n)): self.strip_legal(n) for n in ent.names}
+            if len(forms) != 1:
                 continue
-            word = singles.pop()
-            if len(word) < 4 or word in self.generic or word in self.places or word in self.known:
+            key, form = next(iter(forms.items()))
+            first = group_key(form.split()[0]) if form.split() else ""
+            if len(key) < 4 or first in self.generic or key in self.places or key in self.known:
                 continue
-            roots = {groups.find(r) for r in starts.get(word, set())}
+            pool = starts if len(form.split()) == 1 else prefixes
+            roots = {groups.find(r) for r in pool.get(key, set())} - {groups.find(node)}
             if len(roots) == 1:
                 groups.union(roots.pop(), node)
 
@@ -181,6 +192,9 @@ class Resolver:
         if known:
             types = set(known[1]) | ({"Funder"} if "Funder" in votes else set())
         full = [n for n in names if not _ACRONYM.match(n)] or names
+        if "Person" in votes:
+            untitled = [n for n in full if n.split()[0].lower() not in self.titles]
+            full = untitled or full
         label = (
             known[0]
             if known and known[0] in names
