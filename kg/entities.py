@@ -379,13 +379,16 @@ class EntityCues:
         out = []
         for span in spans:
             doc, end = span.doc, span.end
+            close = next(
+                (i for i in range(end + 2, min(end + 4, len(doc))) if doc[i].text == ")"), None
+            )
             if (
-                end + 2 < len(doc)
+                close is not None
                 and doc[end].text == "("
-                and doc[end + 2].text == ")"
                 and _PAREN_ALIAS.match(doc[end + 1].text)
+                and all(t.is_title or t.is_upper for t in doc[end + 2 : close])
             ):
-                acr = Span(doc, end + 1, end + 2, label="ACRONYM")
+                acr = Span(doc, end + 1, close, label="ACRONYM")
                 classes.setdefault(
                     (acr.start_char, acr.end_char), classes[(span.start_char, span.end_char)]
                 )
@@ -542,14 +545,25 @@ class EntityCues:
         if "LOWER_CLUSTER" in hints:
             return ("Cluster",)
         head_cls = self._head_class(span)
-        if head_cls:
-            return head_cls
+        if head_cls and not (len(span) == 1 and span[0].lower_ in self.lex.heads):
+            return head_cls  # a lone 'Institute' or 'Partners' is a common noun
         return ()
 
     def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
         """Fall back on the model's label where no cue speaks; later cues may overrule it."""
         text = span.text
         words = [t.lower_ for t in span if t.is_alpha]
+        if not any(c.isupper() for c in text):
+            return ()  # 'us', 'cell therapies': names are written with capitals
+        doc = span.doc
+        if (
+            span.start >= 2
+            and span.end < len(doc)
+            and doc[span.start - 1].text == "("
+            and doc[span.end].text == ")"
+            and self.known.get(doc[span.start - 2].lower_)
+        ):
+            return ()  # 'Halle (Saale)': the river qualifies the town
         rest = [w for w in words if self.known.get(w) != ("Place",)]
         if (
             len(rest) < len(words)

@@ -74,6 +74,10 @@ class _DocReader:
     def __init__(self, nlp: Language) -> None:
         ents = nlp.get_pipe("kg_entities")
         self.titles: set[str] = set(ents.titles)
+        self.first_names: frozenset[str] = ents.lex.first_names
+        self.unit_heads: set[str] = {
+            w for w, c in ents.lex.heads.items() if c in {"Institution", "Cluster"}
+        }
         self.legal: list[str] = sorted(ents.legal_forms, key=len, reverse=True)
         self.anaphors: dict[str, str] = dict(ents.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.lex.words("role_words")}
@@ -84,8 +88,9 @@ class _DocReader:
             article,
             [_tok_key(t) for t in doc if t.ent_type_ == "Person"],
             self.titles,
+            self.first_names,
         )
-        tokens = [t for t in doc if t.ent_type_ and not _on_role_line(t, sig)]
+        tokens = [t for t in doc if t.ent_type_ and not _on_role_line(t, sig, self.unit_heads)]
         groups = UnionFind()
         info: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
         refs: dict[tuple[int, int], str] = {}
@@ -401,12 +406,13 @@ class _DocReader:
         ]
 
 
-def _on_role_line(tok: Token, sig: Signature | None) -> bool:
+def _on_role_line(tok: Token, sig: Signature | None, heads: set[str]) -> bool:
     """Entities on a role line are job titles ('Head of Software Development'), unless
     they follow 'of the' / 'at' there and name the organisation."""
     if sig is None or sig.role is None or not sig.role[0] <= tok.idx < sig.role[1]:
         return False
-    return sig.role_org_start is None or tok.idx < sig.role_org_start
+    names_a_body = any(w in heads for w in tok.lower_.split())
+    return sig.role_org_start is None or tok.idx < sig.role_org_start or not names_a_body
 
 
 def _tok_key(tok: Token) -> tuple[int, int]:

@@ -57,16 +57,26 @@ def _lines(article: Article) -> list[tuple[int, int]]:
     return spans
 
 
-def looks_like_name(text: str, titles: set[str]) -> bool:
-    """'Dr. Annika Sommer', 'Joerg Lindemann': titles, then two to four capitalised words."""
+def looks_like_name(text: str, titles: set[str], first_names: frozenset[str]) -> bool:
+    """'Dr. Annika Sommer', 'Joerg Lindemann': titles, then two to four capitalised words.
+
+    Without a title the first word must be a known given name: 'Press Office'
+    has the shape of a name too.
+    """
     words = text.split()
+    titled = False
     while words and words[0].lower() in titles:
-        words = words[1:]
-    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+        words, titled = words[1:], True
+    if not (2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)):
+        return False
+    return titled or words[0].lower() in first_names
 
 
 def read_signature(
-    article: Article, person_spans: list[tuple[int, int]], titles: set[str]
+    article: Article,
+    person_spans: list[tuple[int, int]],
+    titles: set[str],
+    first_names: frozenset[str],
 ) -> Signature | None:
     """Lay out the block; `person_spans` are the Person mentions the pipeline found in it."""
     if not article.signature:
@@ -82,7 +92,7 @@ def read_signature(
             (
                 i
                 for i, (a, b) in enumerate(lines)
-                if i > 0 and looks_like_name(article.text[a:b], titles)
+                if i > 0 and looks_like_name(article.text[a:b], titles, first_names)
             ),
             None,
         )

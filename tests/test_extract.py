@@ -253,15 +253,15 @@ def test_signature_with_two_org_lines_and_role_naming_the_unit(nlp) -> None:
 
 def test_untagged_name_line_in_signature_is_a_person(nlp) -> None:
     block = (
-        "Quellwerk Analytics GmbH\nAnnett Pfauenberg\nPress and Public Relations\nFon: + 49 351 1"
+        "Quellwerk Analytics GmbH\nSabine Pfauenberg\nPress and Public Relations\nFon: + 49 351 1"
     )
     title = "Quellwerk expands"
     full = f"{title}\n\nQuellwerk Analytics GmbH expands in Dresden.\n\n{block}"
-    start = full.index("Quellwerk Analytics GmbH\nAnnett")
+    start = full.index("Quellwerk Analytics GmbH\nSabine")
     article = Article.create(
         title=title, text=full, source="t.txt", position=0, signature=(start, len(full))
     )
     ex = next(extract([article], nlp, Config()))
     persons = {n for e in ex.entities if "Person" in e.types for n in e.names}
-    assert "Annett Pfauenberg" in persons
+    assert "Sabine Pfauenberg" in persons
     assert not any("Press" in n for e in ex.entities for n in e.names)
