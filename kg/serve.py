@@ -38,7 +38,7 @@ import re
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -357,7 +357,10 @@ class StoreHolder:
 class SparqlServer(ThreadingHTTPServer):
     """Holds the settings, the store and the query slots shared by all request threads."""
 
-    daemon_threads = False  # server_close() waits for in-flight responses
+    # Connection threads are daemons so an idle keep-alive connection (every
+    # browser keeps one) cannot hold up shutdown; `wait_idle` waits for the
+    # requests that are actually being answered instead.
+    daemon_threads = True
     request_queue_size = 128  # 50 clients connecting at once must not be refused
 
     def __init__(self, cfg: Config, options: ServeOptions) -> None:
@@ -365,6 +368,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.options = options
         self.holder = StoreHolder(cfg)
         self.slots = threading.BoundedSemaphore(options.max_concurrent)
+        self._active = 0
+        self._idle = threading.Condition()
         self._network_cache: tuple[object, bytes] | None = None
         self._network_lock = threading.Lock()
         try:
@@ -374,6 +379,23 @@ class SparqlServer(ThreadingHTTPServer):
             raise StoreError(
                 f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}"
             ) from exc
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count a request as in flight while it is being answered."""
+        with self._idle:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no request is being answered; False when `timeout` ran out first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
 
     @property
     def url(self) -> str:
@@ -491,6 +513,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    #: Seconds an idle keep-alive connection may wait for its next request.
+    timeout = 60
 
     def version_string(self) -> str:
         return "kg-sparql"
@@ -529,12 +553,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._send(err.status, body, "text/plain; charset=utf-8", headers)
 
     def _guard(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except HTTPError as err:
-            self._error(err)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+        with self.server.answering():  # error answers count as in flight too
+            try:
+                try:
+                    action()
+                except HTTPError as err:
+                    self._error(err)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client left; nothing to answer and nobody to tell.
+                self.close_connection = True
 
     # -- methods -----------------------------------------------------------
     def do_GET(self) -> None:
@@ -673,7 +700,7 @@ def serve(
     options: ServeOptions,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until SIGTERM/SIGINT, then stop accepting and finish in-flight requests.
+    """Serve until SIGTERM/SIGINT, then stop accepting and finish in-flight answers.
 
     `shutdown()` blocks until the serving loop ends, so the signal handler
     (which runs in this same thread, inside the loop) hands it to a thread.
@@ -696,6 +723,9 @@ def serve(
         if on_ready:
             on_ready(server.url)
         server.serve_forever(poll_interval=0.2)
+        # Let in-flight answers go out; a query cannot outlive its timeout by much.
+        if not server.wait_idle(options.timeout + 5):
+            log.warning("shutting down with requests still running")
     finally:
         server.server_close()
         server.holder.close()

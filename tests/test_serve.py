@@ -6,12 +6,14 @@ small hand-made store and talks HTTP to it, as a researcher's tool would.
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -320,6 +322,10 @@ def test_missing_store_fails_at_start(tmp_path: Path) -> None:
 # A cross product of the ~35 triples with themselves five times: 50 million
 # rows that pyoxigraph streams one by one, so the worker can be stopped between rows.
 SLOW = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+# The same as one aggregate: seconds inside pyoxigraph that cannot be interrupted.
+SLOW_COUNT = (
+    "SELECT (COUNT(*) AS ?count) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+)
 
 
 def test_busy_server_answers_503_and_recovers(start: Start) -> None:
@@ -496,3 +502,49 @@ def test_kg_serve_stops_cleanly_on_a_signal(sample_store: str, sig: signal.Signa
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_shutdown_finishes_the_answer_in_flight_and_ignores_idle_connections(
+    sample_store: str,
+) -> None:
+    """A query running when SIGTERM arrives still gets its answer; a browser's idle
+    keep-alive connection does not keep the process alive."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    kg = Path(sys.executable).parent / "kg"
+    proc = subprocess.Popen(
+        [str(kg), "--store", sample_store, "serve", "--port", str(port), "--timeout", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    idle = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        assert proc.stderr is not None
+        proc.stderr.readline()
+        idle.request("GET", "/queries")
+        assert idle.getresponse().read() is not None  # the connection stays open
+        slow: list[Reply | Exception] = []
+
+        def ask() -> None:
+            try:
+                slow.append(get_query(f"http://127.0.0.1:{port}/", SLOW_COUNT))
+            except Exception as exc:  # shown by the assertion below
+                slow.append(exc)
+
+        client = threading.Thread(target=ask)
+        client.start()
+        time.sleep(0.5)  # ordering only: let the query reach the server first
+        proc.send_signal(signal.SIGTERM)
+        client.join(60)
+        assert proc.wait(30) == 0
+    finally:
+        idle.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    (reply,) = slow
+    assert isinstance(reply, Reply), reply
+    assert reply.status == 503
+    assert "timed out" in reply.text
