@@ -99,7 +99,7 @@ class ServeOptions:
     cors: str | None = None
     #: Queries evaluated at once; more wait up to `queue_wait` seconds, then get 503.
     max_concurrent: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
-    queue_wait: float = 5.0
+    queue_wait: float = 30.0
     #: Largest accepted request body (POSTed query) in bytes.
     max_body: int = 1 << 20
 

@@ -548,3 +548,24 @@ def test_shutdown_finishes_the_answer_in_flight_and_ignores_idle_connections(
     assert isinstance(reply, Reply), reply
     assert reply.status == 503
     assert "timed out" in reply.text
+
+
+# -- other SPARQL clients ---------------------------------------------------------
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(start: Start) -> None:
+    """rdflib's SPARQLStore (GET, XML results, its own Accept header) works as a client."""
+    from rdflib import Graph, Literal
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(query_endpoint=start().url + "sparql")
+    graph = Graph(store=store)
+    rows = graph.query(
+        "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
+        "ORDER BY ?label"
+    )
+    assert [row[0] for row in rows] == [
+        Literal(x) for x in ("Acme GmbH", "Lab Network", "Täunchen")
+    ]
+    store.method = "POST"
+    assert bool(graph.query("ASK { ?s a <https://w3id.org/cluster-kg/ontology#Company> }"))
