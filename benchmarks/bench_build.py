@@ -30,7 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO / "benchmarks" / "results"
 #: Runs per saved query when timing query latency on the built store.
 QUERY_REPEATS = 5
 
@@ -95,7 +96,10 @@ def child_build(corpus: Path, store: Path, workers: int) -> dict[str, Any]:
     started = time.perf_counter()
     report = build([corpus], Config(store=str(store), workers=workers))
     seconds = time.perf_counter() - started
+    import kg
+
     return {
+        "kg": kg.__file__,
         "seconds": seconds,
         "articles": report.articles,
         "extracted": report.extracted,
@@ -124,14 +128,35 @@ def child_queries(store: Path) -> dict[str, Any]:
     return {"ms": timings}
 
 
-def _run_child(kind: str, **kwargs: Any) -> dict[str, Any]:
+def snapshot(workdir: Path) -> Path:
+    """Copy kg/ and the data it reads, so edits to the checkout cannot change a running benchmark.
+
+    The build cache is keyed by a fingerprint of kg's code; an edit between the
+    first build and the rebuild would otherwise turn the "unchanged rebuild"
+    into a full one.
+    """
+    src = workdir / "src"
+    shutil.rmtree(src, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "kg", src / "kg", ignore=ignore)
+    for folder in ("data/lexicon", "ontology", "queries"):
+        shutil.copytree(REPO / folder, src / folder, ignore=ignore)
+    return src
+
+
+def _run_child(kind: str, src: Path | None, **kwargs: Any) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter importing kg from `src` (a snapshot)."""
     spec = json.dumps({"kind": kind, **{k: str(v) for k, v in kwargs.items()}})
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), str(REPO)])
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_build", "--child", spec],
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPO,
+        env=env,
     )
     if proc.returncode != 0:
         raise SystemExit(f"{kind} measurement failed:\n{proc.stderr[-3000:]}")
@@ -156,15 +181,17 @@ def _child_main(spec_text: str) -> None:
 # -- the benchmark ---------------------------------------------------------------------
 
 
-def run_once(corpus: Path, workdir: Path, workers: int, index: int) -> dict[str, Any]:
+def run_once(
+    corpus: Path, workdir: Path, workers: int, index: int, src: Path | None
+) -> dict[str, Any]:
     """bare pipe, first build, unchanged rebuild (same store), saved queries."""
     store = workdir / f"store-{index}"
     shutil.rmtree(store, ignore_errors=True)
-    bare = _run_child("bare", corpus=corpus, workers=workers)
-    first = _run_child("build", corpus=corpus, store=store, workers=workers)
+    bare = _run_child("bare", src, corpus=corpus, workers=workers)
+    first = _run_child("build", src, corpus=corpus, store=store, workers=workers)
     size = _dir_size_mb(store)
-    rebuild = _run_child("build", corpus=corpus, store=store, workers=workers)
-    queries = _run_child("queries", store=store)
+    rebuild = _run_child("build", src, corpus=corpus, store=store, workers=workers)
+    queries = _run_child("queries", src, store=store)
     shutil.rmtree(store, ignore_errors=True)
     words = bare["words"]
     return {
@@ -242,6 +269,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temp dir")
+    parser.add_argument(
+        "--no-snapshot", action="store_true", help="import kg from the checkout, not a copy"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -254,10 +284,11 @@ def main(argv: list[str] | None = None) -> None:
     corpus = workdir / f"corpus-{args.articles}-{args.seed}"
     if not corpus.is_dir():
         write_corpus(args.articles, corpus, args.seed)
+    src = None if args.no_snapshot else snapshot(workdir)
     items, words, _texts = _words(corpus)
     runs = []
     for index in range(args.runs):
-        run = run_once(corpus, workdir, args.workers, index)
+        run = run_once(corpus, workdir, args.workers, index, src)
         print(
             f"run {index + 1}/{args.runs}: bare {run['bare_words_per_s']:.0f} w/s, "
             f"build {run['build_words_per_s']:.0f} w/s, ratio {run['ratio']:.2f}, "
