@@ -82,9 +82,10 @@ def _load_pipeline(cfg: Config) -> Any:
 
 
 def _extract(articles: Iterable[Article], nlp: Any, cfg: Config) -> Iterable[Extraction]:
-    from kg.extract import extract
+    # In-process, chunk by chunk inside spaCy memory zones: memory stays flat on long runs.
+    from kg.parallel import extract_parallel
 
-    return extract(articles, nlp, cfg)
+    return extract_parallel(articles, cfg, 1, nlp=nlp)
 
 
 def _resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
