@@ -256,8 +256,17 @@ def results_json(answer: Answer) -> bytes:
     """W3C SPARQL JSON results; the other result formats are converted from it."""
     if answer.kind == "ask":
         return json.dumps({"head": {}, "boolean": answer.boolean}).encode()
+    # Answers repeat the same IRIs and literals a lot: convert each term once.
+    cache: dict[Any, dict[str, Any]] = {}
+
+    def term_json(term: Any) -> dict[str, Any]:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = _json_term(term)
+        return found
+
     bindings = [
-        {name: _json_term(term) for name, term in zip(answer.variables, row, strict=True) if term}
+        {name: term_json(term) for name, term in zip(answer.variables, row, strict=True) if term}
         for row in answer.rows
     ]
     doc = {"head": {"vars": answer.variables}, "results": {"bindings": bindings}}

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -334,3 +335,24 @@ def kg_build(store: str, articles: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.server
+def test_kg_serve_can_front_a_remote_store(remote: RemoteStore) -> None:
+    """`kg --store URL serve` gives the remote graph the same read-only endpoint."""
+    from kg.serve import ServeOptions, make_server
+
+    endpoint = make_server(Config(store=remote.location), ServeOptions(port=0))
+    thread = threading.Thread(target=endpoint.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        query = "SELECT ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
+        url = endpoint.url + "sparql?" + urllib.parse.urlencode({"query": query})
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            doc = json.loads(resp.read())
+        labels = [b["label"]["value"] for b in doc["results"]["bindings"]]
+        assert labels == ["Acme GmbH", "Lab Network", "Täunchen"]
+    finally:
+        endpoint.shutdown()
+        endpoint.server_close()
+        thread.join(10)
