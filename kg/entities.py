@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
@@ -23,6 +23,8 @@ from kg.nlp import REF, register_extensions
 
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
+_NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
+_LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
 _PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
@@ -78,18 +80,23 @@ class EntityCues:
         spec = _token_specs(lexicon)
         name, name_any, conn = spec["name"], spec["name_any"], spec["conn"]
 
-        legal_seqs = [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in self.legal_forms]
-        brands = sorted({k.name.lower() for k in lexicon.known if " " not in k.name})
-        for seq in legal_seqs:
-            for first in (name_any, spec["propn"], {"LOWER": {"IN": brands}}):
-                self.matcher.add(
-                    "LEGAL", [[first, {**name, "OP": "{0,5}"}, *seq]], greedy="LONGEST"
-                )
-                self.matcher.add(
-                    "LEGAL",
-                    [[first, {**name, "OP": "*"}, {"ORTH": "&"}, name, *seq]],
-                    greedy="LONGEST",
-                )
+        # One pattern per token-length of legal form: an IN-list per position keeps the
+        # Matcher's state count (and so its cost per token) independent of the list size.
+        by_length: dict[int, list[list[str]]] = {}
+        for form in self.legal_forms:
+            words = [t.lower_ for t in nlp.make_doc(form)]
+            by_length.setdefault(len(words), []).append(words)
+        legal_seqs = []
+        for length, forms in sorted(by_length.items()):
+            if length == 1:
+                legal_seqs.append([{"LOWER": {"IN": sorted(f[0] for f in forms)}}])
+            else:
+                legal_seqs.extend([{"LOWER": w} for w in f] for f in forms)
+        self.brands = {k.name.lower() for k in lexicon.known if " " not in k.name}
+        # Patterns start at the rare token (the legal form, the head noun, the mark) and
+        # the name in front is collected by `_extend_left`: a pattern that may start on
+        # any capitalised word keeps a match state open at every token.
+        self.matcher.add("LEGAL", legal_seqs, greedy="LONGEST")
         head = spec["head"]
         post = [
             {"LOWER": {"IN": ["for", "of", "für"]}},
@@ -99,7 +106,6 @@ class EntityCues:
             {**conn, "OP": "?"},
             {**name, "OP": "*"},
         ]
-        pre = {**spec["name_amp"], "OP": "*"}
         comma_post = [
             {"LOWER": {"IN": ["for", "of", "für"]}},
             {**name, "OP": "+"},
@@ -110,12 +116,7 @@ class EntityCues:
         ]
         self.matcher.add(
             "HEAD",
-            [
-                [pre, head, *post],
-                [pre, head, *comma_post],
-                [pre, head, {**name, "OP": "{0,2}"}],
-                [{**name_any, "OP": "+"}, {"ORTH": "-"}, {**name, "OP": "*"}, head, *post],
-            ],
+            [[head, *post], [head, *comma_post], [head, {**name, "OP": "{0,2}"}]],
             greedy="LONGEST",
         )
         cue_classes = {
@@ -142,19 +143,30 @@ class EntityCues:
         self.cue_words = {w for cue in cue_classes for w in cue.split()}
         # A person's title never continues a cue name ('working group Dr. X' is not a name).
         name = {**name, "LOWER": {"NOT_IN": sorted(self.titles)}}
+        # Single-word cues of one class share a pattern; multi-word cues keep their own.
+        grouped: dict[tuple[str, int], list[str]] = {}
         for cue, cls in cue_classes.items():
-            cue_toks = [{"LOWER": w} for w in cue.split()]
+            grouped.setdefault((cls, len(cue.split())), []).append(cue)
+        for (cls, length), cues in sorted(grouped.items()):
+            if length == 1:
+                cue_seqs = [[{"LOWER": {"IN": sorted(cues)}}]]
+            else:
+                cue_seqs = [[{"LOWER": w} for w in cue.split()] for cue in cues]
             q = {"ORTH": {"IN": _QUOTES}}
             inner = {"ORTH": {"NOT_IN": _QUOTES}, "IS_SENT_START": False}
-            self.matcher.add(
-                f"QUOTED_{cls}", [[*cue_toks, q, {**inner, "OP": "{1,8}"}, q]], greedy="LONGEST"
-            )
             tail = (
                 [{**name, "OP": "{0,2}"}]
                 if cls == "Product"
                 else [{**name, "OP": "*"}, {**conn, "OP": "?"}, {**name, "OP": "*"}]
             )
-            self.matcher.add(f"CUE_{cls}", [[*cue_toks, name, *tail]], greedy="LONGEST")
+            self.matcher.add(
+                f"QUOTED_{cls}",
+                [[*seq, q, {**inner, "OP": "{1,8}"}, q] for seq in cue_seqs],
+                greedy="LONGEST",
+            )
+            self.matcher.add(
+                f"CUE_{cls}", [[*seq, name, *tail] for seq in cue_seqs], greedy="LONGEST"
+            )
         self.matcher.add(
             "LIST_Company",
             [
@@ -186,7 +198,7 @@ class EntityCues:
             [[title_tok, {**title_tok, "OP": "*"}, {"IS_TITLE": True, "OP": "{1,3}"}]],
             greedy="LONGEST",
         )
-        self.matcher.add("PRODUCT", [[name_any, {"ORTH": {"IN": ["®", "™"]}}]])
+        self.matcher.add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
         self.matcher.add(
             "QUOTED",
             [
@@ -210,21 +222,21 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        for phrase in self.anaphors:
-            self.matcher.add(
-                REF,
-                [
-                    [
-                        {"LOWER": {"IN": ["the", "this", "our"]}},
-                        # 'the new EU project' refers back; 'the future cluster initiative'
-                        # (a noun compound) describes something new.
-                        {"POS": {"IN": ["ADJ", "PROPN"]}, "IS_LOWER": False, "OP": "?"},
-                        {"POS": "ADJ", "OP": "?"},
-                        *[{"LOWER": w} for w in phrase.split()],
-                    ]
-                ],
-                greedy="LONGEST",
-            )
+        singles = sorted(p for p in self.anaphors if " " not in p)
+        multi = [p.split() for p in self.anaphors if " " in p]
+        ref_start = [
+            {"LOWER": {"IN": ["the", "this", "our"]}},
+            # 'the new EU project' refers back; 'the future cluster initiative'
+            # (a noun compound) describes something new.
+            {"POS": {"IN": ["ADJ", "PROPN"]}, "IS_LOWER": False, "OP": "?"},
+            {"POS": "ADJ", "OP": "?"},
+        ]
+        self.matcher.add(
+            REF,
+            [[*ref_start, {"LOWER": {"IN": singles}}]]
+            + [[*ref_start, *[{"LOWER": w} for w in words]] for words in multi],
+            greedy="LONGEST",
+        )
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
                 self.known[form.lower()] = known.classes
@@ -240,6 +252,11 @@ class EntityCues:
                 candidates.append((1, ent))
         for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
+            if key in _LEFT_EXTENDED:
+                first = self._extend_left(doc, start)
+                if first == start and key != "HEAD":
+                    continue  # a legal form or a mark with no name in front of it
+                start = first
             if key == "LIST_Company":
                 candidates.extend((3, s) for s in self._list_members(doc, end, key))
             else:
@@ -301,6 +318,30 @@ class EntityCues:
         doc._.kg_classes = classes
         doc._.kg_acronyms = self._acronyms(doc)
         return doc
+
+    def _extend_left(self, doc: Doc, start: int, limit: int = 6) -> int:
+        """Start of the name in front of `start`: capitalised words, '&' and '-' joints.
+
+        The first word of a sentence may start a name but nothing before it joins;
+        a lower-case proper noun ('biosaxony') may only be the name's first word.
+        """
+        i = start
+        while i > 0 and start - i < limit:
+            tok = doc[i - 1]
+            if tok.text in {"&", "-"} and i - 1 > 0 and _is_name(doc[i - 2]):
+                i -= 1
+                continue
+            if _is_name(tok):
+                i -= 1
+                if tok.is_sent_start:
+                    break
+                continue
+            if not tok.is_stop and (tok.pos_ == "PROPN" or tok.lower_ in self.brands):
+                i -= 1
+            break
+        while i < start and doc[i].text in {"&", "-"}:
+            i += 1
+        return i
 
     def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
         """Names in 'the companies A, B and C': the cue noun types the whole list."""
@@ -419,15 +460,27 @@ class EntityCues:
             for form in variants:
                 if len(form) >= 3 and form.lower() not in self.stop_names:
                     forms.setdefault(form, typed)
-        out = []
-        for form, typed in sorted(forms.items(), key=lambda f: -len(f[0])):
-            for m in re.finditer(r"(?<![\w.])" + re.escape(form) + r"(?![\w])", doc.text):
-                found = doc.char_span(m.start(), m.end())
-                if found is not None:
-                    if (m.start(), m.end()) in weak:
-                        classes[(m.start(), m.end())] = typed
-                    classes.setdefault((m.start(), m.end()), typed)
-                    out.append(Span(doc, found.start, found.end, label="REPEAT"))
+        out: list[Span] = []
+        if not forms:
+            return out
+        # One scan of the text for all forms, longest first; token boundaries from a table.
+        pattern = re.compile(
+            r"(?<![\w.])(?:"
+            + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+            + r")(?![\w])"
+        )
+        starts = {t.idx: t.i for t in doc}
+        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
+        for m in pattern.finditer(doc.text):
+            first, last = starts.get(m.start()), ends.get(m.end())
+            if first is None or last is None:
+                continue
+            key = (m.start(), m.end())
+            typed = forms[m.group(0)]
+            if key in weak:
+                classes[key] = typed
+            classes.setdefault(key, typed)
+            out.append(Span(doc, first, last, label="REPEAT"))
         return out
 
     def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
@@ -673,6 +726,10 @@ class EntityCues:
             ):
                 pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
         return pairs
+
+
+def _is_name(tok: Token) -> bool:
+    return not tok.is_stop and bool(_NAME_MATCH(tok.text))
 
 
 def _overlaps(key: tuple[int, int], span: Span) -> bool:
