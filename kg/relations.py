@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
+from kg.depmatch import AnchoredDependencyMatcher
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
@@ -41,16 +42,16 @@ class RelationPatterns:
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
             self.surface.add(name, patterns)
             self.surface_info[name] = (pred, s_idx, o_idx)
-        self.deps = DependencyMatcher(nlp.vocab)
+        self.deps = AnchoredDependencyMatcher(nlp.vocab)
         # One key per pattern, so a match tells which pattern's node ids it carries.
         self.dep_info: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
         for name, (pred, patterns) in dep_patterns(lexicon).items():
             for i, pattern in enumerate(patterns):
-                self.deps.add(f"{name}#{i}", [pattern])
+                self.deps.add(f"{name}#{i}", pattern)
                 self.dep_info[f"{name}#{i}"] = (name, pred, pattern)
                 inherited = _inherit_subject(pattern) if name in _INHERITING else None
                 if inherited is not None:
-                    self.deps.add(f"{name}~inherit#{i}", [inherited])
+                    self.deps.add(f"{name}~inherit#{i}", inherited)
                     self.dep_info[f"{name}~inherit#{i}"] = (name, pred, inherited)
 
     def __call__(self, doc: Doc) -> Doc:

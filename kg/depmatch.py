@@ -1,0 +1,113 @@
+"""Dependency patterns matched outwards from their anchors.
+
+spaCy's DependencyMatcher runs every node of every pattern as a token pattern
+over the whole document before it looks at the tree; with forty relation
+patterns that cost as much as the parser. Our anchors (a funding verb, a
+"member" noun, a Person) are rare, so this matcher finds them with a token
+`Matcher` and walks the tree only from there. It takes the same pattern format
+(RIGHT_ID / LEFT_ID / REL_OP / RIGHT_ATTRS) for the subset of operators and
+attributes our patterns use, refuses anything else when a pattern is added,
+and `tests/test_depmatch.py` checks it finds exactly what spaCy's matcher finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+_ATTRS: dict[str, Callable[[Token], Any]] = {
+    "ORTH": lambda t: t.text,
+    "TEXT": lambda t: t.text,
+    "LOWER": lambda t: t.lower_,
+    "LEMMA": lambda t: t.lemma_,
+    "POS": lambda t: t.pos_,
+    "TAG": lambda t: t.tag_,
+    "DEP": lambda t: t.dep_,
+    "ENT_TYPE": lambda t: t.ent_type_,
+    "IS_LOWER": lambda t: t.is_lower,
+}
+_OPS = {">", "<", ">>", "<<"}
+
+
+def _check(attrs: dict[str, Any]) -> None:
+    for name, cond in attrs.items():
+        if name not in _ATTRS:
+            raise ValueError(f"dependency pattern attribute not supported: {name}")
+        if isinstance(cond, dict) and not set(cond) <= {"IN", "NOT_IN"}:
+            raise ValueError(f"dependency pattern condition not supported: {cond}")
+
+
+def token_matches(tok: Token, attrs: dict[str, Any]) -> bool:
+    """The Matcher's semantics for one token: every attribute condition holds."""
+    for name, cond in attrs.items():
+        value = _ATTRS[name](tok)
+        if isinstance(cond, dict):
+            if "IN" in cond and value not in cond["IN"]:
+                return False
+            if "NOT_IN" in cond and value in cond["NOT_IN"]:
+                return False
+        elif value != cond:
+            return False
+    return True
+
+
+def _related(tok: Token, op: str) -> Iterator[Token]:
+    if op == ">":
+        yield from tok.children
+    elif op == "<":
+        if tok.head.i != tok.i:
+            yield tok.head
+    elif op == ">>":
+        yield from (t for t in tok.subtree if t.i != tok.i)
+    else:
+        yield from tok.ancestors
+
+
+class AnchoredDependencyMatcher:
+    """Same patterns and results as spaCy's DependencyMatcher, cost driven by anchors."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.anchors = Matcher(vocab)
+        self.patterns: dict[str, list[dict[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
+        """Add one pattern under `key`; unsupported operators or attributes raise ValueError."""
+        anchor = pattern[0]["RIGHT_ATTRS"]
+        _check(anchor)
+        for edge in pattern[1:]:
+            if edge["REL_OP"] not in _OPS:
+                raise ValueError(f"dependency operator not supported: {edge['REL_OP']}")
+            _check(edge["RIGHT_ATTRS"])
+        self.patterns[key] = pattern
+        self.anchors.add(key, [[anchor]])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
+        """(match id, token index per pattern node) for every way each pattern fits."""
+        found: list[tuple[int, list[int]]] = []
+        for match_id, start, _end in self.anchors(doc):
+            pattern = self.patterns[self.vocab.strings[match_id]]
+            for nodes in self._solve(pattern, 1, {pattern[0]["RIGHT_ID"]: doc[start]}):
+                found.append((match_id, [nodes[p["RIGHT_ID"]].i for p in pattern]))
+        return found
+
+    def _solve(
+        self, pattern: list[dict[str, Any]], step: int, nodes: dict[str, Token]
+    ) -> Iterator[dict[str, Token]]:
+        if step == len(pattern):
+            yield dict(nodes)
+            return
+        edge = pattern[step]
+        # Like spaCy's matcher, two nodes may bind the same token.
+        for cand in _related(nodes[edge["LEFT_ID"]], edge["REL_OP"]):
+            if token_matches(cand, edge["RIGHT_ATTRS"]):
+                nodes[edge["RIGHT_ID"]] = cand
+                yield from self._solve(pattern, step + 1, nodes)
+                del nodes[edge["RIGHT_ID"]]
