@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 STORE ?= out/store
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint eval bench clean browser
 
 install: $(STAMP)
 
@@ -24,9 +24,26 @@ demo: install
 	$(BIN)/kg --store $(STORE) viz -o out/network.html
 	$(BIN)/kg --store $(STORE) stats
 
-test: install
+# The browser tests drive Debian's chromium; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "make test needs Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+test: install browser
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# Extraction quality on both gold sets, as the Markdown tables in the README.
+eval: install
+	rm -rf out/eval && mkdir -p out/eval
+	$(BIN)/kg --store out/eval/seeds build data/articles >/dev/null
+	$(BIN)/kg --store out/eval/dev build data/dev >/dev/null
+	@echo "### Seed articles (data/gold/seeds.json)"
+	@$(BIN)/kg --store out/eval/seeds eval data/gold/seeds.json --format markdown
+	@echo
+	@echo "### Dev set (data/gold/dev.json)"
+	@$(BIN)/kg --store out/eval/dev eval data/gold/dev.json --format markdown
 
 lint: install
 	$(BIN)/ruff check kg tests benchmarks

@@ -2,13 +2,11 @@
 
 Stores and article folders are always fresh temporary copies, so no test can
 damage the checked-in seeds or another test's store. The fixtures that need
-the NLP stages skip (not fail) until those modules exist, which lets the
-store/query/export tests run on hand-made quads meanwhile.
+the NLP stages use the real pipeline, loaded once per session.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +17,6 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "data" / "articles"
-
-
-def _require(*modules: str) -> None:
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    if missing:
-        pytest.skip(f"not written yet: {', '.join(missing)}")
 
 
 @pytest.fixture
@@ -58,7 +50,6 @@ def blank_nlp():  # -> spacy.Language
 @pytest.fixture(scope="session")
 def nlp():  # -> spacy.Language
     """The real pipeline, loaded once per session (slow)."""
-    _require("kg.nlp")
     from kg.config import Config
     from kg.nlp import load_pipeline
 
@@ -75,7 +66,6 @@ def reuse_nlp(nlp, monkeypatch: pytest.MonkeyPatch):  # -> spacy.Language
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:
     """Path of a store built once from the seed articles. Read it; never write to it."""
-    _require("kg.ingest", "kg.nlp", "kg.extract", "kg.resolve", "kg.rdf", "kg.build")
     from kg.build import Stages, build
     from kg.config import Config
 

@@ -61,7 +61,10 @@ class Browser:
     def __init__(self, width: int = 1400, height: int = 900, timeout: float = 30.0) -> None:
         binary = chromium_path()
         if binary is None:
-            raise CDPError("chromium is not installed (apt-get install -y chromium)")
+            raise CDPError(
+                "Debian's chromium is not installed: `make test` installs it "
+                "(apt-get install -y chromium)"
+            )
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="kg-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()

@@ -13,18 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers_browser import Browser, chromium_path
+from helpers_browser import Browser
 from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
 
 from kg.network import load_network
 from kg.viz import PHYSICS_LIMIT, render
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        chromium_path() is None, reason="needs Debian's chromium (apt-get install -y chromium)"
-    ),
-]
+# No skip when chromium is missing: `make test` installs it, and a browser test
+# that silently does not run would hide a broken page.
+pytestmark = pytest.mark.browser
 
 OUTPUT = Path(__file__).resolve().parent / "output"
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")

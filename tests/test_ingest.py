@@ -345,18 +345,6 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert skipped == [Skipped(locked.as_posix(), "cannot read file: Permission denied")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without permission")
-def test_file_without_read_permission_is_skipped(tmp_path: Path) -> None:
-    locked = tmp_path / "locked.txt"
-    locked.write_text("Locked\n\nText.\n", encoding="utf-8")
-    locked.chmod(0)
-    try:
-        assert _read(locked) == (
-            [],
-            [Skipped(locked.as_posix(), "cannot read file: Permission denied")],
-        )
-    finally:
-        locked.chmod(0o644)
 
 
 def test_unreadable_subdirectory_is_skipped(
