@@ -191,7 +191,8 @@ class Resolver:
             types.add("Institution")
         if known:
             types = set(known[1]) | ({"Funder"} if "Funder" in votes else set())
-        full = [n for n in names if not _ACRONYM.match(n)] or names
+        # The label is the plain name: no acronym, no trademark sign ('Kymriah', not 'Kymriah®').
+        full = [n for n in names if not _ACRONYM.match(n) and not n.endswith(("®", "™"))] or names
         if "Person" in votes:
             untitled = [n for n in full if n.split()[0].lower() not in self.titles]
             full = untitled or full
