@@ -237,13 +237,22 @@ class EntityCues:
             + [[*ref_start, *[{"LOWER": w} for w in words]] for words in multi],
             greedy="LONGEST",
         )
+        # Short capitalised acronyms match only as written: 'US' is a country, 'us' is not.
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.known_exact: dict[str, tuple[str, ...]] = {}
         for known in lexicon.all_known():
+            loose, exact = [], []
             for form in (known.name, *known.aliases):
-                self.known[form.lower()] = known.classes
-            self.phrases.add(
-                known.classes[0],
-                [nlp.make_doc(known.name)] + [nlp.make_doc(a) for a in known.aliases],
-            )
+                if len(form) <= 4 and form.isupper():
+                    self.known_exact[form] = known.classes
+                    exact.append(nlp.make_doc(form))
+                else:
+                    self.known[form.lower()] = known.classes
+                    loose.append(nlp.make_doc(form))
+            if loose:
+                self.phrases.add(known.classes[0], loose)
+            if exact:
+                self.exact.add(known.classes[0], exact)
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[int, Span]] = []
@@ -261,7 +270,7 @@ class EntityCues:
                 candidates.extend((3, s) for s in self._list_members(doc, end, key))
             else:
                 candidates.append((3, Span(doc, start, end, label=key)))
-        for _match_id, start, end in self.phrases(doc):
+        for _match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
             candidates.append((4, Span(doc, start, end, label="KNOWN")))
         hints: dict[tuple[int, int], set[str]] = {}
         prio: dict[tuple[int, int], int] = {}
@@ -569,7 +578,11 @@ class EntityCues:
             return (REF,) if anaphor_class(span.text, self.anaphors) else ()
         if low in self.roles or (low.split(" ", 1)[-1] in self.roles and len(span) <= 3):
             return ()
-        known = self.known.get(low) or self.known.get(_strip_legal(low, self.legal_forms))
+        known = (
+            self.known_exact.get(text)
+            or self.known.get(low)
+            or self.known.get(_strip_legal(low, self.legal_forms))
+        )
         if known:
             return known
         for prefix in ("QUOTED_", "CUE_", "LIST_"):

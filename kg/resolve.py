@@ -152,6 +152,7 @@ class Resolver:
                     continue
                 if fam == "Thing" and key in self.places and set(ent.types) <= {"Place", "Cluster"}:
                     keys.add(("Place", key))
+                    keys.add(("Place", "known:" + self.known[key][0]))  # 'US' is 'USA'
                     continue
                 keys.add((fam, key))
                 if key in self.known:
