@@ -28,7 +28,8 @@ import pytest
 
 from kg.config import Config
 from kg.errors import StoreError
-from kg.serve import ServeOptions, SparqlServer, make_server, negotiate
+from kg.protocol import negotiate
+from kg.serve import ServeOptions, SparqlServer, make_server
 from kg.store import open_store
 
 SELECT_ALL = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
