@@ -8,6 +8,7 @@ bad query shows the parser's message instead of failing silently.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ pytestmark = [
     ),
 ]
 
+OUTPUT = Path(__file__).resolve().parent / "output"
 SAVED = "# Question: Every label\nSELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label\n"
 
 
@@ -83,6 +85,32 @@ def test_saved_query_runs_and_fills_the_table(page: Page) -> None:
     b.pump(0.3)
     assert b.console_errors() == []
     assert all(url.startswith((page.url, "data:", "blob:")) for url in b.requested_urls())
+    b.screenshot(OUTPUT / "serve-query-page.png")  # for a human look
+
+
+def test_download_buttons_save_the_w3c_files(page: Page, tmp_path: Path) -> None:
+    b = page.browser
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    b.send(
+        "Browser.setDownloadBehavior",
+        {"behavior": "allow", "downloadPath": str(downloads)},
+        session=False,
+    )
+    page.open()
+    b.wait_for("document.querySelectorAll('#saved option').length > 1")
+    b.evaluate("document.getElementById('run').click()")
+    b.wait_for("!document.getElementById('download-csv').disabled")
+    b.evaluate("document.getElementById('download-csv').click()")
+    b.evaluate("document.getElementById('download-json').click()")
+    csv, js = downloads / "results.csv", downloads / "results.json"
+    for _ in range(200):
+        if csv.exists() and js.exists():
+            break
+        b.pump(0.05)
+    assert csv.read_text(encoding="utf-8").splitlines()[0] == "entity,label"
+    assert json.loads(js.read_text(encoding="utf-8"))["head"]["vars"] == ["entity", "label"]
+    assert b.console_errors() == []
 
 
 def test_bad_query_shows_the_parser_message(page: Page) -> None:
