@@ -150,12 +150,14 @@ def _run_child(kind: str, src: Path | None, **kwargs: Any) -> dict[str, Any]:
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(src), str(REPO)])
+    # `-m` puts the working directory first on sys.path: it must be the snapshot,
+    # or kg would be imported from the checkout after all.
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_build", "--child", spec],
         capture_output=True,
         text=True,
         check=False,
-        cwd=REPO,
+        cwd=src if src is not None else REPO,
         env=env,
     )
     if proc.returncode != 0:
@@ -206,7 +208,8 @@ def run_once(
         "store_mb": size,
         "rebuild_seconds": rebuild["seconds"],
         "rebuild_share": rebuild["seconds"] / first["seconds"],
-        "rebuild_extracted": rebuild["extracted"],
+        "rebuild_extracted": rebuild["extracted"],  # must be 0: nothing changed
+        "kg_imported_from": first["kg"],
         "entities": first["entities"],
         "triples": first["triples"],
         "query_ms": queries["ms"],
