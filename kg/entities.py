@@ -299,6 +299,7 @@ class EntityCues:
         named = filter_spans([s for s in spans if s.label_ != REF])
         taken = {i for s in named for i in range(s.start, s.end)}
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
+        doc._.kg_full_names = {}
         for span in self._split_of_the(self._split_place_prefix(filter_spans(named + refs))):
             key = (span.start_char, span.end_char)
             # Cue hints name exactly their span; model labels of inner spans still count.
@@ -512,7 +513,10 @@ class EntityCues:
             ):
                 doc = span.doc
                 out.append(Span(doc, span.start, span.start + 1, label="GPE"))
-                out.append(Span(doc, span.start + 1, span.end, label=span.label_))
+                rest = Span(doc, span.start + 1, span.end, label=span.label_)
+                out.append(rest)
+                # The name as written stays a name of the organisation.
+                doc._.kg_full_names[(rest.start_char, rest.end_char)] = span.text
             else:
                 out.append(span)
         return out
@@ -556,6 +560,10 @@ class EntityCues:
             if doc[end - 1].text in {"®", "™"}:
                 break
             end -= 1
+        if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
+            # 'the biosaxony working group "X"': the cue words belong to X, not to the name
+            while end > start + 1 and doc[end - 1].lower_ in self.cue_words:
+                end -= 1
         if end <= start:
             return None
         return Span(doc, start, end, label=span.label_)

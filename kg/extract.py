@@ -118,7 +118,9 @@ class _DocReader:
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
                 groups.union(long_key, short_key)
-        extra_names: dict[tuple[int, int], list[str]] = {}
+        extra_names: dict[tuple[int, int], list[str]] = {
+            key: [full] for key, full in (doc._.kg_full_names or {}).items() if key in info
+        }
         raw = list(doc._.kg_relations or [])
         for rel in raw:
             if rel["rule"] == "surface:part-unit" and rel["s"] in info and rel["o"] in info:
@@ -287,7 +289,13 @@ class _DocReader:
         beats one that merely shares the class.
         """
         out: dict[tuple[int, int], str] = {}
+        starts = {k[0]: k for k in info}
         for ref_key, cls in refs.items():
+            gap = re.match(r"[\s\"\u201c\u201d\u201e']*", text[ref_key[1] :])
+            named = starts.get(ref_key[1] + (gap.end() if gap else 0))
+            if named is not None and cls in info[named][1]:
+                out[ref_key] = key_of[named]  # 'the working group "X"' names its referent
+                continue
             noun = text[ref_key[0] : ref_key[1]].lower().split()[-1]
             if noun in _RECENCY_NOUNS:
                 # 'the company' is the one just talked about, not the first one introduced.
@@ -299,7 +307,11 @@ class _DocReader:
                     and re.search(r"[.!?]\s", text[k[1] : ref_key[0]])
                 ]
                 if recent:
-                    out[ref_key] = key_of[max(recent)]
+                    mentions = {
+                        key_of[k]: sum(key_of[j] == key_of[k] for j in info) for k in recent
+                    }
+                    best = max(recent, key=lambda k: (mentions[key_of[k]], k))
+                    out[ref_key] = key_of[best]
                 continue
             intro = re.compile(re.escape(noun) + r"\s*[\"\u201c\u201d\u201e']?\s*$")
             headed = {

@@ -142,3 +142,5 @@ def register_extensions() -> None:
         Doc.set_extension("kg_classes", default=None)
         Doc.set_extension("kg_acronyms", default=None)
         Doc.set_extension("kg_relations", default=None)
+    if not Doc.has_extension("kg_full_names"):
+        Doc.set_extension("kg_full_names", default=None)

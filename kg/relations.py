@@ -59,6 +59,8 @@ class RelationPatterns:
         for match_id, start, end in self.surface(doc):
             name = doc.vocab.strings[match_id]
             pred, s_idx, o_idx = self.surface_info[name]
+            if doc[start].sent.start != doc[end - 1].sent.start:
+                continue  # a pattern across a sentence boundary states nothing
             toks = [t for t in doc[start:end] if t.ent_type_]
             if len(toks) < 2:
                 continue
