@@ -660,8 +660,13 @@ class EntityCues:
         ):
             return ()
         if "PERSON" in hints:
+            # The model's PERSON needs support: 'Kryolith Biobank' has a name's shape too.
             names = [t for t in span if t.is_alpha]
-            return ("Person",) if len(names) >= 2 and all(t.is_title for t in names) else ()
+            shaped = len(names) >= 2 and all(t.is_title for t in names)
+            supported = names and (
+                names[0].lower_ in self.lex.first_names or self._person_context(span)
+            )
+            return ("Person",) if shaped and supported else ()
         if hints & {"GPE", "LOC"}:
             return ("Place",)
         if (

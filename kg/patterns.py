@@ -605,6 +605,55 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "subsidiary-appos": (
+            "partOf",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["subsidiary", "daughter", "division", "branch"]},
+                        "DEP": "appos",
+                    },
+                    ("anchor", "<", "subj", {"ENT_TYPE": {"NOT_IN": [""]}}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "located-participle": (
+            "locatedIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["base", "locate", "headquarter", "situate"]},
+                        "DEP": {"IN": ["acl", "relcl"]},
+                    },
+                    ("anchor", "<", "subj", {}),
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "at"]}}),
+                    ("in", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "founded-by": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["found", "establish", "start"]}, "TAG": "VBN"},
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "participate-in-project": (
+            "participatesIn",
+            [
+                _dep(
+                    {"POS": "VERB"},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "within"]}}),
+                    ("in", ">", "obj", {"DEP": "pobj", "ENT_TYPE": "Project"}),
+                ),
+            ],
+        ),
         "produces-possessive": (
             "produces",
             [

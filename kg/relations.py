@@ -129,7 +129,14 @@ class RelationPatterns:
                 for org in self._expand(agent):
                     self._add(found, subj, "affiliatedWith", org, rule, 0.7)
         elif name == "produces-possessive":
-            subj, obj = self._clause_subject(anchor), anchor
+            # 'With its service X, parents can ...': 'its' is the company the item is about.
+            subj = self._clause_subject(anchor)
+            if subj is None or subj.ent_type_ not in {"Company", "Institution"}:
+                subj = self._topic(doc)
+            obj = anchor
+        elif name == "founded-by":
+            obj = self._passive_subject(anchor)
+            role = "founder"
         elif name in {"member-copula", "member-copula-conj"} and subj is None:
             subj = self._verb_subject(nodes["verb"])
         elif name == "member-include":
@@ -165,6 +172,13 @@ class RelationPatterns:
             and subj.lemma_.lower() in _UNDERTAKINGS
         ):
             subj = self._topic(doc) or subj
+        if name in {"participate-agent", "participate-noun"} and self._financing(anchor):
+            # 'The round was led by investor X, with the participation of Y': X and Y
+            # invest in the company the item is about.
+            topic = self._topic(doc)
+            if topic is None or subj is None:
+                return
+            pred, subj, obj, rule = "fundedBy", topic, subj, f"dep:{name}-financing"
         if name == "participate-agent" and subj is not None and subj.ent_type_ == "Person":
             # 'It is led by Prof. X': heading a working group is a position in it.
             target = self._expand(obj)[0] if obj is not None and self._expand(obj) else None
@@ -454,6 +468,11 @@ class RelationPatterns:
         """'that are not members of the network': a negation on the fact's word or its verb."""
         return any(c.dep_ == "neg" for t in (tok, tok.head) for c in t.children)
 
+    @staticmethod
+    def _financing(anchor: Token) -> bool:
+        """Whether the sentence is about a financing round rather than a project."""
+        return any(t.lemma_.lower() in _FINANCING for t in anchor.sent)
+
     def _hedged_object(self, noun: Token) -> bool:
         """'has applied for funding from X': a noun inside what a hedging verb governs."""
         t = noun
@@ -529,6 +548,7 @@ _UNDERTAKINGS = {
     "move",
 }
 _INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
+_FINANCING = {"round", "financing", "seed", "investor", "series"}
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
