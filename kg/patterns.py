@@ -316,6 +316,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
     subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
     pobj = {"DEP": "pobj"}
     produce = list(lex.words("produce_verbs"))
+    lead = {"LEMMA": {"IN": list(lex.words("lead_verbs"))}}
     return {
         "fund-passive": (
             "fundedBy",
@@ -407,42 +408,12 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     ("in", ">", "obj", pobj),
                 ),
                 _dep(
-                    {
-                        "LEMMA": {
-                            "IN": [
-                                "coordinate",
-                                "lead",
-                                "head",
-                                "run",
-                                "manage",
-                                "conduct",
-                                "initiate",
-                                "launch",
-                                "carry",
-                                "implement",
-                            ]
-                        }
-                    },
+                    lead,
                     ("anchor", ">", "subj", {"DEP": "nsubj"}),
                     ("anchor", ">", "obj", {"DEP": "dobj"}),
                 ),
                 _dep(
-                    {
-                        "LEMMA": {
-                            "IN": [
-                                "coordinate",
-                                "lead",
-                                "head",
-                                "run",
-                                "manage",
-                                "conduct",
-                                "initiate",
-                                "launch",
-                                "carry",
-                                "implement",
-                            ]
-                        }
-                    },
+                    lead,
                     ("anchor", ">", "obj", {"DEP": "nsubjpass"}),
                     ("anchor", ">", "by", {"DEP": "agent"}),
                     ("by", ">", "subj", pobj),
@@ -453,10 +424,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
             "participatesIn",
             [
                 _dep(
-                    {
-                        "LEMMA": {"IN": ["coordinate", "lead", "head", "run", "manage", "conduct"]},
-                        "TAG": "VBN",
-                    },
+                    {**lead, "TAG": "VBN"},
                     ("anchor", ">", "by", {"DEP": "agent"}),
                     ("by", ">", "subj", pobj),
                 ),
