@@ -195,7 +195,15 @@ class EntityCues:
         title_tok = {"LOWER": {"IN": sorted(self.titles)}}
         self.matcher.add(
             "PERSON",
-            [[title_tok, {**title_tok, "OP": "*"}, {"IS_TITLE": True, "OP": "{1,3}"}]],
+            [
+                [
+                    title_tok,
+                    {**title_tok, "OP": "*"},
+                    {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(self.titles)}},
+                    # 'Ebersbach-Yilmaz' is three tokens; 'Přibil' is title-case too
+                    {"TEXT": {"REGEX": r"^(?:[A-ZÄÖÜ][^\s]*|-)$"}, "OP": "{0,4}"},
+                ]
+            ],
             greedy="LONGEST",
         )
         self.matcher.add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
@@ -326,6 +334,7 @@ class EntityCues:
             ents.append(Span(doc, span.start, span.end, label=REF if typed == (REF,) else typed[0]))
         doc.ents = ents
         doc._.kg_classes = classes
+        doc._.kg_weak = {k for k in weak if k in classes}
         doc._.kg_acronyms = self._acronyms(doc)
         return doc
 

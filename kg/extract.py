@@ -114,6 +114,7 @@ class _DocReader:
             # A name on a line of its own that the model did not tag.
             info[sig.person] = (article.text[sig.person[0] : sig.person[1]], ("Person",))
             groups.add(sig.person)
+        weak = set(doc._.kg_weak or ())
         self._link_names(info, groups)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
@@ -127,7 +128,7 @@ class _DocReader:
                 between = doc.text[rel["s"][1] : rel["o"][0]]
                 if re.fullmatch(r"\s+of\s+the\s+", between):
                     extra_names.setdefault(rel["s"], []).append(doc.text[rel["s"][0] : rel["o"][1]])
-        local, key_of = self._entities(article, info, groups, extra_names)
+        local, key_of = self._entities(article, info, groups, extra_names, weak)
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(doc, article, raw, key_of, antecedent)
         relations += self._signature(article, sig, info, key_of)
@@ -142,6 +143,7 @@ class _DocReader:
                 tuple(sorted(set(e.types) | ({"Funder"} if e.key in funded else set()))),
                 e.names,
                 e.mentions,
+                e.weak,
             )
             for e in local.values()
         ]
@@ -235,6 +237,7 @@ class _DocReader:
         info: dict[tuple[int, int], tuple[str, tuple[str, ...]]],
         groups: UnionFind,
         extra: dict[tuple[int, int], list[str]],
+        weak: set[tuple[int, int]],
     ) -> tuple[dict[str, LocalEntity], dict[tuple[int, int], str]]:
         members: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for key in sorted(info):
@@ -247,7 +250,8 @@ class _DocReader:
             for key in keys:
                 text, cls = info[key]
                 names.extend(self._clean(text, cls) + extra.get(key, []))
-                votes[cls] += len(text)
+                # A cue-typed mention outweighs any number of the model's guesses.
+                votes[cls] += len(text) * (1 if key in weak else 100)
             types = votes.most_common(1)[0][0]
             unique = list(dict.fromkeys(names))
             is_acr = [
@@ -267,6 +271,7 @@ class _DocReader:
             ordered = [canonical, *[x for x in unique if x != canonical]]
             local_key = f"e{n}"
             local[local_key] = LocalEntity(
+                weak=all(k in weak for k in keys),
                 key=local_key,
                 types=types,
                 names=tuple(ordered),
@@ -432,12 +437,11 @@ def _tok_key(tok: Token) -> tuple[int, int]:
 
 
 def _family(cls: tuple[str, ...]) -> str:
+    """Which mentions may name the same thing: a brand is a product here, a company there."""
     if "Person" in cls:
         return "Person"
     if "Place" in cls and not set(cls) & _ORG:
         return "Place"
-    if "Product" in cls:
-        return "Product"
     return "Org"
 
 

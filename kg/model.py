@@ -118,6 +118,8 @@ class LocalEntity:
     types: tuple[str, ...]
     names: tuple[str, ...]
     mentions: tuple[Mention, ...] = ()
+    #: Typed only by the statistical model's guess, no cue: other articles may overrule it.
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ class Extraction:
                 types=tuple(e["types"]),
                 names=tuple(e["names"]),
                 mentions=tuple(Mention(**m) for m in e["mentions"]),
+                weak=e.get("weak", False),
             )
             for e in data["entities"]
         ]

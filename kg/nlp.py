@@ -144,3 +144,5 @@ def register_extensions() -> None:
         Doc.set_extension("kg_relations", default=None)
     if not Doc.has_extension("kg_full_names"):
         Doc.set_extension("kg_full_names", default=None)
+    if not Doc.has_extension("kg_weak"):
+        Doc.set_extension("kg_weak", default=None)

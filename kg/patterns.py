@@ -573,6 +573,69 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "member-among": (
+            "memberOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["member", "founder", "partner"]}, "DEP": "pobj"},
+                    ("anchor", "<", "among", {"LOWER": "among"}),
+                    ("among", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "subj", {"DEP": {"IN": ["nsubj", "attr"]}}),
+                ),
+            ],
+        ),
+        "founds-unit": (
+            "partOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["found", "establish", "launch", "create", "set", "form"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {"DEP": "nsubj", "ENT_TYPE": {"IN": ["Cluster", "Institution", REF]}},
+                    ),
+                    ("anchor", ">", "subj", {"DEP": "dobj", "ENT_TYPE": {"IN": ["Cluster", REF]}}),
+                ),
+            ],
+        ),
+        "subsidiary-copula": (
+            "partOf",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["subsidiary", "daughter", "division", "branch"]},
+                        "DEP": "attr",
+                    },
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "take-part": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": "take"},
+                    ("anchor", ">", "part", {"LOWER": "part", "DEP": "dobj"}),
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "in", {"LOWER": "in"}),
+                    ("in", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "located-headquarters": (
+            "locatedIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["headquarters", "seat", "site", "office", "location"]}},
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "at"]}}),
+                    ("in", ">", "obj", {"DEP": "pobj", "ENT_TYPE": "Place"}),
+                ),
+            ],
+        ),
         "subsidiary-appos": (
             "partOf",
             [
@@ -628,6 +691,20 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 _dep(
                     {"ENT_TYPE": "Product"},
                     ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
+                ),
+            ],
+        ),
+        "produces-owner": (
+            "produces",
+            [
+                _dep(
+                    {"ENT_TYPE": "Product"},
+                    (
+                        "anchor",
+                        ">",
+                        "subj",
+                        {"DEP": "poss", "ENT_TYPE": {"IN": ["Company", "Institution", REF]}},
+                    ),
                 ),
             ],
         ),

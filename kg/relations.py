@@ -128,6 +128,18 @@ class RelationPatterns:
             if agent is not None and subj is not None:
                 for org in self._expand(agent):
                     self._add(found, subj, "affiliatedWith", org, rule, 0.7)
+        elif name == "produces-owner":
+            obj = anchor
+        elif name == "member-among":
+            obj = self._context_entity(
+                anchor,
+                ("Cluster",),
+                ("network", "cluster", "group", "association", "alliance", "accelerator"),
+            )
+        elif name == "located-headquarters":
+            # '... which has its headquarters in Eindhoven': whose headquarters
+            owner = next((c for c in anchor.children if c.dep_ == "poss"), None)
+            subj = owner if owner is not None and owner.ent_type_ else self._clause_subject(anchor)
         elif name == "produces-possessive":
             # 'With its service X, parents can ...': 'its' is the company the item is about.
             subj = self._clause_subject(anchor)
@@ -140,9 +152,7 @@ class RelationPatterns:
         elif name in {"member-copula", "member-copula-conj"} and subj is None:
             subj = self._verb_subject(nodes["verb"])
         elif name == "member-include":
-            obj = self._context_entity(
-                anchor, ("Cluster",), ("network", "cluster", "group", "association", "alliance")
-            )
+            obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
         elif name == "member-including":
             obj = next(
                 (
@@ -411,6 +421,8 @@ class RelationPatterns:
         for step in range(4):
             deps = {"nsubjpass"} if step == 0 else {"nsubjpass", "nsubj"}
             subj = next((c for c in t.children if c.dep_ in deps), None)
+            if subj is not None and subj.lower_ in {"which", "that", "who"} and t.dep_ == "relcl":
+                return t.head  # 'the study X, which is led by Y': the study
             if subj is not None:
                 return subj
             if t.dep_ in {"relcl", "acl"}:
@@ -548,6 +560,7 @@ _UNDERTAKINGS = {
     "move",
 }
 _INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
+_CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
 _FINANCING = {"round", "financing", "seed", "investor", "series"}
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}

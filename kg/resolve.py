@@ -176,7 +176,8 @@ class Resolver:
         votes: Counter[str] = Counter()
         for e in ents:
             for cls in e.types:
-                votes[cls] += max(1, len(e.mentions))
+                # A cue-typed mention in one article outweighs the model's guesses elsewhere.
+                votes[cls] += max(1, len(e.mentions)) * (1 if e.weak else 100)
         order = {c: i for i, c in enumerate(ENTITY_CLASSES)}
         if (
             "Place" in votes
@@ -185,6 +186,8 @@ class Resolver:
         ):
             del votes["Place"]  # an unknown name guessed to be a town, typed otherwise elsewhere
         main = min(votes, key=lambda c: (-votes[c], order.get(c, 99)))
+        if main == "Product" and any(self.strip_legal(n) != n for n in names):
+            main = "Company"  # a name with a legal form is a firm, whatever else it sells
         types = {main}
         if "Funder" in votes:
             types.add("Funder")
