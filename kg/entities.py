@@ -473,9 +473,9 @@ class EntityCues:
             if typed == ("Company",):
                 variants |= self._short_forms(stripped)
             if typed == ("Person",):
-                words = [t for t in span if t.is_title and t.lower_ not in self.titles]
+                words = [w for w in span.text.split() if w.lower() not in self.titles]
                 if len(words) >= 2:
-                    variants.add(words[-1].text)
+                    variants.add(words[-1])  # the surname, hyphenated or not
             for form in variants:
                 if len(form) >= 3 and form.lower() not in self.stop_names:
                     forms.setdefault(form, typed)

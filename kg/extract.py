@@ -79,6 +79,7 @@ class _DocReader:
             w for w, c in ents.lex.heads.items() if c in {"Institution", "Cluster"}
         }
         self.legal: list[str] = sorted(ents.legal_forms, key=len, reverse=True)
+        self.legal_lower: set[str] = set(ents.legal_forms)
         self.anaphors: dict[str, str] = dict(ents.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.lex.words("role_words")}
 
@@ -167,6 +168,7 @@ class _DocReader:
             len(words) >= 3
             and re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", words[-1])
             and "Person" not in cls
+            and words[-1].lower() not in self.legal_lower  # 'AG' is a legal form, not an alias
         ):
             names.extend([" ".join(words[:-1]), words[-1]])
         stripped = _CUE_PREFIX.sub("", bare)

@@ -131,11 +131,7 @@ class RelationPatterns:
         elif name == "produces-owner":
             obj = anchor
         elif name == "member-among":
-            obj = self._context_entity(
-                anchor,
-                ("Cluster",),
-                ("network", "cluster", "group", "association", "alliance", "accelerator"),
-            )
+            obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
         elif name == "located-headquarters":
             # '... which has its headquarters in Eindhoven': whose headquarters
             owner = next((c for c in anchor.children if c.dep_ == "poss"), None)
@@ -288,7 +284,10 @@ class RelationPatterns:
         if here:
             return min(here, key=lambda t: abs(t.i - tok.i))
         before = [t for t in tok.doc[max(0, sent.start - 80) : sent.start] if fits(t)]
-        return before[-1] if before else None
+        # 'The working group of the network bundles ... Among the first members are X':
+        # the previous sentence's subject, not its last noun, is what X joins.
+        subjects = [t for t in before if t.dep_ in {"nsubj", "nsubjpass"}]
+        return (subjects or before)[-1] if before else None
 
     def _hedged(self, verb: Token) -> bool:
         """Planned or intended: the verb or a verb it complements ('intends to relocate')."""

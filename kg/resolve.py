@@ -56,6 +56,12 @@ class Resolver:
         self.generic = {group_key(w) for w in lexicon.words("generic_name_words")}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.places: set[str] = set()
+        self.place_words: dict[str, str] = {
+            alias.lower(): known.name
+            for known in lexicon.places
+            for alias in known.aliases
+            if " " not in alias and " " not in known.name and not alias.isupper()
+        }
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
                 self.known[group_key(form)] = (known.name, known.classes)
@@ -146,7 +152,7 @@ class Resolver:
                 other.startswith(name + " of ") for other in ent.names if other != name
             ):
                 continue
-            for variant in (name, self.strip_legal(name)):
+            for variant in (name, self.strip_legal(name), self.translate_places(name)):
                 key = group_key(variant)
                 if not key:
                     continue
@@ -162,6 +168,10 @@ class Resolver:
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))
         return keys
+
+    def translate_places(self, name: str) -> str:
+        """'OrganoNet Sachsen' is 'OrganoNet Saxony': place words in their gazetteer name."""
+        return " ".join(self.place_words.get(w.lower(), w) for w in name.split())
 
     def strip_legal(self, name: str) -> str:
         low = name.lower()
