@@ -82,6 +82,11 @@ class _DocReader:
         self.legal_lower: set[str] = set(ents.legal_forms)
         self.anaphors: dict[str, str] = dict(ents.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.lex.words("role_words")}
+        self.role_tokens: set[str] = {w for r in self.roles for w in r.split()} - {
+            "of",
+            "the",
+            "and",
+        }
 
     def read(self, doc: Doc, article: Article) -> Extraction:
         classes: dict[tuple[int, int], tuple[str, ...]] = doc._.kg_classes or {}
@@ -90,6 +95,7 @@ class _DocReader:
             [_tok_key(t) for t in doc if t.ent_type_ == "Person"],
             self.titles,
             self.first_names,
+            self.role_tokens,
         )
         tokens = [t for t in doc if t.ent_type_ and not _on_role_line(t, sig, self.unit_heads)]
         groups = UnionFind()

@@ -83,7 +83,13 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     ),
                     _ent(AGENTS),
                 ],
-                [_ent(["Place"]), {"ORTH": "-"}, _lower("based"), _ent(AGENTS)],
+                [
+                    _ent(["Place"]),
+                    {"ORTH": "-"},
+                    _lower("based"),
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
+                    _ent(AGENTS),
+                ],
             ],
         ),
         "loc-cue": (
@@ -482,7 +488,10 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
             "participatesIn",
             [
                 _dep(
-                    {"LEMMA": {"IN": ["partner", "participant", "applicant"]}, "DEP": "nsubj"},
+                    {
+                        "LEMMA": {"IN": ["partner", "participant", "applicant", "member"]},
+                        "DEP": "nsubj",
+                    },
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "subj", {"DEP": {"IN": ["attr", "acomp"]}}),
                 ),
@@ -570,6 +579,54 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     {"LEMMA": {"IN": ["member", "partner"]}},
                     ("anchor", ">", "incl", {"LOWER": {"IN": ["including", "among"]}}),
                     ("incl", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "its-subsidiary": (
+            "partOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["subsidiary", "daughter", "division", "branch"]}},
+                    ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
+                ),
+            ],
+        ),
+        "heads-org": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["head", "lead", "direct", "manage", "run", "chair"]}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {
+                            "DEP": "dobj",
+                            "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster", REF]},
+                        },
+                    ),
+                ),
+                _dep(
+                    {"LEMMA": {"IN": ["management", "direction", "leadership", "chair", "helm"]}},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    (
+                        "of",
+                        ">",
+                        "obj",
+                        {"DEP": "pobj", "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster"]}},
+                    ),
+                ),
+            ],
+        ),
+        "receive-money": (
+            "fundedBy",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["receive", "obtain", "get", "win", "raise", "secure"]}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "from", {"LOWER": "from"}),
+                    ("from", ">", "obj", pobj),
                 ),
             ],
         ),

@@ -65,6 +65,12 @@ class RelationPatterns:
             if len(toks) < 2:
                 continue
             role = None
+            if name == "part-unit" and toks[s_idx].ent_type_ == "Project":
+                # 'the project X of the Chair of Y': the chair runs the project
+                self._add(
+                    found, toks[o_idx], "participatesIn", toks[s_idx], "surface:project-of", 0.8
+                )
+                continue
             if name == "affiliation-org-role":
                 role = (
                     " ".join(
@@ -128,6 +134,24 @@ class RelationPatterns:
             if agent is not None and subj is not None:
                 for org in self._expand(agent):
                     self._add(found, subj, "affiliatedWith", org, rule, 0.7)
+        elif name == "its-subsidiary":
+            # 'Its subsidiary X': X belongs to whoever 'its' is, the previous subject.
+            named = self._stand_in(anchor)
+            if not named.ent_type_:
+                return
+            subj, obj = named, self._previous_subject(anchor) or self._topic(doc)
+        elif name == "heads-org":
+            if "subj" not in nodes:
+                subj = self._clause_subject(anchor)
+            role = "head"
+        elif name == "receive-money":
+            if not any(t.lower_ in _MONEY_WORDS for t in anchor.subtree):
+                return
+        elif name == "participant-copula" and anchor.lemma_ == "member":
+            # 'Consortium members are ...' join a project; plain 'members are ...' a network.
+            if not any(c.lower_ in {"consortium", "project"} for c in anchor.children):
+                pred = "memberOf"
+                obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
         elif name == "produces-owner":
             obj = anchor
         elif name == "member-among":
@@ -170,14 +194,21 @@ class RelationPatterns:
                 return
             else:
                 role = self._title_before(anchor)
-        if (
-            pred == "fundedBy"
-            and subj is not None
-            and not subj.ent_type_
-            and not self._stand_in(subj).ent_type_
-            and subj.lemma_.lower() in _UNDERTAKINGS
-        ):
-            subj = self._topic(doc) or subj
+        if pred == "fundedBy" and subj is not None and not subj.ent_type_:
+            inside = next(
+                (
+                    t
+                    for t in subj.subtree
+                    if t.ent_type_ in _RECIPIENTS and t.head.lower_ in {"at", "for", "of"}
+                ),
+                None,
+            )
+            if self._stand_in(subj).ent_type_:
+                pass
+            elif inside is not None:
+                subj = inside  # 'two doctoral positions at the IMOM'
+            elif subj.lemma_.lower() in _UNDERTAKINGS:
+                subj = self._topic(doc) or subj
         if name in {"participate-agent", "participate-noun"} and self._financing(anchor):
             # 'The round was led by investor X, with the participation of Y': X and Y
             # invest in the company the item is about.
@@ -227,6 +258,8 @@ class RelationPatterns:
             return
         if pred == "memberOf" and "Project" in o_cls:
             pred = "participatesIn"
+        elif pred == "participatesIn" and "Person" in s_cls and not o_cls & {"Project", REF}:
+            pred = "affiliatedWith"  # a person leading an institute holds a position there
         elif pred == "participatesIn" and "Cluster" in o_cls and "Project" not in o_cls:
             pred = "memberOf"
         sent = s.sent
@@ -432,6 +465,20 @@ class RelationPatterns:
         return None
 
     @staticmethod
+    def _previous_subject(tok: Token) -> Token | None:
+        """The entity subject of the sentence before `tok`'s."""
+        sent = tok.sent
+        if sent.start == 0:
+            return None
+        prev = tok.doc[sent.start - 1].sent
+        for t in prev:
+            if t.dep_ in {"nsubj", "nsubjpass"}:
+                found = t if t.ent_type_ else RelationPatterns._stand_in(t)
+                if found.ent_type_:
+                    return found
+        return None
+
+    @staticmethod
     def _clause_subject(tok: Token) -> Token | None:
         """The entity that is the subject of the nearest clause above `tok`."""
         for t in tok.ancestors:
@@ -559,6 +606,18 @@ _UNDERTAKINGS = {
     "move",
 }
 _INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
+_MONEY_WORDS = {
+    "euros",
+    "euro",
+    "eur",
+    "million",
+    "grant",
+    "funding",
+    "funds",
+    "money",
+    "investment",
+}
+_RECIPIENTS = {"Institution", "Company", "Project", "Cluster", REF}
 _CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
 _FINANCING = {"round", "financing", "seed", "investor", "series"}
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")

@@ -77,6 +77,7 @@ def read_signature(
     person_spans: list[tuple[int, int]],
     titles: set[str],
     first_names: frozenset[str],
+    role_words: set[str] | None = None,
 ) -> Signature | None:
     """Lay out the block; `person_spans` are the Person mentions the pipeline found in it."""
     if not article.signature:
@@ -93,6 +94,23 @@ def read_signature(
                 i
                 for i, (a, b) in enumerate(lines)
                 if i > 0 and looks_like_name(article.text[a:b], titles, first_names)
+            ),
+            None,
+        )
+    if person_index is None and role_words:
+        # 'Mareike Dossow' / 'Press Officer': an unknown given name, but a role below it.
+        person_index = next(
+            (
+                i
+                for i, (a, b) in enumerate(lines)
+                if 0 < i < len(lines) - 1
+                and looks_like_name(
+                    article.text[a:b], titles, frozenset({article.text[a:b].split()[0].lower()})
+                )
+                and any(
+                    w.lower() in role_words
+                    for w in article.text[lines[i + 1][0] : lines[i + 1][1]].split()
+                )
             ),
             None,
         )
