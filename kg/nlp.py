@@ -96,10 +96,11 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
     """
     from spacy.symbols import ORTH
 
-    for form in lexicon.words("legal_forms"):
+    forms = set(lexicon.words("legal_forms"))
+    for form in forms:
         if " " in form:
             continue
-        if not form.endswith("."):
+        if not form.endswith(".") and form + "." not in forms:  # 'Inc.' stays one token
             nlp.tokenizer.add_special_case(form + ".", [{ORTH: form}, {ORTH: "."}])
         elif len(nlp.make_doc(form)) > 1:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])

@@ -650,7 +650,10 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                         "anchor",
                         ">",
                         "obj",
-                        {"DEP": "nsubj", "ENT_TYPE": {"IN": ["Cluster", "Institution", REF]}},
+                        {
+                            "DEP": "nsubj",
+                            "ENT_TYPE": {"IN": ["Cluster", "Institution", "Company", REF]},
+                        },
                     ),
                     ("anchor", ">", "subj", {"DEP": "dobj", "ENT_TYPE": {"IN": ["Cluster", REF]}}),
                 ),
@@ -758,7 +761,7 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     {"ENT_TYPE": "Product"},
                     (
                         "anchor",
-                        ">",
+                        ">>",
                         "subj",
                         {"DEP": "poss", "ENT_TYPE": {"IN": ["Company", "Institution", REF]}},
                     ),

@@ -139,7 +139,7 @@ class RelationPatterns:
             named = self._stand_in(anchor)
             if not named.ent_type_:
                 return
-            subj, obj = named, self._previous_subject(anchor) or self._topic(doc)
+            subj, obj = named, self._owner(anchor) or self._topic(doc)
         elif name == "heads-org":
             if "subj" not in nodes:
                 subj = self._clause_subject(anchor)
@@ -253,6 +253,12 @@ class RelationPatterns:
             return
         if anchor is not None and self._negated(anchor):
             return
+        weak = doc._.kg_weak or set()
+        # The model's guess that an unknown name is a town must not veto a fact about it.
+        if s_cls == {"Place"} and _key(s) in weak:
+            s_cls = {"Company"}
+        if o_cls == {"Place"} and _key(o) in weak and pred != "locatedIn":
+            o_cls = {"Company"}
         ok_s, ok_o = ALLOWED[pred]
         if (REF not in s_cls and not s_cls & ok_s) or (REF not in o_cls and not o_cls & ok_o):
             return
@@ -463,6 +469,20 @@ class RelationPatterns:
                 return None
             t = t.head
         return None
+
+    @classmethod
+    def _owner(cls, tok: Token) -> Token | None:
+        """Whom 'its' refers to: the subject of an earlier clause, else of the last sentence."""
+        earlier = [
+            t
+            for t in tok.sent
+            if t.i < tok.i
+            and t.dep_ in {"nsubj", "nsubjpass"}
+            and (t.ent_type_ or cls._stand_in(t).ent_type_)
+        ]
+        if earlier:
+            return earlier[-1] if earlier[-1].ent_type_ else cls._stand_in(earlier[-1])
+        return cls._previous_subject(tok)
 
     @staticmethod
     def _previous_subject(tok: Token) -> Token | None:
