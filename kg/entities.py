@@ -308,7 +308,11 @@ class EntityCues:
         taken = {i for s in named for i in range(s.start, s.end)}
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
         doc._.kg_full_names = {}
-        for span in self._split_of_the(self._split_place_prefix(filter_spans(named + refs))):
+        known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
+        split = self._split_of_the(
+            self._split_place_prefix(filter_spans(named + refs)), known_spans
+        )
+        for span in filter_spans(split):
             key = (span.start_char, span.end_char)
             # Cue hints name exactly their span; model labels of inner spans still count.
             inner = {
@@ -404,7 +408,7 @@ class EntityCues:
             return set()
         return {" ".join(words[:n]) for n in range(1, len(words))}
 
-    def _split_of_the(self, spans: list[Span]) -> list[Span]:
+    def _split_of_the(self, spans: list[Span], known_spans: list[tuple[int, int]]) -> list[Span]:
         """'Medical Faculty of the University of X' names two bodies, one inside the other."""
         out: list[Span] = []
         for span in spans:
@@ -425,7 +429,10 @@ class EntityCues:
                 )
             ):
                 out.append(Span(span.doc, span.start, cut, label="HEAD"))
-                out.append(Span(span.doc, cut + 2, span.end, label="HEAD"))
+                # A known name may run on past the span: '... of the Martin Luther
+                # University Halle-Wittenberg' keeps its full name.
+                end = max([span.end, *(e for s, e in known_spans if s == cut + 2)])
+                out.append(Span(span.doc, cut + 2, end, label="HEAD"))
             else:
                 out.append(span)
         return out

@@ -220,7 +220,10 @@ class _DocReader:
                 and len(other) > len(name)
                 and set(info[k][1]) & set(info[key][1])
             }
-            if len(longer) == 1:
+            # Only a bare short form joins: 'NeuroCura', already one with 'NeuroCura Inc.',
+            # must not also become 'NeuroCura Europe GmbH' and chain parent to subsidiary.
+            own = {orgs[k] for k in orgs if k != key and groups.find(k) == groups.find(key)}
+            if len(longer) == 1 and own <= {name}:
                 groups.union(longer.pop(), key)
         acronyms = {
             group_key(t): k
