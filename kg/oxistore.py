@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 _DETAIL_WIDTH = 120
 #: The file RocksDB always writes; its presence is what makes a directory a store.
 _MARKER = "CURRENT"
+#: A first build writes its store beside the target under this name, then renames it.
+_STAGING_PREFIX = ".kg-creating-"
 
 
 def _store_error(location: str, exc: OSError) -> StoreError:
@@ -90,6 +93,18 @@ def open_embedded(location: str, *, create: bool) -> OxiStore:
         raise StoreError(f"not a kg store (a non-empty directory without store files): {location}")
     _check_creatable(path, location)
     return OxiStore(location, pyoxigraph.Store(), writable=True, create_at=path)
+
+
+def _remove_stale_creations(path: Path) -> None:
+    """Delete staging directories that builds killed mid-creation left behind."""
+    for stale in path.parent.glob(f"{_STAGING_PREFIX}{path.name}-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:
+            continue  # a live process of another user: not ours to remove
 
 
 def _check_creatable(path: Path, location: str) -> None:
@@ -214,21 +229,39 @@ class OxiStore:
             raise StoreError(f"store {self.location} is closed")
         return self._store
 
-    def _materialise(self) -> None:
+    def _create(self, request: str) -> None:
+        """Write the first transaction into a hidden sibling, then rename it into place.
+
+        RocksDB needs several files before a directory opens; a build killed
+        while they are written would leave a store no reader can open. Built
+        aside and renamed once flushed, the store path holds either nothing or a
+        whole store, whatever moment the process dies.
+        """
         import pyoxigraph
 
         path = self._create_at
-        if path is None:
-            return
+        assert path is not None
         if (path / _MARKER).exists():
             raise StoreError(
                 f"store {self.location} was created by another process meanwhile; build again"
             )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_creations(path)
+        staging = path.parent / f"{_STAGING_PREFIX}{path.name}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            db = pyoxigraph.Store(str(staging))
+            db.update(request)
+            db.flush()
+            del db  # RocksDB closes when the handle is freed
+            os.replace(staging, path)
             self._store = pyoxigraph.Store(str(path))
         except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
             raise _store_error(self.location, exc) from exc
+        except (SyntaxError, RuntimeError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
         self._create_at = None
 
     def query(self, sparql: str) -> QueryResult:
@@ -272,7 +305,9 @@ class OxiStore:
         request = update_request(current, replace, drop)
         if not request:
             return
-        self._materialise()
+        if self._create_at is not None:
+            self._create(request)
+            return
         try:
             self._db.update(request)
             self._db.flush()
