@@ -654,6 +654,14 @@ class EntityCues:
             and self.known.get(doc[span.start - 2].lower_)
         ):
             return ()  # 'Halle (Saale)': the river qualifies the town
+        if (
+            span.end + 2 < len(doc)
+            and doc[span.end].text == "("
+            and doc[span.end + 2].text == ")"
+            and self.known.get(doc[span.end + 1].lower_) == ("Place",)
+            and hints & {"GPE", "LOC", "ORG", "PERSON"}
+        ):
+            return ("Place",)  # 'Fleurus (Belgium)': a town qualified by its country
         rest = [w for w in words if self.known.get(w) != ("Place",)]
         if (
             len(rest) < len(words)
