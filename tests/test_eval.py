@@ -359,7 +359,7 @@ def test_load_graph_reads_each_format(tmp_path: Path, suffix: str) -> None:
         flat = Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             flat.add((s, p, o))
-        flat.serialize(path, format=fmt)
+        flat.serialize(path, format=fmt, encoding="utf-8")
     else:
         dataset.serialize(path, format=fmt)
     assert score(load_graph(path), g).relations.f1 == 1.0
