@@ -639,9 +639,25 @@ class EntityCues:
             return head_cls  # a lone 'Institute' or 'Partners' is a common noun
         return ()
 
+    def _in_job_title(self, span: Span) -> bool:
+        """'Mayor for Economy, Labor and Digital Affairs': the portfolio of a title, not a name."""
+        doc = span.doc
+        i = span.start - 1
+        while (
+            i > 0
+            and span.start - i < 10
+            and (doc[i].is_title or doc[i].text in {",", "and", "&"} or doc[i].is_space)
+        ):
+            if doc[i].lower_ in {"for", "of"}:
+                break
+            i -= 1
+        return i > 0 and doc[i].lower_ in {"for", "of"} and doc[i - 1].lower_ in self.role_tokens
+
     def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
         """Fall back on the model's label where no cue speaks; later cues may overrule it."""
         text = span.text
+        if self._in_job_title(span):
+            return ()
         words = [t.lower_ for t in span if t.is_alpha]
         if not any(c.isupper() for c in text):
             return ()  # 'us', 'cell therapies': names are written with capitals
