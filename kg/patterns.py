@@ -363,6 +363,14 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     ("anchor", ">", "from", {"LOWER": {"IN": ["from", "by", "of"]}}),
                     ("from", ">", "obj", pobj),
                 ),
+                # 'a grant of 3,2 million euros from the ERDF': the source hangs off the sum
+                _dep(
+                    {"LEMMA": {"IN": list(lex.words("fund_nouns"))}},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "sum", {"DEP": "pobj", "LOWER": {"IN": ["euros", "euro", "eur"]}}),
+                    ("sum", ">", "from", {"LOWER": "from"}),
+                    ("from", ">", "obj", pobj),
+                ),
             ],
         ),
         "member-copula": (

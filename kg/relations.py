@@ -380,31 +380,47 @@ class RelationPatterns:
     def _list_scan(tok: Token) -> list[Token]:
         """Names listed after `tok` when the parser lost the coordination.
 
-        Walks right over 'A from Halle, the Leipzig AI start-up B, C (CC) and the
-        Dresden company D' and stops at the first verb or clause punctuation.
+        Splits the rest of the sentence at commas, 'and' and 'as well as' and takes
+        the first organisation of each item: 'A from Halle, the Leipzig start-up B,
+        a spin-off of C, which makes D, the Dutch company E as well as F'. Items that
+        open like an apposition or a relative clause ('a spin-off of C', 'which ...')
+        describe the previous item and are skipped; a clause with its own verb ends
+        the list.
         """
         doc = tok.doc
         if tok.i + 1 >= len(doc) or doc[tok.i + 1].text not in {",", "and", "from", "in", "("}:
             return []
-        found: list[Token] = []
+        items: list[list[Token]] = [[]]
+        skip = 0
         for t in doc[tok.i + 1 : tok.sent.end]:
-            hyphenated = "-" in {doc[t.i - 1].text, doc[min(t.i + 1, len(doc) - 1)].text}
-            if (t.pos_ in {"VERB", "AUX"} and not hyphenated) or t.text in {".", ";", ":", '"'}:
+            if skip:
+                skip -= 1
+                continue
+            if t.text in {".", ";", ":", '"'} or t.is_space:
                 break
-            if t.is_space:
-                break
-            if hyphenated or t.text == "-":
-                continue  # 'start-up', 'spin-off'
-
-            if t.ent_type_ and t.ent_type_ != "Place":
-                found.append(t)
-            elif not (
-                t.ent_type_
-                or t.is_punct
-                or t.lower_ in {"and", "as", "well", "the", "from", "in", "de", "its", "their"}
-                or t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM", "X"}
-            ):
-                break
+            if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "well":
+                items.append([])
+                skip = 2  # 'as well as'
+            elif t.text == "," or t.lower_ == "and":
+                items.append([])
+            else:
+                items[-1].append(t)
+        found: list[Token] = []
+        for item in items[1:]:  # items[0] is the rest of tok's own item ('from Halle')
+            if not item:
+                continue
+            first = item[0]
+            if first.pos_ in {"VERB", "AUX"}:
+                break  # '... and is financed by ...': a new clause, not a list item
+            if first.lower_ in _APPOSITION_OPENERS or (first.is_lower and first.lower_ != "the"):
+                continue
+            for t in item:
+                hyphenated = "-" in {doc[t.i - 1].text, doc[min(t.i + 1, len(doc) - 1)].text}
+                if t.pos_ in {"VERB", "AUX"} and not hyphenated:
+                    return found  # a clause of its own: the list is over
+                if t.ent_type_ and t.ent_type_ != "Place":
+                    found.append(t)
+                    break
         return found
 
     @classmethod
@@ -625,6 +641,7 @@ _UNDERTAKINGS = {
     "founding",
     "move",
 }
+_APPOSITION_OPENERS = {"a", "an", "which", "who", "whose", "that", "where", "while", "its", "their"}
 _INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
 _MONEY_WORDS = {
     "euros",
