@@ -28,6 +28,7 @@ _LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
 _PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
+_SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 _UNKNOWN_NUMBER = "XNUMX"
 
@@ -72,6 +73,8 @@ class EntityCues:
         self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
         self.nationalities = {n.lower() for n in lexicon.words("nationalities")}
         self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
+        self.institution_prefixes = {w.lower() for w in lexicon.words("institution_prefixes")}
+        self.instruments = {w.lower() for w in lexicon.words("legal_instruments")}
         self.anaphors = lexicon.mapping("anaphors")
         self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
         self.known: dict[str, tuple[str, ...]] = {}
@@ -114,9 +117,24 @@ class EntityCues:
             {"LOWER": {"IN": ["and", "&"]}},
             {**name, "OP": "+"},
         ]
+        comma3_post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"LOWER": {"IN": ["and", "&"]}},
+            {**name, "OP": "+"},
+        ]
         self.matcher.add(
             "HEAD",
-            [[head, *post], [head, *comma_post], [head, {**name, "OP": "{0,2}"}]],
+            [
+                [head, *post],
+                [head, *comma_post],
+                [head, *comma3_post],
+                [head, {**name, "OP": "{0,2}"}],
+            ],
             greedy="LONGEST",
         )
         cue_classes = {
@@ -134,6 +152,11 @@ class EntityCues:
             "initiative": "Project",
             "programme": "Project",
             "program": "Project",
+            "consortium": "Project",
+            "research consortium": "Project",
+            "study": "Project",
+            "clinical study": "Project",
+            "trial": "Project",
             "product": "Product",
             "drug": "Product",
             "therapy": "Product",
@@ -161,7 +184,7 @@ class EntityCues:
             )
             self.matcher.add(
                 f"QUOTED_{cls}",
-                [[*seq, q, {**inner, "OP": "{1,8}"}, q] for seq in cue_seqs],
+                [[*seq, q, {**inner, "OP": "{1,14}"}, q] for seq in cue_seqs],
                 greedy="LONGEST",
             )
             self.matcher.add(
@@ -521,6 +544,7 @@ class EntityCues:
                 len(span) > 2
                 and self.known.get(first.lower_) == ("Place",)
                 and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+                and span[1].lower_ not in self.lex.heads  # 'Leipzig University ...' keeps its city
                 and any(
                     t.is_title and t.lower_ not in self.lex.heads and not t.is_stop
                     for t in span[1:]
@@ -589,7 +613,12 @@ class EntityCues:
         """Keep the name inside the quotes: 'working group "X"' names X."""
         toks = [t for t in span if t.text in _QUOTES]
         if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
-            return Span(span.doc, toks[0].i + 1, toks[-1].i, label=span.label_)
+            end = toks[-1].i
+            # '"NAME \u2013 a subtitle"': the name is what comes before the dash
+            dash = next(
+                (t.i for t in span.doc[toks[0].i + 2 : end] if t.text in _SUBTITLE_MARKS), None
+            )
+            return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
         return span
 
     def _classify(self, span: Span, hints: set[str]) -> tuple[str, ...]:
@@ -656,6 +685,8 @@ class EntityCues:
     def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
         """Fall back on the model's label where no cue speaks; later cues may overrule it."""
         text = span.text
+        if span[-1].lower_ in self.instruments:
+            return ()  # 'In Vitro Diagnostics Regulation': a law, not an organisation
         if self._in_job_title(span):
             return ()
         words = [t.lower_ for t in span if t.is_alpha]
@@ -754,6 +785,11 @@ class EntityCues:
         )
 
     def _head_class(self, span: Span) -> tuple[str, ...]:
+        if span[0].lower_ in self.institution_prefixes and len(span) >= 2:
+            return ("Institution",)  # 'Fraunhofer IMWS', 'Max Planck ...', 'Leibniz ...'
+        return self._head_noun_class(span)
+
+    def _head_noun_class(self, span: Span) -> tuple[str, ...]:
         """Class from the head noun: the last title-case word before a for/of complement."""
         words = [t.lower_ for t in span]
         cut = next(
@@ -787,8 +823,8 @@ class EntityCues:
                 and doc[ent.end].text == "("
                 and nxt.end < len(doc)
                 and doc[nxt.end].text == ")"
-                and len(nxt) == 1
-                and _PAREN_ALIAS.match(nxt.text)
+                and len(nxt) <= 3
+                and _PAREN_ALIAS.match(nxt[0].text)
             ):
                 pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
         return pairs

@@ -497,7 +497,9 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
             [
                 _dep(
                     {
-                        "LEMMA": {"IN": ["partner", "participant", "applicant", "member"]},
+                        "LEMMA": {
+                            "IN": ["partner", "participant", "applicant", "member", "coordinator"]
+                        },
                         "DEP": "nsubj",
                     },
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
@@ -749,7 +751,21 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     {"POS": "VERB"},
                     ("anchor", ">", "subj", {"DEP": "nsubj"}),
                     ("anchor", ">", "in", {"LOWER": {"IN": ["in", "within"]}}),
-                    ("in", ">", "obj", {"DEP": "pobj", "ENT_TYPE": "Project"}),
+                    ("in", ">", "obj", {"DEP": "pobj"}),
+                ),
+            ],
+        ),
+        "carried-out-at": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["carry", "conduct", "perform", "run", "test", "hold"]},
+                        "TAG": "VBN",
+                    },
+                    ("anchor", ">", "obj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "at", {"LOWER": {"IN": ["at", "in"]}}),
+                    ("at", ">", "subj", {"DEP": "pobj"}),
                 ),
             ],
         ),

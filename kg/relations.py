@@ -152,6 +152,15 @@ class RelationPatterns:
             if not any(c.lower_ in {"consortium", "project"} for c in anchor.children):
                 pred = "memberOf"
                 obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
+        elif name in {"participate-in-project", "carried-out-at"}:
+            # 'In the joint project "X", A and B develop ...'; 'the study X is carried out at A'
+            obj = self._stand_in(obj) if obj is not None else None
+            project = obj is not None and obj.ent_type_ == "Project" and not self._programme(obj)
+            anaphor = obj is not None and obj.ent_type_ == REF and any(
+                w in obj.lower_ for w in _JOINABLE
+            )
+            if not (project or anaphor):
+                return
         elif name == "produces-owner":
             obj = anchor
         elif name == "member-among":
@@ -579,6 +588,12 @@ class RelationPatterns:
         return False
 
     @staticmethod
+    def _programme(tok: Token) -> bool:
+        """A funding programme ('Horizon Europe', 'the ZIM programme') is not joined, it pays."""
+        before = " ".join(t.lower_ for t in tok.doc[max(0, tok.i - 3) : tok.i])
+        return any(w in before or w in tok.lower_ for w in _PROGRAMME_WORDS)
+
+    @staticmethod
     def _framework(tok: Token) -> bool:
         """A programme something runs under ('as part of Horizon Europe'), not a project to join."""
         t = tok
@@ -600,7 +615,8 @@ class RelationPatterns:
             if t.ent_type_ == REF:
                 return any(w in t.lower_ for w in _JOINABLE)
             return (
-                t.ent_type_ == "Project" or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
+                (t.ent_type_ == "Project" and not RelationPatterns._programme(t))
+                or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
             ) and not RelationPatterns._framework(t)
 
         sent = tok.sent
@@ -657,6 +673,7 @@ _MONEY_WORDS = {
 _RECIPIENTS = {"Institution", "Company", "Project", "Cluster", REF}
 _CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
 _FINANCING = {"round", "financing", "seed", "investor", "series"}
+_PROGRAMME_WORDS = ("programme", "program", "horizon", "framework", "funding line")
 _JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
