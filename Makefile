@@ -34,20 +34,17 @@ test: install browser
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# Extraction quality on both gold sets, as the Markdown tables in the README.
+# Extraction quality on every gold set, as the Markdown tables in the README.
+EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout
 eval: install
-	rm -rf out/eval && mkdir -p out/eval
-	$(BIN)/kg --store out/eval/seeds build data/articles >/dev/null
-	$(BIN)/kg --store out/eval/dev build data/dev >/dev/null
-	@echo "### Seed articles (data/gold/seeds.json)"
-	@$(BIN)/kg --store out/eval/seeds eval data/gold/seeds.json --format markdown
-	@echo
-	@echo "### Dev set (data/gold/dev.json)"
-	@$(BIN)/kg --store out/eval/dev eval data/gold/dev.json --format markdown
-
-lint: install
-	$(BIN)/ruff check kg tests benchmarks
-	$(BIN)/ruff format --check kg tests benchmarks
+	@rm -rf out/eval && mkdir -p out/eval
+	@for set in $(EVAL_SETS); do \
+	  name=$${set%%:*}; dir=$${set#*:}; \
+	  $(BIN)/kg --store out/eval/$$name build $$dir >/dev/null || exit 1; \
+	  echo "#### $$name ($$dir, data/gold/$$name.json)"; \
+	  $(BIN)/kg --store out/eval/$$name eval data/gold/$$name.json --format markdown || exit 1; \
+	  echo; \
+	done
 
 clean:
 	rm -rf $(VENV) out kg-store .pytest_cache .ruff_cache
