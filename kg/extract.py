@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 REF = "REF"
 _ORG = {"Cluster", "Institution", "Company", "Project", "Funder"}
 _TRAILING_MARKS = "®™"
+#: Rules whose participation means running a thing, which stays participation.
+_RUNNING_RULES = (
+    "dep:participate-agent",
+    "dep:participate-verb",
+    "dep:initiative-of",
+    "dep:direction-of",
+)
 _RECENCY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
 _PHONE = re.compile(
     r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
@@ -140,7 +147,7 @@ class _DocReader:
         relations = self._relations(doc, article, raw, key_of, antecedent)
         relations += self._signature(article, sig, info, key_of)
         relations = [
-            r if r.evidence.rule == "dep:initiative-of" else _membership_of_clusters(r, local)
+            r if r.evidence.rule.startswith(_RUNNING_RULES) else _membership_of_clusters(r, local)
             for r in relations
         ]
         funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}

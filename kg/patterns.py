@@ -49,6 +49,15 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
             -1,
             [
                 [_ent(ORGS), _lower("in", "from"), _ent(["Place"])],
+                # 'Sorbitec UG (haftungsbeschränkt) from Freiberg', 'the IITS (IITS) in Chemnitz'
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ORTH": {"NOT_IN": [")"]}, "OP": "{1,2}"},
+                    {"ORTH": ")"},
+                    _lower("in", "from"),
+                    _ent(["Place"]),
+                ],
                 [_ent(ORGS), {"ORTH": "("}, _ent(["Place"]), {"ORTH": ")"}],
                 [
                     _ent(ORGS),
@@ -101,6 +110,21 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     _ent(["Place"]),
                     {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
                     _lower(*lex.words("company_cues")),
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "loc-start-up": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Place"]),
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,2}"},
+                    _lower("start", "spin"),
+                    {"ORTH": "-"},
+                    _lower("up", "ups", "off", "offs"),
                     _ent(AGENTS),
                 ],
             ],
@@ -199,6 +223,7 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                     _ent(["Cluster", "Institution", "Company"]),
                     _lower("'s", "\u2019s"),
                     _lower("new", op="?"),
+                    _CUE,
                     _ent(["Cluster"]),
                 ],
                 [
@@ -637,6 +662,67 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                     ("anchor", ">", "subj", {"DEP": "nsubj"}),
                     ("anchor", ">", "from", {"LOWER": "from"}),
                     ("from", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "invest-in": (
+            "fundedBy",
+            [
+                _dep(
+                    {"LEMMA": {"IN": ["invest", "participate"]}},
+                    ("anchor", ">", "obj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "in", {"LOWER": "in"}),
+                    ("in", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "appointed": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["appoint", "elect", "name", "hire", "recruit", "call"]},
+                        "TAG": "VBN",
+                    },
+                    ("anchor", ">", "subj", {"DEP": "nsubjpass", "ENT_TYPE": "Person"}),
+                ),
+                _dep(
+                    {"LEMMA": {"IN": ["appoint", "elect", "name", "hire", "recruit"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {"DEP": "nsubj", "ENT_TYPE": {"NOT_IN": ["", "Person"]}},
+                    ),
+                    ("anchor", ">", "subj", {"DEP": "dobj", "ENT_TYPE": "Person"}),
+                ),
+            ],
+        ),
+        "admitted-to": (
+            "memberOf",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["admit", "accept", "welcome", "take", "include"]},
+                        "TAG": "VBN",
+                    },
+                    ("anchor", ">", "subj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "to", {"LOWER": {"IN": ["to", "into", "in"]}}),
+                    ("to", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "participant-of": (
+            "participatesIn",
+            [
+                _dep(
+                    {
+                        "LEMMA": {"IN": ["participant", "member", "partner", "alumnus"]},
+                        "DEP": "appos",
+                    },
+                    ("anchor", "<", "subj", {"ENT_TYPE": {"NOT_IN": [""]}}),
+                    ("anchor", ">", "of", {"LOWER": {"IN": ["of", "in"]}}),
+                    ("of", ">", "obj", pobj),
                 ),
             ],
         ),

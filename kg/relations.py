@@ -137,6 +137,8 @@ class RelationPatterns:
         elif name == "its-subsidiary":
             # 'Its subsidiary X': X belongs to whoever 'its' is, the previous subject.
             named = self._stand_in(anchor)
+            if not named.ent_type_ and anchor.dep_ == "compound" and anchor.head.ent_type_:
+                named = anchor.head  # 'its Leipzig subsidiary Lumagen Mikrofluidix'
             if not named.ent_type_:
                 return
             subj, obj = named, self._owner(anchor) or self._topic(doc)
@@ -147,6 +149,24 @@ class RelationPatterns:
         elif name == "receive-money":
             if not any(t.lower_ in _MONEY_WORDS for t in anchor.subtree):
                 return
+        elif name == "appointed":
+            # 'X has been appointed to the professorship ... at the Medical Faculty', 'Y has
+            # appointed X as CFO': the organisation is the employer.
+            if obj is None:
+                obj = next(
+                    (t for t in anchor.subtree if t.i > anchor.i and t.ent_type_ in _EMPLOYERS),
+                    None,
+                )
+            as_role = next((c for c in anchor.children if c.lower_ == "as"), None)
+            if as_role is not None:
+                role = (
+                    " ".join(
+                        t.text
+                        for t in as_role.subtree
+                        if t.i > as_role.i and t.text not in {"(", ")"} and not t.ent_type_
+                    )
+                    or None
+                )
         elif name == "participant-copula" and anchor.lemma_ == "member":
             # 'Consortium members are ...' join a project; plain 'members are ...' a network.
             if not any(c.lower_ in {"consortium", "project"} for c in anchor.children):
@@ -156,8 +176,8 @@ class RelationPatterns:
             # 'In the joint project "X", A and B develop ...'; 'the study X is carried out at A'
             obj = self._stand_in(obj) if obj is not None else None
             project = obj is not None and obj.ent_type_ == "Project" and not self._programme(obj)
-            anaphor = obj is not None and obj.ent_type_ == REF and any(
-                w in obj.lower_ for w in _JOINABLE
+            anaphor = (
+                obj is not None and obj.ent_type_ == REF and any(w in obj.lower_ for w in _JOINABLE)
             )
             if not (project or anaphor):
                 return
@@ -218,6 +238,17 @@ class RelationPatterns:
                 subj = inside  # 'two doctoral positions at the IMOM'
             elif subj.lemma_.lower() in _UNDERTAKINGS:
                 subj = self._topic(doc) or subj
+        if name == "participate-agent" and subj is not None:
+            # 'run by A together with B': B runs it too
+            partners = [
+                g
+                for c in subj.children
+                if c.lower_ in {"with", "and"} and c.dep_ in {"prep", "cc"}
+                for g in c.subtree
+                if g.ent_type_ and g.ent_type_ not in {"Place", "Person"}
+            ]
+            for extra in partners:
+                self._add(found, extra, pred, obj, rule, 0.75, anchor=anchor)
         if name in {"participate-agent", "participate-noun"} and self._financing(anchor):
             # 'The round was led by investor X, with the participation of Y': X and Y
             # invest in the company the item is about.
@@ -232,12 +263,17 @@ class RelationPatterns:
                 pred, obj = "affiliatedWith", target
         if subj is None or obj is None:
             return
-        if "of" in nodes:
-            # 'a member of X as well as of Y'
-            for prep in nodes["of"].conjuncts:
-                for extra in (c for c in prep.children if c.dep_ == "pobj"):
-                    for s in self._expand(subj):
-                        for o in self._expand(extra):
+        # 'a member of X as well as of Y', 'carried out at A and at B'
+        for prep_name in ("of", "at", "in", "to", "from"):
+            prep = nodes.get(prep_name)
+            if prep is None:
+                continue
+            for conj in prep.conjuncts:
+                for extra in (c for c in conj.children if c.dep_ == "pobj"):
+                    ends = [extra] if pattern_end(pattern, prep_name) == "obj" else []
+                    starts = [extra] if pattern_end(pattern, prep_name) == "subj" else []
+                    for s in self._expand(starts[0]) if starts else self._expand(subj):
+                        for o in self._expand(ends[0]) if ends else self._expand(obj):
                             self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
         for s in self._expand(subj):
             for o in self._expand(obj):
@@ -275,8 +311,13 @@ class RelationPatterns:
             pred = "participatesIn"
         elif pred == "participatesIn" and "Person" in s_cls and not o_cls & {"Project", REF}:
             pred = "affiliatedWith"  # a person leading an institute holds a position there
-        elif pred == "participatesIn" and "Cluster" in o_cls and "Project" not in o_cls:
-            pred = "memberOf"
+        elif (
+            pred == "participatesIn"
+            and "Cluster" in o_cls
+            and "Project" not in o_cls
+            and not rule.startswith(_RUNNING_RULES)
+        ):
+            pred = "memberOf"  # participants of an accelerator are its members; who runs it is not
         sent = s.sent
         hedged = anchor is not None and (
             self._hedged(anchor) if anchor.pos_ in {"VERB", "AUX"} else self._hedged_object(anchor)
@@ -671,6 +712,13 @@ _MONEY_WORDS = {
     "investment",
 }
 _RECIPIENTS = {"Institution", "Company", "Project", "Cluster", REF}
+_EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
+_RUNNING_RULES = (
+    "dep:participate-agent",
+    "dep:participate-verb",
+    "dep:initiative-of",
+    "dep:direction-of",
+)
 _CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
 _FINANCING = {"round", "financing", "seed", "investor", "series"}
 _PROGRAMME_WORDS = ("programme", "program", "horizon", "framework", "funding line")
@@ -692,6 +740,14 @@ def _inherit_subject(pattern: list[dict[str, Any]]) -> list[dict[str, Any]] | No
         "RIGHT_ATTRS": {**pattern[0]["RIGHT_ATTRS"], "DEP": {"IN": ["xcomp", "conj", "advcl"]}},
     }
     return [anchor, *edges]
+
+
+def pattern_end(pattern: list[dict[str, Any]], prep: str) -> str | None:
+    """Which end ('subj' or 'obj') of a dependency pattern hangs off the node `prep`."""
+    for node in pattern[1:]:
+        if node.get("LEFT_ID") == prep and node["RIGHT_ID"] in {"subj", "obj"}:
+            return str(node["RIGHT_ID"])
+    return None
 
 
 def _key(tok: Token) -> tuple[int, int]:
