@@ -100,6 +100,11 @@ def _extract_parallel(articles: list[Article], cfg: Config) -> Iterable[Extracti
     return extract_parallel(articles, cfg, cfg.workers)
 
 
+#: Below this many articles per worker, loading the model in each process costs more
+#: than it saves.
+MIN_ARTICLES_PER_WORKER = 25
+
+
 @dataclass(frozen=True)
 class Stages:
     """The NLP stages a build calls; tests and benchmarks swap in light ones."""
@@ -110,8 +115,12 @@ class Stages:
     extract_parallel: Callable[[list[Article], Config], Iterable[Extraction]] = _extract_parallel
 
     def extract_all(self, articles: list[Article], cfg: Config) -> Iterable[Extraction]:
-        """In-process with one worker; otherwise worker processes (no model loaded here)."""
-        if cfg.workers > 1:
+        """Worker processes when there is enough work for them, else this process.
+
+        Each worker loads the model (a second or two), so a handful of articles is
+        faster in-process; results are the same either way.
+        """
+        if cfg.workers > 1 and len(articles) >= cfg.workers * MIN_ARTICLES_PER_WORKER:
             return self.extract_parallel(articles, cfg)
         return self.extract(articles, self.load_pipeline(cfg), cfg)
 

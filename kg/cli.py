@@ -204,12 +204,11 @@ def _summary(report: BuildReport) -> str:
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes for the NLP pipeline.",
+    default=None,
+    help="Processes for the NLP pipeline [default: the machine's cores; one for small builds].",
 )
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int) -> None:
+def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int | None) -> None:
     """Read articles (.txt pages, .jsonl records, folders) into the store.
 
     Unchanged articles reuse their cached extraction, so rebuilding is cheap;
@@ -223,9 +222,10 @@ def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int
         kg --store out/store build --prune data/articles more/news.jsonl
     """
     from kg.build import build as run_build
+    from kg.config import cpu_count
     from kg.progress import ProgressBar
 
-    cfg = dataclasses.replace(_config(ctx), workers=workers)
+    cfg = dataclasses.replace(_config(ctx), workers=workers or cpu_count())
     with ProgressBar() as bar:  # draws only when stderr is a terminal
         report = run_build(list(paths), cfg, prune=prune, progress=bar)
     for warning in report.warnings:

@@ -332,7 +332,10 @@ def _article(path: Path) -> Article:
     return article
 
 
-def test_workers_use_the_parallel_stage(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+def test_workers_use_the_parallel_stage(
+    corpus: Path, tmp_store: str, fake: FakeNLP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 0)
     calls: list[int] = []
 
     def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
@@ -349,3 +352,23 @@ def test_workers_use_the_parallel_stage(corpus: Path, tmp_store: str, fake: Fake
     assert report.extracted == 2
     assert calls == [3]
     assert fake.loads == 0  # workers load their own pipelines, the parent does not
+
+
+def test_small_builds_stay_in_process(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
+    # Two articles do not pay for loading the model in three worker processes.
+    calls: list[int] = []
+
+    def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
+        calls.append(cfg.workers)
+        return fake.extract(articles, "nlp", cfg)
+
+    stages = Stages(
+        load_pipeline=fake.load,
+        extract=fake.extract,
+        resolve=fake.resolve,
+        extract_parallel=parallel,
+    )
+    report = build([corpus], Config(store=tmp_store, workers=3), stages=stages)
+    assert report.extracted == 2
+    assert calls == []
+    assert fake.loads == 1
