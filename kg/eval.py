@@ -438,15 +438,20 @@ def _match(gold: Gold, nodes: dict[str, Node]) -> dict[str, str]:
             by_name.setdefault(name, []).append(key)
     pairs = nx.Graph()
     best = max((len(n.names) for n in nodes.values()), default=0) + 1
+    # Equal weights leave the choice between duplicate nodes to set order inside
+    # networkx, which changes with the hash seed; a last, tiny preference for the
+    # node key that sorts first makes every score reproducible.
+    ties = len(nodes) + 1
     for ent in sorted(gold.entities, key=lambda e: e.id):
         if ent.optional:
             continue
         gold_names = {normalize_name(n) for n in ent.names}
         candidates = sorted({k for n in gold_names for k in by_name.get(n, [])})
-        for key in candidates:
+        for rank, key in enumerate(candidates):
             shared = len(gold_names & nodes[key].names)
             typed = bool(nodes[key].classes & set(ent.types))
-            pairs.add_edge(("gold", ent.id), ("node", key), weight=typed * best + shared)
+            weight = (typed * best + shared) * ties + (ties - 1 - rank)
+            pairs.add_edge(("gold", ent.id), ("node", key), weight=weight)
     matched: dict[str, str] = {}
     for component in sorted(nx.connected_components(pairs), key=min):
         for a, b in nx.max_weight_matching(pairs.subgraph(component), maxcardinality=True):
