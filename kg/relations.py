@@ -26,6 +26,22 @@ from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
 from kg.patterns import ALLOWED, dep_patterns, surface_patterns
+from kg.referents import (
+    CLUSTER_NOUNS,
+    JOINABLE,
+    clause_subject,
+    context_entity,
+    expand,
+    is_financing,
+    is_negated,
+    is_programme,
+    owner,
+    passive_subject,
+    sentence_project,
+    stand_in,
+    topic,
+    verb_subject,
+)
 
 
 class RelationPatterns:
@@ -90,7 +106,7 @@ class RelationPatterns:
         name, pred, pattern = self.dep_info[key]
         nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(pattern, ids, strict=True)}
         if "~inherit" in key:
-            subject = self._verb_subject(nodes["anchor"])
+            subject = verb_subject(nodes["anchor"])
             if subject is None:
                 return
             nodes["subj"] = subject
@@ -100,11 +116,11 @@ class RelationPatterns:
         rule = f"dep:{name}"
         role = None
         if name in {"fund-agent"}:
-            subj = self._passive_subject(anchor)
+            subj = passive_subject(anchor)
         elif name == "participate-agent" or name == "produces-agent":
-            obj = self._passive_subject(anchor)
+            obj = passive_subject(anchor)
         elif name == "located-site" and obj is not None:
-            subj = self._clause_subject(anchor)
+            subj = clause_subject(anchor)
         elif name in {
             "participate-noun",
             "participate-from",
@@ -112,7 +128,7 @@ class RelationPatterns:
             "participant-copula",
             "participate-involved",
         }:
-            obj = self._sentence_project(anchor)
+            obj = sentence_project(anchor)
         elif name in {"participate-relcl", "produces-relcl"}:
             obj = anchor
         elif name == "initiative-of":
@@ -120,7 +136,7 @@ class RelationPatterns:
         elif name == "direction-of":
             # 'coordinated by ITCE under the direction of Prof. X': X leads it for ITCE.
             verb = anchor.head.head
-            obj = self._sentence_project(anchor) or self._passive_subject(verb)
+            obj = sentence_project(anchor) or passive_subject(verb)
             agent = next(
                 (
                     g
@@ -132,19 +148,19 @@ class RelationPatterns:
                 None,
             )
             if agent is not None and subj is not None:
-                for org in self._expand(agent):
+                for org in expand(agent):
                     self._add(found, subj, "affiliatedWith", org, rule, 0.7)
         elif name == "its-subsidiary":
             # 'Its subsidiary X': X belongs to whoever 'its' is, the previous subject.
-            named = self._stand_in(anchor)
+            named = stand_in(anchor)
             if not named.ent_type_ and anchor.dep_ == "compound" and anchor.head.ent_type_:
                 named = anchor.head  # 'its Leipzig subsidiary Lumagen Mikrofluidix'
             if not named.ent_type_:
                 return
-            subj, obj = named, self._owner(anchor) or self._topic(doc)
+            subj, obj = named, owner(anchor) or topic(doc)
         elif name == "heads-org":
             if "subj" not in nodes:
-                subj = self._clause_subject(anchor)
+                subj = clause_subject(anchor)
             role = "head"
         elif name == "receive-money":
             if not any(t.lower_ in _MONEY_WORDS for t in anchor.subtree):
@@ -171,37 +187,41 @@ class RelationPatterns:
             # 'Consortium members are ...' join a project; plain 'members are ...' a network.
             if not any(c.lower_ in {"consortium", "project"} for c in anchor.children):
                 pred = "memberOf"
-                obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
+                obj = context_entity(anchor, ("Cluster",), CLUSTER_NOUNS)
         elif name in {"participate-in-project", "carried-out-at"}:
             # 'In the joint project "X", A and B develop ...'; 'the study X is carried out at A'
-            obj = self._stand_in(obj) if obj is not None else None
-            project = obj is not None and obj.ent_type_ == "Project" and not self._programme(obj)
+            obj = stand_in(obj) if obj is not None else None
+            project = obj is not None and obj.ent_type_ == "Project" and not is_programme(obj)
             anaphor = (
-                obj is not None and obj.ent_type_ == REF and any(w in obj.lower_ for w in _JOINABLE)
+                obj is not None and obj.ent_type_ == REF and any(w in obj.lower_ for w in JOINABLE)
             )
             if not (project or anaphor):
                 return
         elif name == "produces-owner":
             obj = anchor
         elif name == "member-among":
-            obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
+            obj = context_entity(anchor, ("Cluster",), CLUSTER_NOUNS)
         elif name == "located-headquarters":
             # '... which has its headquarters in Eindhoven': whose headquarters
-            owner = next((c for c in anchor.children if c.dep_ == "poss"), None)
-            subj = owner if owner is not None and owner.ent_type_ else self._clause_subject(anchor)
+            possessor = next((c for c in anchor.children if c.dep_ == "poss"), None)
+            subj = (
+                possessor
+                if possessor is not None and possessor.ent_type_
+                else clause_subject(anchor)
+            )
         elif name == "produces-possessive":
             # 'With its service X, parents can ...': 'its' is the company the item is about.
-            subj = self._clause_subject(anchor)
+            subj = clause_subject(anchor)
             if subj is None or subj.ent_type_ not in {"Company", "Institution"}:
-                subj = self._topic(doc)
+                subj = topic(doc)
             obj = anchor
         elif name == "founded-by":
-            obj = self._passive_subject(anchor)
+            obj = passive_subject(anchor)
             role = "founder"
         elif name in {"member-copula", "member-copula-conj"} and subj is None:
-            subj = self._verb_subject(nodes["verb"])
+            subj = verb_subject(nodes["verb"])
         elif name == "member-include":
-            obj = self._context_entity(anchor, ("Cluster",), _CLUSTER_NOUNS)
+            obj = context_entity(anchor, ("Cluster",), CLUSTER_NOUNS)
         elif name == "member-including":
             obj = next(
                 (
@@ -232,12 +252,12 @@ class RelationPatterns:
                 ),
                 None,
             )
-            if self._stand_in(subj).ent_type_:
+            if stand_in(subj).ent_type_:
                 pass
             elif inside is not None:
                 subj = inside  # 'two doctoral positions at the IMOM'
             elif subj.lemma_.lower() in _UNDERTAKINGS:
-                subj = self._topic(doc) or subj
+                subj = topic(doc) or subj
         if name == "participate-agent" and subj is not None:
             # 'run by A together with B': B runs it too
             partners = [
@@ -249,16 +269,16 @@ class RelationPatterns:
             ]
             for extra in partners:
                 self._add(found, extra, pred, obj, rule, 0.75, anchor=anchor)
-        if name in {"participate-agent", "participate-noun"} and self._financing(anchor):
+        if name in {"participate-agent", "participate-noun"} and is_financing(anchor):
             # 'The round was led by investor X, with the participation of Y': X and Y
             # invest in the company the item is about.
-            topic = self._topic(doc)
-            if topic is None or subj is None:
+            about = topic(doc)
+            if about is None or subj is None:
                 return
-            pred, subj, obj, rule = "fundedBy", topic, subj, f"dep:{name}-financing"
+            pred, subj, obj, rule = "fundedBy", about, subj, f"dep:{name}-financing"
         if name == "participate-agent" and subj is not None and subj.ent_type_ == "Person":
             # 'It is led by Prof. X': heading a working group is a position in it.
-            target = self._expand(obj)[0] if obj is not None and self._expand(obj) else None
+            target = expand(obj)[0] if obj is not None and expand(obj) else None
             if target is not None and target.ent_type_ in {"Cluster", REF}:
                 pred, obj = "affiliatedWith", target
         if subj is None or obj is None:
@@ -272,11 +292,11 @@ class RelationPatterns:
                 for extra in (c for c in conj.children if c.dep_ == "pobj"):
                     ends = [extra] if pattern_end(pattern, prep_name) == "obj" else []
                     starts = [extra] if pattern_end(pattern, prep_name) == "subj" else []
-                    for s in self._expand(starts[0]) if starts else self._expand(subj):
-                        for o in self._expand(ends[0]) if ends else self._expand(obj):
+                    for s in expand(starts[0]) if starts else expand(subj):
+                        for o in expand(ends[0]) if ends else expand(obj):
                             self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
-        for s in self._expand(subj):
-            for o in self._expand(obj):
+        for s in expand(subj):
+            for o in expand(obj):
                 self._add(found, s, pred, o, rule, 0.75, role=role, anchor=anchor)
 
     def _add(
@@ -296,7 +316,7 @@ class RelationPatterns:
         o_cls = set(classes.get(_key(o), (o.ent_type_,)))
         if s.i == o.i or not s.ent_type_ or not o.ent_type_:
             return
-        if anchor is not None and self._negated(anchor):
+        if anchor is not None and is_negated(anchor):
             return
         weak = doc._.kg_weak or set()
         # The model's guess that an unknown name is a town must not veto a fact about it.
@@ -357,27 +377,6 @@ class RelationPatterns:
                 return self._role_text(role, t), t
         return None, None
 
-    @staticmethod
-    def _context_entity(
-        tok: Token, classes: tuple[str, ...], nouns: tuple[str, ...]
-    ) -> Token | None:
-        """The nearest entity of a class (or an anaphor naming it), this or the last sentence."""
-        sent = tok.sent
-
-        def fits(t: Token) -> bool:
-            return t.ent_type_ in classes or (
-                t.ent_type_ == REF and any(n in t.lower_ for n in nouns)
-            )
-
-        here = [t for t in sent if fits(t) and t.i != tok.i]
-        if here:
-            return min(here, key=lambda t: abs(t.i - tok.i))
-        before = [t for t in tok.doc[max(0, sent.start - 80) : sent.start] if fits(t)]
-        # 'The working group of the network bundles ... Among the first members are X':
-        # the previous sentence's subject, not its last noun, is what X joins.
-        subjects = [t for t in before if t.dep_ in {"nsubj", "nsubjpass"}]
-        return (subjects or before)[-1] if before else None
-
     def _hedged(self, verb: Token) -> bool:
         """Planned or intended: the verb or a verb it complements ('intends to relocate')."""
         t: Token | None = verb
@@ -392,189 +391,6 @@ class RelationPatterns:
             t = t.head if t.dep_ in {"xcomp", "ccomp", "advcl"} and t.head.i != t.i else None
         return False
 
-    @staticmethod
-    def _stand_in(tok: Token) -> Token:
-        """The entity a non-entity end stands for.
-
-        'the Dresden company X' (X hangs off 'company'), 'the development of the network'
-        (the network), and a subject 'It' (the previous sentence's subject).
-        """
-        if tok.ent_type_:
-            return tok
-        if tok.lower_ == "it" and tok.dep_ in {"nsubj", "nsubjpass"}:
-            sent = tok.sent
-            if sent.start > 0:
-                prev = tok.doc[sent.start - 1].sent
-                # 'the network established the working group X. It is led by ...': the
-                # newly introduced object, not the subject, is what 'it' continues.
-                intro = [t for t in prev if t.dep_ == "dobj" and t.head.lemma_ in _INTRODUCING]
-                subjects = [t for t in prev if t.dep_ in {"nsubj", "nsubjpass"}]
-                for cand in intro + subjects:
-                    found = cand if cand.ent_type_ else RelationPatterns._stand_in(cand)
-                    if found.ent_type_:
-                        return found
-            return tok
-        # 'the EU project "X"': the apposition names it, the compound only modifies it.
-        for dep in ("appos", "nmod", "npadvmod", "compound"):
-            for c in tok.children:
-                if c.ent_type_ and c.dep_ == dep and c.ent_type_ != "Place":
-                    return c
-        for c in tok.children:
-            if c.lower_ == "of" and c.dep_ == "prep":
-                obj = next((g for g in c.children if g.dep_ == "pobj" and g.ent_type_), None)
-                if obj is not None:
-                    return obj
-        return tok
-
-    @staticmethod
-    def _list_scan(tok: Token) -> list[Token]:
-        """Names listed after `tok` when the parser lost the coordination.
-
-        Splits the rest of the sentence at commas, 'and' and 'as well as' and takes
-        the first organisation of each item: 'A from Halle, the Leipzig start-up B,
-        a spin-off of C, which makes D, the Dutch company E as well as F'. Items that
-        open like an apposition or a relative clause ('a spin-off of C', 'which ...')
-        describe the previous item and are skipped; a clause with its own verb ends
-        the list.
-        """
-        doc = tok.doc
-        if tok.i + 1 >= len(doc) or doc[tok.i + 1].text not in {",", "and", "from", "in", "("}:
-            return []
-        items: list[list[Token]] = [[]]
-        skip = 0
-        for t in doc[tok.i + 1 : tok.sent.end]:
-            if skip:
-                skip -= 1
-                continue
-            if t.text in {".", ";", ":", '"'} or t.is_space:
-                break
-            if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "well":
-                items.append([])
-                skip = 2  # 'as well as'
-            elif t.text == "," or t.lower_ == "and":
-                items.append([])
-            else:
-                items[-1].append(t)
-        found: list[Token] = []
-        for item in items[1:]:  # items[0] is the rest of tok's own item ('from Halle')
-            if not item:
-                continue
-            first = item[0]
-            if first.pos_ in {"VERB", "AUX"}:
-                break  # '... and is financed by ...': a new clause, not a list item
-            if first.lower_ in _APPOSITION_OPENERS or (first.is_lower and first.lower_ != "the"):
-                continue
-            for t in item:
-                hyphenated = "-" in {doc[t.i - 1].text, doc[min(t.i + 1, len(doc) - 1)].text}
-                if t.pos_ in {"VERB", "AUX"} and not hyphenated:
-                    return found  # a clause of its own: the list is over
-                if t.ent_type_ and t.ent_type_ != "Place":
-                    found.append(t)
-                    break
-        return found
-
-    @classmethod
-    def _expand(cls, tok: Token) -> list[Token]:
-        """A matched token stands for its whole coordination: 'A, B and C are members'."""
-        tok = cls._stand_in(tok)
-        while (
-            tok.dep_ in {"conj", "appos"}
-            and tok.head.i != tok.i
-            and (tok.head.ent_type_ or tok.head.dep_ in {"conj", "appos"})
-        ):
-            tok = tok.head
-        out: list[Token] = []
-        todo = [tok]
-        # A list the parser tore apart: 'A, B and C are ...' with A left dangling.
-        i = tok.i
-        while i >= 2 and tok.doc[i - 1].text == "," and tok.doc[i - 2].ent_type_:
-            todo.append(tok.doc[i - 2])
-            i -= 2
-        todo.extend(cls._list_scan(tok))
-        seen: set[int] = set()
-        while todo:
-            t = todo.pop()
-            if t.i in seen:
-                continue
-            seen.add(t.i)
-            # 'the Leipzig company X, the Y and the Dresden company Z': the list runs
-            # through the cue nouns, the names hang off them.
-            stand_in = t if t.ent_type_ else cls._stand_in(t)
-            if stand_in.ent_type_ and stand_in not in out:
-                out.append(stand_in)
-            todo.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
-        return sorted(out, key=lambda t: t.i)
-
-    @staticmethod
-    def _verb_subject(verb: Token) -> Token | None:
-        """The subject a verb shares with the verb it complements ('X plans to relocate')."""
-        t = verb
-        for _ in range(3):
-            if t.dep_ not in {"xcomp", "conj", "advcl"} or t.head.i == t.i:
-                return None
-            t = t.head
-            subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if subj is not None:
-                return subj if subj.ent_type_ else None
-        return None
-
-    @staticmethod
-    def _passive_subject(verb: Token) -> Token | None:
-        """The patient of a passive verb: its subject, a conjoined verb's, or the modified noun."""
-        t = verb
-        for step in range(4):
-            deps = {"nsubjpass"} if step == 0 else {"nsubjpass", "nsubj"}
-            subj = next((c for c in t.children if c.dep_ in deps), None)
-            if subj is not None and subj.lower_ in {"which", "that", "who"} and t.dep_ == "relcl":
-                return t.head  # 'the study X, which is led by Y': the study
-            if subj is not None:
-                return subj
-            if t.dep_ in {"relcl", "acl"}:
-                return t.head
-            if t.dep_ != "conj" or t.head.i == t.i:
-                return None
-            t = t.head
-        return None
-
-    @classmethod
-    def _owner(cls, tok: Token) -> Token | None:
-        """Whom 'its' refers to: the subject of an earlier clause, else of the last sentence."""
-        earlier = [
-            t
-            for t in tok.sent
-            if t.i < tok.i
-            and t.dep_ in {"nsubj", "nsubjpass"}
-            and (t.ent_type_ or cls._stand_in(t).ent_type_)
-        ]
-        if earlier:
-            return earlier[-1] if earlier[-1].ent_type_ else cls._stand_in(earlier[-1])
-        return cls._previous_subject(tok)
-
-    @staticmethod
-    def _previous_subject(tok: Token) -> Token | None:
-        """The entity subject of the sentence before `tok`'s."""
-        sent = tok.sent
-        if sent.start == 0:
-            return None
-        prev = tok.doc[sent.start - 1].sent
-        for t in prev:
-            if t.dep_ in {"nsubj", "nsubjpass"}:
-                found = t if t.ent_type_ else RelationPatterns._stand_in(t)
-                if found.ent_type_:
-                    return found
-        return None
-
-    @staticmethod
-    def _clause_subject(tok: Token) -> Token | None:
-        """The entity that is the subject of the nearest clause above `tok`."""
-        for t in tok.ancestors:
-            for c in t.children:
-                if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_:
-                    return c
-            if t.dep_ == "relcl" and t.head.ent_type_:
-                return t.head
-        return None
-
     def _funding_recipient(self, noun: Token) -> Token | None:
         """Who gets 'a grant from X': the object of a funding verb, else the clause subject.
 
@@ -583,39 +399,10 @@ class RelationPatterns:
         """
         verb = next((t for t in noun.ancestors if t.pos_ in {"VERB", "AUX"}), None)
         if verb is None:
-            return self._sentence_project(noun)
+            return sentence_project(noun)
         if verb.lemma_.lower() in self.fund_verbs:
             return next((c for c in verb.children if c.dep_ == "dobj"), None)
-        return self._clause_subject(noun) or self._sentence_project(noun)
-
-    @staticmethod
-    def _topic(doc: Doc) -> Token | None:
-        """The organisation a news item is about: most mentioned, the title counting double.
-
-        Funding of 'the construction' or 'the foundation' goes to it.
-        """
-        counts: dict[str, int] = {}
-        first: dict[str, Token] = {}
-        title_end = next(iter(doc.sents)).end if len(doc) else 0
-        for t in doc:
-            if t.ent_type_ in {"Company", "Institution", "Project", "Cluster"}:
-                key = t.lower_.split()[0]  # 'Lumeqa' and 'Lumeqa Therapeutics GmbH' together
-                counts[key] = counts.get(key, 0) + (2 if t.i < title_end else 1)
-                first.setdefault(key, t)
-        if not counts:
-            return None
-        best = max(counts, key=lambda k: (counts[k], -first[k].i))
-        return first[best]
-
-    @staticmethod
-    def _negated(tok: Token) -> bool:
-        """'that are not members of the network': a negation on the fact's word or its verb."""
-        return any(c.dep_ == "neg" for t in (tok, tok.head) for c in t.children)
-
-    @staticmethod
-    def _financing(anchor: Token) -> bool:
-        """Whether the sentence is about a financing round rather than a project."""
-        return any(t.lemma_.lower() in _FINANCING for t in anchor.sent)
+        return clause_subject(noun) or sentence_project(noun)
 
     def _hedged_object(self, noun: Token) -> bool:
         """'has applied for funding from X': a noun inside what a hedging verb governs."""
@@ -627,48 +414,6 @@ class RelationPatterns:
             if t.pos_ in {"VERB", "AUX"}:
                 return self._hedged(t)
         return False
-
-    @staticmethod
-    def _programme(tok: Token) -> bool:
-        """A funding programme ('Horizon Europe', 'the ZIM programme') is not joined, it pays."""
-        before = " ".join(t.lower_ for t in tok.doc[max(0, tok.i - 3) : tok.i])
-        return any(w in before or w in tok.lower_ for w in _PROGRAMME_WORDS)
-
-    @staticmethod
-    def _framework(tok: Token) -> bool:
-        """A programme something runs under ('as part of Horizon Europe'), not a project to join."""
-        t = tok
-        for _ in range(4):
-            if t.dep_ == "prep" or t.pos_ == "ADP":
-                return t.lower_ in {"within", "under", "via", "through", "from"} or (
-                    t.lower_ == "of" and t.head.lower_ == "part"
-                )
-            if t.head.i == t.i:
-                return False
-            t = t.head
-        return False
-
-    @staticmethod
-    def _sentence_project(tok: Token) -> Token | None:
-        """What a participant noun joins: a project (or accelerator) here, else the last one."""
-
-        def joinable(t: Token) -> bool:
-            if t.ent_type_ == REF:
-                return any(w in t.lower_ for w in _JOINABLE)
-            return (
-                (t.ent_type_ == "Project" and not RelationPatterns._programme(t))
-                or (t.ent_type_ == "Cluster" and "accelerator" in t.lower_)
-            ) and not RelationPatterns._framework(t)
-
-        sent = tok.sent
-        here = [t for t in sent if joinable(t) and t.ent_type_ != REF]
-        if here:
-            return min(here, key=lambda t: abs(t.i - tok.i))
-        refs = [t for t in sent if joinable(t)]
-        if refs:
-            return refs[0]
-        prev = [t for t in tok.doc[max(0, sent.start - 120) : sent.start] if joinable(t)]
-        return prev[-1] if prev else None
 
     def _title_before(self, person: Token) -> str | None:
         words = [t.text for t in person.lefts if t.dep_ in {"compound", "amod"} and not t.ent_type_]
@@ -698,8 +443,6 @@ _UNDERTAKINGS = {
     "founding",
     "move",
 }
-_APPOSITION_OPENERS = {"a", "an", "which", "who", "whose", "that", "where", "while", "its", "their"}
-_INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initiate", "open"}
 _MONEY_WORDS = {
     "euros",
     "euro",
@@ -719,10 +462,6 @@ _RUNNING_RULES = (
     "dep:initiative-of",
     "dep:direction-of",
 )
-_CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
-_FINANCING = {"round", "financing", "seed", "investor", "series"}
-_PROGRAMME_WORDS = ("programme", "program", "horizon", "framework", "funding line")
-_JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 _INHERITING = {"located-verb", "produces-verb", "member-join", "participate-verb"}
 
 
