@@ -74,6 +74,8 @@ class EntityCues:
         self.nationalities = {n.lower() for n in lexicon.words("nationalities")}
         self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
         self.institution_prefixes = {w.lower() for w in lexicon.words("institution_prefixes")}
+        self.product_cues = {w.lower() for w in lexicon.words("product_cues")}
+        self.produce_verbs = {w.lower() for w in lexicon.words("produce_verbs")}
         self.instruments = {w.lower() for w in lexicon.words("legal_instruments")}
         self.anaphors = lexicon.mapping("anaphors")
         self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
@@ -248,7 +250,7 @@ class EntityCues:
                 [
                     {"LOWER": "the"},
                     {"POS": {"IN": ["NOUN", "ADJ", "CCONJ"]}, "OP": "{2,6}"},
-                    {"LOWER": {"IN": ["cluster", "network"]}},
+                    {"LOWER": "cluster"},
                 ]
             ],
             greedy="LONGEST",
@@ -580,7 +582,10 @@ class EntityCues:
         while (
             end - start > 1
             and doc[start].lower_ in self.nationalities
-            and span.label_ in {"LEGAL", "ORG", "LIST_Company"}
+            and (
+                span.label_ in {"LEGAL", "LIST_Company"}
+                or _strip_legal(span.text.lower(), self.legal_forms) != span.text.lower()
+            )
         ):
             start += 1
         while end > start and (
@@ -740,6 +745,8 @@ class EntityCues:
             return ("Person",) if shaped and supported else ()
         if hints & {"GPE", "LOC"}:
             return ("Place",)
+        if "QUOTED" in hints and self._product_context(span):
+            return ("Product",)
         if (
             "QUOTED" in hints
             and all(
@@ -767,6 +774,15 @@ class EntityCues:
             or low in self.stop_names
             or low in self.roles
             or not any(c.isalpha() for c in low)
+        )
+
+    def _product_context(self, span: Span) -> bool:
+        """'offers with "X" a rapid test', '"X" multiplex assays': a quoted product name."""
+        doc = span.doc
+        after = doc[span.end : min(len(doc), span.end + 5)]
+        before = doc[max(0, span.start - 4) : span.start]
+        return any(t.lemma_.lower() in self.product_cues for t in after if not t.is_punct) or any(
+            t.lemma_.lower() in self.produce_verbs for t in before
         )
 
     def _person_context(self, span: Span) -> bool:

@@ -102,7 +102,7 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
             continue
         if not form.endswith(".") and form + "." not in forms:  # 'Inc.' stays one token
             nlp.tokenizer.add_special_case(form + ".", [{ORTH: form}, {ORTH: "."}])
-        elif len(nlp.make_doc(form)) > 1:
+        if len(nlp.make_doc(form)) > 1:  # 'A/S', 'S.p.A.' are one word
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 

@@ -878,6 +878,17 @@ def dep_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]
                 ),
             ],
         ),
+        "produces-with": (
+            "produces",
+            [
+                _dep(
+                    {"LEMMA": {"IN": produce}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "with", {"LOWER": "with"}),
+                    ("with", ">", "obj", {"DEP": "pobj", "ENT_TYPE": "Product"}),
+                ),
+            ],
+        ),
         "produces-relcl": (
             "produces",
             [
