@@ -436,22 +436,25 @@ def _match(gold: Gold, nodes: dict[str, Node]) -> dict[str, str]:
     for key in sorted(nodes):
         for name in nodes[key].names:
             by_name.setdefault(name, []).append(key)
-    pairs = nx.Graph()
     best = max((len(n.names) for n in nodes.values()), default=0) + 1
-    # Equal weights leave the choice between duplicate nodes to set order inside
-    # networkx, which changes with the hash seed; a last, tiny preference for the
-    # node key that sorts first makes every score reproducible.
-    ties = len(nodes) + 1
+    edges: list[tuple[str, str, int]] = []
     for ent in sorted(gold.entities, key=lambda e: e.id):
         if ent.optional:
             continue
         gold_names = {normalize_name(n) for n in ent.names}
-        candidates = sorted({k for n in gold_names for k in by_name.get(n, [])})
-        for rank, key in enumerate(candidates):
+        for key in sorted({k for n in gold_names for k in by_name.get(n, [])}):
             shared = len(gold_names & nodes[key].names)
             typed = bool(nodes[key].classes & set(ent.types))
-            weight = (typed * best + shared) * ties + (ties - 1 - rank)
-            pairs.add_edge(("gold", ent.id), ("node", key), weight=weight)
+            edges.append((ent.id, key, typed * best + shared))
+    # Equal weights would leave the choice between equally good pairings to set order
+    # inside networkx, which follows the hash seed. A distinct power of two per edge,
+    # below every real difference, makes the best matching unique and reproducible
+    # (earlier edges in sorted order preferred); integer weights keep it exact.
+    scale = 2 ** (len(edges) + 1)
+    pairs = nx.Graph()
+    for i, (gold_id, key, weight) in enumerate(edges):
+        tie = 2 ** (len(edges) - 1 - i)
+        pairs.add_edge(("gold", gold_id), ("node", key), weight=weight * scale + tie)
     matched: dict[str, str] = {}
     for component in sorted(nx.connected_components(pairs), key=min):
         for a, b in nx.max_weight_matching(pairs.subgraph(component), maxcardinality=True):
