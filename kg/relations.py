@@ -21,11 +21,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
+from kg.dep_patterns import dep_patterns
 from kg.depmatch import AnchoredDependencyMatcher
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
-from kg.patterns import ALLOWED, dep_patterns, surface_patterns
+from kg.patterns import ALLOWED, surface_patterns
 from kg.referents import (
     CLUSTER_NOUNS,
     JOINABLE,

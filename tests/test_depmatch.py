@@ -8,10 +8,10 @@ import pytest
 from spacy.matcher import DependencyMatcher
 
 from kg.config import Config
+from kg.dep_patterns import dep_patterns
 from kg.depmatch import AnchoredDependencyMatcher
 from kg.ingest import read_inputs
 from kg.lexicon import load_lexicon
-from kg.patterns import dep_patterns
 
 REPO = Path(__file__).resolve().parent.parent
 
