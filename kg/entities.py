@@ -20,27 +20,16 @@ from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
+from kg.typing_cues import CueTyper, strip_legal
 
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
 _LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
-_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
 _PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
 _SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
-_UNKNOWN_NUMBER = "XNUMX"
-
-
-def anaphor_class(text: str, anaphors: dict[str, str]) -> str:
-    """Class an anaphor refers to, by its head noun: 'the new EU project' -> Project."""
-    words = text.lower().split()
-    for n in (2, 1):
-        phrase = " ".join(words[-n:])
-        if len(words) > n and phrase in anaphors:
-            return anaphors[phrase]
-    return ""
 
 
 def _token_specs(lex: Lexicon) -> dict[str, object]:
@@ -65,21 +54,7 @@ class EntityCues:
     """
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
-        self.lex = lexicon
-        self.legal_forms = {f.lower() for f in lexicon.words("legal_forms")}
-        self.nonprofit = {f.lower() for f in lexicon.words("nonprofit_forms")}
-        self.titles = {t.lower() for t in lexicon.words("person_titles")}
-        self.roles = {r.lower() for r in lexicon.words("role_words")}
-        self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
-        self.nationalities = {n.lower() for n in lexicon.words("nationalities")}
-        self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
-        self.institution_prefixes = {w.lower() for w in lexicon.words("institution_prefixes")}
-        self.product_cues = {w.lower() for w in lexicon.words("product_cues")}
-        self.produce_verbs = {w.lower() for w in lexicon.words("produce_verbs")}
-        self.instruments = {w.lower() for w in lexicon.words("legal_instruments")}
-        self.anaphors = lexicon.mapping("anaphors")
-        self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
-        self.known: dict[str, tuple[str, ...]] = {}
+        self.cues = CueTyper(lexicon)
         self.matcher = Matcher(nlp.vocab)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         spec = _token_specs(lexicon)
@@ -88,7 +63,7 @@ class EntityCues:
         # One pattern per token-length of legal form: an IN-list per position keeps the
         # Matcher's state count (and so its cost per token) independent of the list size.
         by_length: dict[int, list[list[str]]] = {}
-        for form in self.legal_forms:
+        for form in self.cues.legal_forms:
             words = [t.lower_ for t in nlp.make_doc(form)]
             by_length.setdefault(len(words), []).append(words)
         legal_seqs = []
@@ -167,7 +142,7 @@ class EntityCues:
             cue_classes.setdefault(cue, "Product")
         self.cue_words = {w for cue in cue_classes for w in cue.split()}
         # A person's title never continues a cue name ('working group Dr. X' is not a name).
-        name = {**name, "LOWER": {"NOT_IN": sorted(self.titles)}}
+        name = {**name, "LOWER": {"NOT_IN": sorted(self.cues.titles)}}
         # Single-word cues of one class share a pattern; multi-word cues keep their own.
         grouped: dict[tuple[str, int], list[str]] = {}
         for cue, cls in cue_classes.items():
@@ -217,14 +192,14 @@ class EntityCues:
             ],
         )
         self.matcher.add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
-        title_tok = {"LOWER": {"IN": sorted(self.titles)}}
+        title_tok = {"LOWER": {"IN": sorted(self.cues.titles)}}
         self.matcher.add(
             "PERSON",
             [
                 [
                     title_tok,
                     {**title_tok, "OP": "*"},
-                    {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(self.titles)}},
+                    {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(self.cues.titles)}},
                     # 'Ebersbach-Yilmaz' is three tokens; 'Přibil' is title-case too
                     {"TEXT": {"REGEX": r"^(?:[A-ZÄÖÜ][^\s]*|-)$"}, "OP": "{0,4}"},
                 ]
@@ -255,8 +230,8 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        singles = sorted(p for p in self.anaphors if " " not in p)
-        multi = [p.split() for p in self.anaphors if " " in p]
+        singles = sorted(p for p in self.cues.anaphors if " " not in p)
+        multi = [p.split() for p in self.cues.anaphors if " " in p]
         ref_start = [
             {"LOWER": {"IN": ["the", "this", "our"]}},
             # 'the new EU project' refers back; 'the future cluster initiative'
@@ -272,16 +247,10 @@ class EntityCues:
         )
         # Short capitalised acronyms match only as written: 'US' is a country, 'us' is not.
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.known_exact: dict[str, tuple[str, ...]] = {}
         for known in lexicon.all_known():
             loose, exact = [], []
             for form in (known.name, *known.aliases):
-                if len(form) <= 4 and form.isupper():
-                    self.known_exact[form] = known.classes
-                    exact.append(nlp.make_doc(form))
-                else:
-                    self.known[form.lower()] = known.classes
-                    loose.append(nlp.make_doc(form))
+                (exact if CueTyper.exact_form(form) else loose).append(nlp.make_doc(form))
             if loose:
                 self.phrases.add(known.classes[0], loose)
             if exact:
@@ -347,9 +316,9 @@ class EntityCues:
                 for h in hs
                 if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
             }
-            typed = self._classify(span, inner | {span.label_})
-            if not typed and not self._dropped(span):
-                typed = self._weak_class(span, inner | {span.label_})
+            typed = self.cues.classify(span, inner | {span.label_})
+            if not typed and not self.cues.dropped(span):
+                typed = self.cues.weak_class(span, inner | {span.label_})
                 if typed:
                     weak.add((span.start_char, span.end_char))
             if typed:
@@ -426,8 +395,8 @@ class EntityCues:
         if (
             len(words) < 2
             or len(first) < 4
-            or first.lower() in self.generic
-            or first.lower() in self.known
+            or first.lower() in self.cues.generic
+            or first.lower() in self.cues.known
             or not re.match(_NAME_RE, first)
         ):
             return set()
@@ -447,10 +416,10 @@ class EntityCues:
             )
             if (
                 cut is not None
-                and self._head_class(span.doc[span.start : cut])
+                and self.cues.head_class(span.doc[span.start : cut])
                 and (
-                    self._head_class(span.doc[cut + 2 : span.end])
-                    or span.doc[cut + 2 : span.end].text.lower() in self.known
+                    self.cues.head_class(span.doc[cut + 2 : span.end])
+                    or span.doc[cut + 2 : span.end].text.lower() in self.cues.known
                 )
             ):
                 out.append(Span(span.doc, span.start, cut, label="HEAD"))
@@ -500,16 +469,16 @@ class EntityCues:
             typed = classes[(span.start_char, span.end_char)]
             if typed == (REF,):
                 continue
-            stripped = span.text[: len(_strip_legal(span.text.lower(), self.legal_forms))]
+            stripped = span.text[: len(strip_legal(span.text.lower(), self.cues.legal_forms))]
             variants = {span.text, stripped}
             if typed == ("Company",):
                 variants |= self._short_forms(stripped)
             if typed == ("Person",):
-                words = [w for w in span.text.split() if w.lower() not in self.titles]
+                words = [w for w in span.text.split() if w.lower() not in self.cues.titles]
                 if len(words) >= 2:
                     variants.add(words[-1])  # the surname, hyphenated or not
             for form in variants:
-                if len(form) >= 3 and form.lower() not in self.stop_names:
+                if len(form) >= 3 and form.lower() not in self.cues.stop_names:
                     forms.setdefault(form, typed)
         out: list[Span] = []
         if not forms:
@@ -544,11 +513,12 @@ class EntityCues:
             first = span[0]
             if (
                 len(span) > 2
-                and self.known.get(first.lower_) == ("Place",)
+                and self.cues.known.get(first.lower_) == ("Place",)
                 and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
-                and span[1].lower_ not in self.lex.heads  # 'Leipzig University ...' keeps its city
+                and span[1].lower_
+                not in self.cues.lex.heads  # 'Leipzig University ...' keeps its city
                 and any(
-                    t.is_title and t.lower_ not in self.lex.heads and not t.is_stop
+                    t.is_title and t.lower_ not in self.cues.lex.heads and not t.is_stop
                     for t in span[1:]
                     if t.lower_ not in {"for", "of", "and"}
                 )
@@ -581,10 +551,10 @@ class EntityCues:
             start += 1
         while (
             end - start > 1
-            and doc[start].lower_ in self.nationalities
+            and doc[start].lower_ in self.cues.nationalities
             and (
                 span.label_ in {"LEGAL", "LIST_Company"}
-                or _strip_legal(span.text.lower(), self.legal_forms) != span.text.lower()
+                or strip_legal(span.text.lower(), self.cues.legal_forms) != span.text.lower()
             )
         ):
             start += 1
@@ -626,207 +596,6 @@ class EntityCues:
             return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
         return span
 
-    def _classify(self, span: Span, hints: set[str]) -> tuple[str, ...]:
-        """Decide the classes of a span, strongest cue first; () drops the span."""
-        text = span.text
-        low = text.lower()
-        if _UNKNOWN_NUMBER in text or low in self.stop_names or not any(c.isalpha() for c in text):
-            return ()
-        if REF in hints and span[0].lower_ in {"the", "this", "our"}:
-            return (REF,) if anaphor_class(span.text, self.anaphors) else ()
-        if low in self.roles or (low.split(" ", 1)[-1] in self.roles and len(span) <= 3):
-            return ()
-        known = (
-            self.known_exact.get(text)
-            or self.known.get(low)
-            or self.known.get(_strip_legal(low, self.legal_forms))
-        )
-        if known:
-            return known
-        for prefix in ("QUOTED_", "CUE_", "LIST_"):
-            cue = sorted(h for h in hints if h.startswith(prefix))
-            if cue:
-                return (cue[0].split("_", 1)[1],)
-        if "CITY" in hints:
-            return ("Institution",)
-        if "LEGAL" in hints or _strip_legal(low, self.legal_forms) != low:
-            nonprofit = any(low.endswith(" " + f) for f in self.nonprofit)
-            return ("Cluster", "Institution") if nonprofit else ("Company",)
-        if "PRODUCT" in hints or text.endswith(("®", "™")):
-            return ("Product",)
-        if "PERSON" in hints and any(t.lower_ in self.titles for t in span):
-            return ("Person",)
-        names = [t for t in span if t.is_alpha or "-" in t.text]
-        if self._person_context(span) and 2 <= len(names) <= 4 and all(t.is_title for t in names):
-            return ("Person",)
-        if (
-            2 <= len(names) <= 4
-            and names[0].lower_ in self.lex.first_names
-            and all(t.is_title for t in names)
-            and not self._head_class(span)
-        ):
-            return ("Person",)
-        if "LOWER_CLUSTER" in hints:
-            return ("Cluster",)
-        head_cls = self._head_class(span)
-        if head_cls and not (len(span) == 1 and span[0].lower_ in self.lex.heads):
-            return head_cls  # a lone 'Institute' or 'Partners' is a common noun
-        return ()
-
-    def _in_job_title(self, span: Span) -> bool:
-        """'Mayor for Economy, Labor and Digital Affairs': the portfolio of a title, not a name."""
-        doc = span.doc
-        i = span.start - 1
-        while (
-            i > 0
-            and span.start - i < 10
-            and (doc[i].is_title or doc[i].text in {",", "and", "&"} or doc[i].is_space)
-        ):
-            if doc[i].lower_ in {"for", "of"}:
-                break
-            i -= 1
-        return i > 0 and doc[i].lower_ in {"for", "of"} and doc[i - 1].lower_ in self.role_tokens
-
-    def _weak_class(self, span: Span, hints: set[str]) -> tuple[str, ...]:
-        """Fall back on the model's label where no cue speaks; later cues may overrule it."""
-        text = span.text
-        if span[-1].lower_ in self.instruments:
-            return ()  # 'In Vitro Diagnostics Regulation': a law, not an organisation
-        if self._in_job_title(span):
-            return ()
-        words = [t.lower_ for t in span if t.is_alpha]
-        if not any(c.isupper() for c in text):
-            return ()  # 'us', 'cell therapies': names are written with capitals
-        doc = span.doc
-        if (
-            span.start >= 2
-            and span.end < len(doc)
-            and doc[span.start - 1].text == "("
-            and doc[span.end].text == ")"
-            and self.known.get(doc[span.start - 2].lower_)
-        ):
-            return ()  # 'Halle (Saale)': the river qualifies the town
-        if (
-            span.end + 2 < len(doc)
-            and doc[span.end].text == "("
-            and doc[span.end + 2].text == ")"
-            and self.known.get(doc[span.end + 1].lower_) == ("Place",)
-            and hints & {"GPE", "LOC", "ORG", "PERSON"}
-        ):
-            return ("Place",)  # 'Fleurus (Belgium)': a town qualified by its country
-        rest = [w for w in words if self.known.get(w) != ("Place",)]
-        if (
-            len(rest) < len(words)
-            and rest
-            and all(
-                w in self.generic or w in self.stop_names or w in self.role_tokens for w in rest
-            )
-        ):
-            return ()  # 'Leipzig AI', 'Dresden Biotech': a place and a word, not a name
-        if (
-            _UNKNOWN_NUMBER in text
-            or not words
-            or all(
-                w in self.generic
-                or w in self.lex.heads
-                or w in self.nationalities
-                or w in self.role_tokens
-                for w in words
-            )
-        ):
-            return ()
-        if "PERSON" in hints:
-            # The model's PERSON needs support: 'Kryolith Biobank' has a name's shape too.
-            names = [t for t in span if t.is_alpha]
-            shaped = len(names) >= 2 and all(t.is_title for t in names)
-            supported = names and (
-                names[0].lower_ in self.lex.first_names or self._person_context(span)
-            )
-            return ("Person",) if shaped and supported else ()
-        if hints & {"GPE", "LOC"}:
-            return ("Place",)
-        if "QUOTED" in hints and self._product_context(span):
-            return ("Product",)
-        if (
-            "QUOTED" in hints
-            and all(
-                t.is_title
-                or t.is_upper
-                or t.lower_ in {"and", "for", "of", "the", "in", "-"}
-                or re.match(_NAME_RE, t.text)
-                for t in span
-                if not t.is_punct
-            )
-            and not span[0].is_stop
-        ):
-            return ("Project",)
-        if hints & {"ORG", "FAC", "PRODUCT"}:
-            if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
-                return ()
-            return ("Product",) if "PRODUCT" in hints else ("Company",)
-        return ()
-
-    def _dropped(self, span: Span) -> bool:
-        """Never an entity: unknown numbers, listed non-names, role titles."""
-        low = span.text.lower()
-        return (
-            _UNKNOWN_NUMBER in span.text
-            or low in self.stop_names
-            or low in self.roles
-            or not any(c.isalpha() for c in low)
-        )
-
-    def _product_context(self, span: Span) -> bool:
-        """'offers with "X" a rapid test', '"X" multiplex assays': a quoted product name."""
-        doc = span.doc
-        after = doc[span.end : min(len(doc), span.end + 5)]
-        before = doc[max(0, span.start - 4) : span.start]
-        return any(t.lemma_.lower() in self.product_cues for t in after if not t.is_punct) or any(
-            t.lemma_.lower() in self.produce_verbs for t in before
-        )
-
-    def _person_context(self, span: Span) -> bool:
-        """'X, CEO of Y' and 'CEO X': a role word next to a name makes it a person."""
-        doc = span.doc
-        after = doc[span.end + 1] if span.end + 1 < len(doc) else None
-        before = doc[span.start - 1] if span.start > 0 else None
-        return bool(
-            (after is not None and doc[span.end].text == "," and after.lower_ in self.role_tokens)
-            or (
-                before is not None
-                and before.lower_ in self.role_tokens
-                and before.is_alpha
-                and before.lower_ not in {"partner", "partners", "head"}
-            )
-        )
-
-    def _head_class(self, span: Span) -> tuple[str, ...]:
-        if span[0].lower_ in self.institution_prefixes and len(span) >= 2:
-            return ("Institution",)  # 'Fraunhofer IMWS', 'Max Planck ...', 'Leibniz ...'
-        return self._head_noun_class(span)
-
-    def _head_noun_class(self, span: Span) -> tuple[str, ...]:
-        """Class from the head noun: the last title-case word before a for/of complement."""
-        words = [t.lower_ for t in span]
-        cut = next(
-            (i for i, w in enumerate(words) if w in {"for", "of", "für"} and i > 0), len(words)
-        )
-        head_words = words[:cut]
-        two = " ".join(head_words[-2:])
-        if two in self.lex.heads:
-            return (self.lex.heads[two],)
-        for w in reversed(head_words):
-            if w in self.lex.heads:
-                cls = self.lex.heads[w]
-                if cls == "Funder":
-                    return (
-                        ("Funder", "Institution")
-                        if w in {"bank", "foundation", "stiftung"}
-                        else ("Funder",)
-                    )
-                return (cls,)
-        return ()
-
     @staticmethod
     def _acronyms(doc: Doc) -> list[tuple[int, int, int, int]]:
         """Pairs (long name, acronym) written as 'Long Name (ACR)' after an entity."""
@@ -852,13 +621,6 @@ def _is_name(tok: Token) -> bool:
 
 def _overlaps(key: tuple[int, int], span: Span) -> bool:
     return key[0] < span.end_char and span.start_char < key[1]
-
-
-def _strip_legal(low: str, forms: set[str]) -> str:
-    for form in sorted(forms, key=len, reverse=True):
-        if low.endswith(" " + form):
-            return low[: -len(form) - 1].strip()
-    return low
 
 
 @Language.factory("kg_entities", default_config={"lexicon_dir": ""})

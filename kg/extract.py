@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kg.entities import anaphor_class
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
 from kg.signature import Signature, read_signature
+from kg.typing_cues import anaphor_class
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -80,15 +80,15 @@ class _DocReader:
 
     def __init__(self, nlp: Language) -> None:
         ents = nlp.get_pipe("kg_entities")
-        self.titles: set[str] = set(ents.titles)
-        self.first_names: frozenset[str] = ents.lex.first_names
+        self.titles: set[str] = set(ents.cues.titles)
+        self.first_names: frozenset[str] = ents.cues.lex.first_names
         self.unit_heads: set[str] = {
-            w for w, c in ents.lex.heads.items() if c in {"Institution", "Cluster"}
+            w for w, c in ents.cues.lex.heads.items() if c in {"Institution", "Cluster"}
         }
-        self.legal: list[str] = sorted(ents.legal_forms, key=len, reverse=True)
-        self.legal_lower: set[str] = set(ents.legal_forms)
-        self.anaphors: dict[str, str] = dict(ents.anaphors)
-        self.roles: set[str] = {w.lower() for w in ents.lex.words("role_words")}
+        self.legal: list[str] = sorted(ents.cues.legal_forms, key=len, reverse=True)
+        self.legal_lower: set[str] = set(ents.cues.legal_forms)
+        self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
+        self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
         self.role_tokens: set[str] = {w for r in self.roles for w in r.split()} - {
             "of",
             "the",

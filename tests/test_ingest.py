@@ -345,8 +345,6 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert skipped == [Skipped(locked.as_posix(), "cannot read file: Permission denied")]
 
 
-
-
 def test_unreadable_subdirectory_is_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
