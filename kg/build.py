@@ -51,6 +51,8 @@ Progress = Callable[[str, int, int], None]
 # Build-cache bookkeeping, not knowledge: lives in the system graph's own
 # namespace (never exported), so it needs no ontology term.
 _FINGERPRINT = "https://w3id.org/cluster-kg/id/graph/system#pipeline"
+#: The figures of the last build (entities, relations, statements, triples), for no-op rebuilds.
+_COUNTS = "https://w3id.org/cluster-kg/id/graph/system#counts"
 
 
 @dataclass
@@ -179,24 +181,50 @@ def pipeline_fingerprint(cfg: Config) -> str:
 class _Cached:
     key: str
     article_iri: str
-    record: str | None
+    has_record: bool
 
 
 def _read_cache(store: Store) -> tuple[list[_Cached], str | None]:
-    """The system graph: one entry per (article, source key), and the fingerprint."""
+    """The system graph: one entry per (article, source key), and the fingerprint.
+
+    The extraction records themselves are read only when something must be
+    resolved again (`_read_records`): an unchanged rebuild needs just the keys.
+    """
     from kg.store import SYSTEM_GRAPH
 
     query = f"""
-        SELECT ?a ?key ?rec WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{
+        SELECT ?a ?key (BOUND(?rec) AS ?has) WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{
             ?a <{ns.SOURCE_KEY}> ?key . OPTIONAL {{ ?a <{ns.EXTRACTION_RECORD}> ?rec }} }} }}"""
     entries = [
-        _Cached(row["key"].value, row["a"].value, row["rec"].value if row["rec"] else None)
+        _Cached(row["key"].value, row["a"].value, row["has"].value == "true")
         for row in store.query(query)
     ]
     fingerprint_query = f"""
         SELECT ?f WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ <{SYSTEM_GRAPH}> <{_FINGERPRINT}> ?f }} }}"""
     found = [row["f"].value for row in store.query(fingerprint_query)]
     return entries, (found[0] if found else None)
+
+
+def _read_records(store: Store) -> dict[str, str]:
+    """Article IRI -> cached Extraction JSON, for re-resolving the whole corpus."""
+    from kg.store import SYSTEM_GRAPH
+
+    query = f"""
+        SELECT ?a ?rec WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ ?a <{ns.EXTRACTION_RECORD}> ?rec }} }}"""
+    return {row["a"].value: row["rec"].value for row in store.query(query)}
+
+
+def _stored_counts(store: Store) -> tuple[int, int, int, int] | None:
+    """The figures the last build wrote, for a rebuild that changes nothing."""
+    from kg.store import SYSTEM_GRAPH
+
+    query = f"""
+        SELECT ?c WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ <{SYSTEM_GRAPH}> <{_COUNTS}> ?c }} }}"""
+    found = [row["c"].value for row in store.query(query)]
+    if not found:
+        return None
+    entities, relations, statements, triples = (int(n) for n in found[0].split())
+    return entities, relations, statements, triples
 
 
 def _read_articles(paths: Sequence[str | Path], report: BuildReport) -> list[Article]:
@@ -279,8 +307,16 @@ def _update(
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
     report.cache_stale = bool(entries) and not fresh
-    records = {e.article_iri: e.record for e in entries if e.record}
     wanted, kept, dropped = _plan(entries, articles, prune, report)
+    if fresh and not (report.new or report.changed or dropped):
+        # Nothing was added, changed or removed, and the extractor is the same: the
+        # store already holds exactly what this build would write.
+        counts = _stored_counts(store)
+        if counts is not None:
+            report.entities, report.relations, report.statements, report.triples = counts
+            report.graphs_written = 0
+            return
+    records = _read_records(store) if entries else {}
 
     # Reuse cached extractions where the text (and the extractor) is the same.
     extractions: dict[str, Extraction] = {}
@@ -320,6 +356,7 @@ def _update(
     replace[ENTITIES_GRAPH] = rdf.entity_triples(resolution)
     replace[SYSTEM_GRAPH] = system
     _count(report, replace, resolution)
+    replace[SYSTEM_GRAPH].append(_counts_triple(report))
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
 
@@ -354,7 +391,7 @@ def _plan(
         if entry.article_iri in wanted or entry.article_iri in kept:
             continue
         gone = prune or entry.key.rpartition("#")[0] in read_files
-        if gone or entry.record is None:
+        if gone or not entry.has_record:
             dropped.add(entry.article_iri)
             if entry.key not in read_keys:
                 report.removed += 1
@@ -372,6 +409,19 @@ def _fingerprint_triple(fingerprint: str) -> Any:
         pyoxigraph.NamedNode(SYSTEM_GRAPH),
         pyoxigraph.NamedNode(_FINGERPRINT),
         pyoxigraph.Literal(fingerprint),
+    )
+
+
+def _counts_triple(report: BuildReport) -> Any:
+    import pyoxigraph
+
+    from kg.store import SYSTEM_GRAPH
+
+    figures = f"{report.entities} {report.relations} {report.statements} {report.triples}"
+    return pyoxigraph.Triple(
+        pyoxigraph.NamedNode(SYSTEM_GRAPH),
+        pyoxigraph.NamedNode(_COUNTS),
+        pyoxigraph.Literal(figures),
     )
 
 

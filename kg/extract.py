@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
+from kg.names import UnionFind, group_key
 from kg.signature import Signature, read_signature
 from kg.typing_cues import anaphor_class
 
@@ -54,25 +54,6 @@ def extract(articles: Iterable[Article], nlp: Language, cfg: Config) -> Iterator
     stream = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=cfg.batch_size):
         yield reader.read(doc, article)
-
-
-def group_key(name: str) -> str:
-    """Key under which spellings of one name meet: accents, case, spacing, punctuation."""
-    # 'Brückner' and 'Brueckner' are one spelling: transliterate before dropping accents.
-    for umlaut, plain in (
-        ("ä", "ae"),
-        ("ö", "oe"),
-        ("ü", "ue"),
-        ("Ä", "Ae"),
-        ("Ö", "Oe"),
-        ("Ü", "Ue"),
-        ("ß", "ss"),
-    ):
-        name = name.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
-    text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"[^0-9a-z]+", "", text)
 
 
 class _DocReader:
@@ -491,24 +472,3 @@ def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:
         ):
             best[key] = fact
     return sorted(best.values(), key=lambda f: (f.evidence.start, f.subject, f.predicate, f.object))
-
-
-class UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def add(self, x: Any) -> None:
-        self.parent.setdefault(x, x)
-
-    def find(self, x: Any) -> Any:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)

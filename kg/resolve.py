@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kg.extract import UnionFind, group_key
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import ENTITY_CLASSES, Entity, Extraction, LocalEntity, Resolution
+from kg.names import UnionFind, group_key
 
 if TYPE_CHECKING:
     from kg.config import Config

@@ -1,0 +1,55 @@
+"""Name keys and grouping shared by in-article and corpus-wide resolution.
+
+Kept free of spaCy so that resolving cached extractions (an incremental build)
+never loads the NLP stack.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_UMLAUTS = (
+    ("ä", "ae"),
+    ("ö", "oe"),
+    ("ü", "ue"),
+    ("Ä", "Ae"),
+    ("Ö", "Oe"),
+    ("Ü", "Ue"),
+    ("ß", "ss"),
+)
+
+
+def group_key(name: str) -> str:
+    """Key under which spellings of one name meet: accents, case, spacing, punctuation."""
+    # 'Brückner' and 'Brueckner' are one spelling: transliterate before dropping accents.
+    for umlaut, plain in _UMLAUTS:
+        name = name.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^0-9a-z]+", "", text)
+
+
+class UnionFind:
+    """Disjoint sets with deterministic roots (the smallest member)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def add(self, x: Any) -> None:
+        self.parent.setdefault(x, x)
+
+    def find(self, x: Any) -> Any:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
