@@ -229,18 +229,32 @@ class OxiStore:
             raise StoreError(f"store {self.location} is closed")
         return self._store
 
-    def _create(self, request: str) -> None:
-        """Write the first transaction into a hidden sibling, then rename it into place.
+    def _create(self, replace: Mapping[str, list[pyoxigraph.Triple]]) -> None:
+        """Bulk-load a new store in a hidden sibling, then rename it into place.
 
         RocksDB needs several files before a directory opens; a build killed
         while they are written would leave a store no reader can open. Built
         aside and renamed once flushed, the store path holds either nothing or a
-        whole store, whatever moment the process dies.
+        whole store, whatever moment the process dies. Because nobody can see the
+        sibling, the first build may use Oxigraph's bulk loader, which is not
+        transactional but far faster than one update request holding the corpus.
         """
         import pyoxigraph
 
         path = self._create_at
         assert path is not None
+        quads = [
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(graph))
+            for graph, triples in sorted(replace.items())
+            for t in triples
+        ]
+        for quad in quads:  # checked before anything is written
+            if isinstance(quad.subject, pyoxigraph.BlankNode) or isinstance(
+                quad.object, pyoxigraph.BlankNode
+            ):
+                raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+        if not quads:
+            return
         if (path / _MARKER).exists():
             raise StoreError(
                 f"store {self.location} was created by another process meanwhile; build again"
@@ -251,7 +265,7 @@ class OxiStore:
         shutil.rmtree(staging, ignore_errors=True)
         try:
             db = pyoxigraph.Store(str(staging))
-            db.update(request)
+            db.bulk_extend(quads)
             db.flush()
             del db  # RocksDB closes when the handle is freed
             os.replace(staging, path)
@@ -301,12 +315,12 @@ class OxiStore:
             raise StoreError(f"store {self.location} was opened read-only")
         replace = {graph: list(triples) for graph, triples in replace.items()}
         drop = list(drop)
+        if self._create_at is not None:
+            self._create(replace)
+            return
         current = {graph: self.triples(graph) for graph in replace}
         request = update_request(current, replace, drop)
         if not request:
-            return
-        if self._create_at is not None:
-            self._create(request)
             return
         try:
             self._db.update(request)
