@@ -340,7 +340,7 @@ class EntityCues:
         """Start of the name in front of `start`: capitalised words, '&' and '-' joints.
 
         The first word of a sentence may start a name but nothing before it joins;
-        a lower-case proper noun ('biosaxony') may only be the name's first word.
+        a lower-case proper noun ('cellbridge') may only be the name's first word.
         """
         i = start
         while i > 0 and start - i < limit:
@@ -463,7 +463,7 @@ class EntityCues:
         classes: dict[tuple[int, int], tuple[str, ...]],
         weak: set[tuple[int, int]],
     ) -> list[Span]:
-        """Later short mentions of a name already found ('CO.DON' after 'CO.DON AG')."""
+        """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH')."""
         forms: dict[str, tuple[str, ...]] = {}
         for span in spans:
             typed = classes[(span.start_char, span.end_char)]
@@ -504,7 +504,7 @@ class EntityCues:
         return out
 
     def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
-        """'the Leipzig Fraunhofer Institute' is an institute located in a place, not one name.
+        """'the Leipzig Helmholtz Institute' is an institute located in a place, not one name.
 
         Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
         """
@@ -576,7 +576,7 @@ class EntityCues:
                 break
             end -= 1
         if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
-            # 'the biosaxony working group "X"': the cue words belong to X, not to the name
+            # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
             while end > start + 1 and doc[end - 1].lower_ in self.cue_words:
                 end -= 1
         if end <= start:

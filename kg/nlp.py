@@ -111,7 +111,7 @@ def mark_sentences(doc: Doc) -> Doc:
     """Paragraph breaks end sentences; abbreviations and legal forms never do.
 
     The parser otherwise glues a title to the first sentence, or a signature
-    line to a quote, and splits 'biosaxony e. V.' or 'Prof. Dr. X' in two.
+    line to a quote, and splits 'Elbtal Netzwerk e. V.' or 'Prof. Dr. X' in two.
     Set before the parser, which keeps the boundaries it is given.
     """
     for tok in doc[1:]:

@@ -3,7 +3,7 @@
 Runs after `merge_entities`, so every entity is a single token whose
 `ent_type_` is its class and the patterns stay short. Surface patterns
 (`Matcher`) catch the noun-phrase idioms of the genre ("the Dresden company X",
-"X of the University of Y", "the Novartis product Z"); dependency patterns
+"X of the University of Y", "the Vendrix product Z"); dependency patterns
 (`DependencyMatcher`) catch the verbal ones ("is funded by", "are part of",
 "coordinates"). Co-occurrence alone never makes a relation.
 

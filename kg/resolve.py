@@ -1,8 +1,8 @@
 """Cross-article resolution: one node per real-world thing across the corpus.
 
 Local entities meet when they share a name key: the same spelling up to accents,
-case, spacing and punctuation ("Vita34" / "VITA 34"), the same name without its
-legal form ("CO.DON" / "CO.DON AG"), the same words in another order ("Leipzig
+case, spacing and punctuation ("Nordvik34" / "NORDVIK 34"), the same name without its
+legal form ("Medi-Log" / "Medi-Log GmbH"), the same words in another order ("Leipzig
 University" / "University of Leipzig"), or a spelling listed for one known name.
 Keys never cross families, so "Leipzig" (place), "City of Leipzig" (institution)
 and "Leipzig University" stay apart. Resolution reads only cached Extractions, so
@@ -205,7 +205,7 @@ class Resolver:
             types.add("Institution")
         if known:
             types = set(known[1]) | ({"Funder"} if "Funder" in votes else set())
-        # The label is the plain name: no acronym, no trademark sign ('Kymriah', not 'Kymriah®').
+        # The label is the plain name: no acronym, no trademark sign ('FlowSafe', not 'FlowSafe®').
         full = [n for n in names if not _ACRONYM.match(n) and not n.endswith(("®", "™"))] or names
         if "Person" in votes:
             untitled = [n for n in full if n.split()[0].lower() not in self.titles]

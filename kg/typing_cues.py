@@ -22,7 +22,7 @@ _UNKNOWN_NUMBER = "XNUMX"
 
 
 def strip_legal(low: str, forms: set[str]) -> str:
-    """A lower-cased name without its legal form ('co.don ag' -> 'co.don')."""
+    """A lower-cased name without its legal form ('medi-log gmbh' -> 'medi-log')."""
     for form in sorted(forms, key=len, reverse=True):
         if low.endswith(" " + form):
             return low[: -len(form) - 1].strip()
@@ -240,7 +240,7 @@ class CueTyper:
 
     def head_class(self, span: Span) -> tuple[str, ...]:
         if span[0].lower_ in self.institution_prefixes and len(span) >= 2:
-            return ("Institution",)  # 'Fraunhofer IMWS', 'Max Planck ...', 'Leibniz ...'
+            return ("Institution",)  # 'Max Planck ...', 'Leibniz ...', 'Helmholtz ...'
         return self._head_noun_class(span)
 
     def _head_noun_class(self, span: Span) -> tuple[str, ...]:
