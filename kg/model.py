@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -162,10 +162,29 @@ class Extraction:
     relations: list[RelationFact] = field(default_factory=list)
 
     def to_json(self) -> str:
-        data = asdict(self)
-        for rel in data["relations"]:
-            if rel["amount"] is not None:
-                rel["amount"] = str(rel["amount"])
+        # Built field by field: dataclasses.asdict deep-copies every value, which was
+        # the largest cost of writing the build cache.
+        data = {
+            "article": dict(vars(self.article)),
+            "entities": [
+                {
+                    "key": e.key,
+                    "types": list(e.types),
+                    "names": list(e.names),
+                    "mentions": [vars(m) for m in e.mentions],
+                    "weak": e.weak,
+                }
+                for e in self.entities
+            ],
+            "relations": [
+                {
+                    **{k: v for k, v in vars(r).items() if k != "evidence"},
+                    "evidence": vars(r.evidence),
+                    "amount": None if r.amount is None else str(r.amount),
+                }
+                for r in self.relations
+            ],
+        }
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @classmethod

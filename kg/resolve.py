@@ -49,11 +49,14 @@ class Resolver:
     """Union-find over (article id, local key) pairs joined by shared name keys."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self.legal = sorted(
-            (f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True
+        legal = sorted((f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True)
+        # One search instead of a loop over every legal form for every name.
+        self.legal_suffix = re.compile(
+            r" (?:" + "|".join(re.escape(f) for f in legal) + r")$", re.IGNORECASE
         )
+        self.key_cache: dict[str, str] = {}
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self.generic = {group_key(w) for w in lexicon.words("generic_name_words")}
+        self.generic = {self.key(w) for w in lexicon.words("generic_name_words")}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.places: set[str] = set()
         self.place_words: dict[str, str] = {
@@ -64,9 +67,9 @@ class Resolver:
         }
         for known in lexicon.all_known():
             for form in (known.name, *known.aliases):
-                self.known[group_key(form)] = (known.name, known.classes)
+                self.known[self.key(form)] = (known.name, known.classes)
                 if known.classes == ("Place",):
-                    self.places.add(group_key(form))
+                    self.places.add(self.key(form))
 
     def resolve(self, extractions: Iterable[Extraction]) -> Resolution:
         groups = UnionFind()
@@ -119,7 +122,7 @@ class Resolver:
             for name in ent.names:
                 words = self.strip_legal(name).split()
                 if len(words) >= 2 and not _ACRONYM.match(words[0]):
-                    starts.setdefault(group_key(words[0]), set()).add(groups.find(node))
+                    starts.setdefault(self.key(words[0]), set()).add(groups.find(node))
         prefixes: dict[str, set[tuple[str, str]]] = {}
         for node, ent in locals_.items():
             if family(ent.types) != "Thing":
@@ -127,15 +130,15 @@ class Resolver:
             for name in ent.names:
                 words = self.strip_legal(name).split()
                 for n in range(2, len(words)):
-                    prefixes.setdefault(group_key(" ".join(words[:n])), set()).add(node)
+                    prefixes.setdefault(self.key(" ".join(words[:n])), set()).add(node)
         for node, ent in locals_.items():
             if family(ent.types) != "Thing" or ("Place" in ent.types and len(ent.types) == 1):
                 continue
-            forms = {group_key(self.strip_legal(n)): self.strip_legal(n) for n in ent.names}
+            forms = {self.key(self.strip_legal(n)): self.strip_legal(n) for n in ent.names}
             if len(forms) != 1:
                 continue
             key, form = next(iter(forms.items()))
-            first = group_key(form.split()[0]) if form.split() else ""
+            first = self.key(form.split()[0]) if form.split() else ""
             if len(key) < 4 or first in self.generic or key in self.places or key in self.known:
                 continue
             pool = starts if len(form.split()) == 1 else prefixes
@@ -153,7 +156,7 @@ class Resolver:
             ):
                 continue
             for variant in (name, self.strip_legal(name), self.translate_places(name)):
-                key = group_key(variant)
+                key = self.key(variant)
                 if not key:
                     continue
                 if fam == "Thing" and key in self.places and set(ent.types) <= {"Place", "Cluster"}:
@@ -174,15 +177,19 @@ class Resolver:
         return " ".join(self.place_words.get(w.lower(), w) for w in name.split())
 
     def strip_legal(self, name: str) -> str:
-        low = name.lower()
-        for form in self.legal:
-            if low.endswith(" " + form):
-                return name[: -len(form) - 1].strip(" ,")
-        return name
+        match = self.legal_suffix.search(name)
+        return name[: match.start()].strip(" ,") if match else name
+
+    def key(self, name: str) -> str:
+        """`group_key`, computed once per distinct name of the corpus."""
+        found = self.key_cache.get(name)
+        if found is None:
+            found = self.key_cache[name] = group_key(name)
+        return found
 
     def _entity(self, ents: list[LocalEntity], articles: list[str]) -> Entity:
         names = sorted({n for e in ents for n in e.names})
-        known = next((self.known[group_key(n)] for n in names if group_key(n) in self.known), None)
+        known = next((self.known[self.key(n)] for n in names if self.key(n) in self.known), None)
         votes: Counter[str] = Counter()
         for e in ents:
             for cls in e.types:
@@ -192,7 +199,7 @@ class Resolver:
         if (
             "Place" in votes
             and len(votes) > 1
-            and not any(group_key(n) in self.places for n in names)
+            and not any(self.key(n) in self.places for n in names)
         ):
             del votes["Place"]  # an unknown name guessed to be a town, typed otherwise elsewhere
         main = min(votes, key=lambda c: (-votes[c], order.get(c, 99)))
@@ -217,7 +224,7 @@ class Resolver:
         )
         fam = family(types)
         slug = re.sub(r"[^a-z0-9]+", "-", _ascii(label).lower()).strip("-")[:60] or "entity"
-        entity_id = f"{slug}-{_digest(fam + ':' + group_key(label))[:8]}"
+        entity_id = f"{slug}-{_digest(fam + ':' + self.key(label))[:8]}"
         alt = tuple(n for n in names if n != label)
         ordered = tuple(sorted(types, key=lambda c: order.get(c, 99)))
         return Entity(
