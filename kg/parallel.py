@@ -20,6 +20,10 @@ Why this shape:
 * A worker that cannot load the model does not kill the pool silently: the
   error is kept and re-raised with the first chunk, so the caller sees the
   same one-line `ModelError` as in-process.
+* Workers die with the build. If the build process is SIGKILLed (OOM killer,
+  `kill -9`), Python's pool leaves its workers blocked forever, each holding a
+  loaded model, and they in turn keep the forkserver alive. Each worker
+  therefore watches the build process and exits when it is gone.
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ def _extract_chunk(nlp: Any, chunk: list[Article], cfg: Config) -> list[Extracti
 
 def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Iterator[Extraction]:
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     # forkserver/spawn, never fork: forking a parent that may already hold
@@ -95,7 +100,7 @@ def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Itera
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(cfg,),
+        initargs=(cfg, os.getpid()),
     )
     pending: deque[Future[list[Extraction]]] = deque()
     try:
@@ -138,16 +143,49 @@ class _WorkerState:
     error: BaseException | None = None
 
 
-def _init_worker(cfg: Config) -> None:
+def _init_worker(cfg: Config, build_pid: int) -> None:
+    import threading
+
     from kg.errors import KGError
     from kg.nlp import load_pipeline
 
+    threading.Thread(target=_exit_with, args=(build_pid,), daemon=True).start()
     _WorkerState.cfg = cfg
     try:
         _WorkerState.nlp = load_pipeline(cfg)
     except KGError as exc:
         # Raising here would make the pool respawn/break without the message.
         _WorkerState.error = exc
+
+
+def _exit_with(pid: int) -> None:
+    """Block until process `pid` has exited, then end this worker at once.
+
+    A pidfd (Linux) wakes exactly when the process exits, zombie or not; elsewhere
+    the process is polled once a second.
+    """
+    import os
+    import select
+    import time
+
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there
+        return
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+    else:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                continue
+    os._exit(1)
 
 
 def _work(chunk: list[Article]) -> list[Extraction]:

@@ -30,10 +30,10 @@ PAGES = 60  # about 140 articles: long enough to kill midway
 _KG = "https://w3id.org/cluster-kg/ontology#"
 
 
-def _start_build(corpus: Path, store: Path) -> subprocess.Popen[bytes]:
+def _start_build(corpus: Path, store: Path, *options: str) -> subprocess.Popen[bytes]:
     code = "import sys; from kg.cli import cli; sys.exit(cli())"
     return subprocess.Popen(
-        [sys.executable, "-c", code, "--store", str(store), "build", str(corpus)],
+        [sys.executable, "-c", code, "--store", str(store), "build", *options, str(corpus)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -48,6 +48,32 @@ def _run_build(corpus: Path, store: Path) -> None:
 def _kill(proc: subprocess.Popen[bytes]) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` (forkserver, resource tracker, pool workers), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for its (re)parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _quads(store: Path) -> list[str]:
@@ -132,12 +158,21 @@ def test_killed_midway_through_an_update(corpus: Path, clean: list[str], tmp_pat
     # ...then the other half arrives and the build is killed during extraction.
     for page in pages[PAGES // 2 :]:
         (half / page.name).write_bytes(page.read_bytes())
-    proc = _start_build(half, store)
+    proc = _start_build(half, store, "--workers", "2")
     time.sleep(3.0)
     assert proc.poll() is None, "the build ended before it could be killed"
+    helpers = _descendants(proc.pid)
+    assert helpers, "the 2-worker build started no worker processes"
     _kill(proc)
     assert_whole_articles(store)
     assert _quads(store) == before  # nothing of the interrupted build landed
+
+    # The workers (each holding a loaded model) and the forkserver go with the build
+    # instead of lingering; the deadline is generous, they exit within a second.
+    deadline = time.monotonic() + 60
+    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if _alive(pid)], "worker processes outlived the build"
 
     _run_build(half, store)
     assert_whole_articles(store)
