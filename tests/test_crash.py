@@ -159,10 +159,18 @@ def test_killed_midway_through_an_update(corpus: Path, clean: list[str], tmp_pat
     for page in pages[PAGES // 2 :]:
         (half / page.name).write_bytes(page.read_bytes())
     proc = _start_build(half, store, "--workers", "2")
-    time.sleep(3.0)
+    # Kill once the pool is up (forkserver, resource tracker, workers): the workers are
+    # still loading or running the model then, so the kill lands during extraction
+    # whatever the machine's speed, rather than after a fixed sleep.
+    deadline = time.monotonic() + 120
+    helpers: set[int] = set()
+    while len(helpers) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        helpers = _descendants(proc.pid)
+    time.sleep(0.5)
+    helpers |= _descendants(proc.pid)
     assert proc.poll() is None, "the build ended before it could be killed"
-    helpers = _descendants(proc.pid)
-    assert helpers, "the 2-worker build started no worker processes"
+    assert len(helpers) >= 3, "the 2-worker build started no worker pool"
     _kill(proc)
     assert_whole_articles(store)
     assert _quads(store) == before  # nothing of the interrupted build landed
