@@ -332,10 +332,27 @@ def _article(path: Path) -> Article:
     return article
 
 
-def test_workers_use_the_parallel_stage(
-    corpus: Path, tmp_store: str, fake: FakeNLP, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("min_per_worker", "parallel_calls", "parent_loads"),
+    [
+        # Workers load their own pipelines; the parent does not.
+        (0, [3], 0),
+        # Two articles do not pay for loading the model in three worker processes.
+        (None, [], 1),
+    ],
+    ids=["parallel", "small-build-in-process"],
+)
+def test_workers_and_the_parallel_stage(
+    corpus: Path,
+    tmp_store: str,
+    fake: FakeNLP,
+    monkeypatch: pytest.MonkeyPatch,
+    min_per_worker: int | None,
+    parallel_calls: list[int],
+    parent_loads: int,
 ) -> None:
-    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 0)
+    if min_per_worker is not None:
+        monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", min_per_worker)
     calls: list[int] = []
 
     def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
@@ -350,25 +367,5 @@ def test_workers_use_the_parallel_stage(
     )
     report = build([corpus], Config(store=tmp_store, workers=3), stages=stages)
     assert report.extracted == 2
-    assert calls == [3]
-    assert fake.loads == 0  # workers load their own pipelines, the parent does not
-
-
-def test_small_builds_stay_in_process(corpus: Path, tmp_store: str, fake: FakeNLP) -> None:
-    # Two articles do not pay for loading the model in three worker processes.
-    calls: list[int] = []
-
-    def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
-        calls.append(cfg.workers)
-        return fake.extract(articles, "nlp", cfg)
-
-    stages = Stages(
-        load_pipeline=fake.load,
-        extract=fake.extract,
-        resolve=fake.resolve,
-        extract_parallel=parallel,
-    )
-    report = build([corpus], Config(store=tmp_store, workers=3), stages=stages)
-    assert report.extracted == 2
-    assert calls == []
-    assert fake.loads == 1
+    assert calls == parallel_calls
+    assert fake.loads == parent_loads
