@@ -27,14 +27,16 @@ stored articles whose source key was not read this time are removed.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kg import namespace as ns
 from kg.errors import InputError
@@ -300,9 +302,6 @@ def _update(
     stages: Stages,
     report: BuildReport,
 ) -> None:
-    from kg import rdf
-    from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
-
     entries, stored_fingerprint = _read_cache(store)
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
@@ -319,46 +318,138 @@ def _update(
     records = _read_records(store) if entries else {}
 
     # Reuse cached extractions where the text (and the extractor) is the same.
-    extractions: dict[str, Extraction] = {}
+    cached: list[Extraction] = []
     to_extract: list[Article] = []
     for iri, (_, art) in wanted.items():
         record = records.get(iri)
         if record is not None and fresh:
-            extractions[iri] = _with_article(Extraction.from_json(record), art)
+            cached.append(_with_article(Extraction.from_json(record), art))
         else:
             to_extract.append(art)
     for iri in kept:
-        cached = Extraction.from_json(records[iri])
+        ex = Extraction.from_json(records.pop(iri))
         if fresh:
-            extractions[iri] = cached
+            cached.append(ex)
         else:
-            to_extract.append(cached.article)
-    if to_extract:
-        for done, ex in enumerate(stages.extract_all(to_extract, cfg), start=1):
-            extractions[ns.article_iri(ex.article.id)] = ex
-            if progress is not None:
-                progress("extract", done, len(to_extract))
-        report.extracted = len(to_extract)
-        missing = {ns.article_iri(a.id) for a in to_extract} - extractions.keys()
-        if missing:
-            raise RuntimeError(f"extractor returned no result for {len(missing)} article(s)")
-
-    ordered = [extractions[iri] for iri in sorted(extractions)]
-    resolution = stages.resolve(ordered, cfg)
+            to_extract.append(ex.article)
+    records.clear()
     keys = {**kept, **{iri: key for iri, (key, _) in wanted.items()}}
 
-    replace: dict[str, list[Any]] = {}
-    system: list[Any] = [_fingerprint_triple(fingerprint)]
-    for ex in ordered:
-        iri = ns.article_iri(ex.article.id)
-        replace[iri] = rdf.article_triples(ex, resolution)
-        system.extend(rdf.system_triples(ex, keys[iri]))
-    replace[ENTITIES_GRAPH] = rdf.entity_triples(resolution)
-    replace[SYSTEM_GRAPH] = system
-    _count(report, replace, resolution)
-    replace[SYSTEM_GRAPH].append(_counts_triple(report))
+    with tempfile.TemporaryFile(prefix="kg-build-") as spool_file:
+        spool = _Spool(spool_file)
+
+        def stream() -> Iterator[Extraction]:
+            """Every extraction of the corpus, spooled to disk as it passes to the resolver."""
+            for ex in cached:
+                spool.add(ex, keys[ns.article_iri(ex.article.id)])
+                yield ex
+            cached.clear()
+            if not to_extract:
+                return
+            for done, ex in enumerate(stages.extract_all(to_extract, cfg), start=1):
+                spool.add(ex, keys[ns.article_iri(ex.article.id)])
+                if progress is not None:
+                    progress("extract", done, len(to_extract))
+                yield ex
+            report.extracted = len(to_extract)
+
+        # The resolver consumes the extraction stream while the workers are still busy.
+        resolution = stages.resolve(stream(), cfg)
+        missing = set(keys) - spool.articles
+        if missing:
+            raise RuntimeError(f"extractor returned no result for {len(missing)} article(s)")
+        tally = _Tally()
+        graphs = _graphs(spool, resolution, fingerprint, tally)
+        if store.creating:
+            # Nobody can see a store being created: stream it in, batch by batch.
+            store.load(graphs)
+            _set_counts(report, tally, resolution)
+            report.graphs_written = tally.graphs
+            return
+        replace: dict[str, list[Any]] = {}
+        for graph, triples in graphs:
+            replace.setdefault(graph, []).extend(triples)
+    _set_counts(report, tally, resolution)
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
+
+
+class _Spool:
+    """Extraction records on disk between the extraction stream and the RDF pass.
+
+    Resolution needs the whole corpus before any article's triples can be
+    written, and holding every `Extraction` until then made memory grow with
+    the corpus. Each record is the JSON the system graph stores anyway, one
+    line per article in an anonymous temporary file that vanishes with the build.
+    """
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self.articles: set[str] = set()
+
+    def add(self, ex: Extraction, key: str) -> None:
+        iri = ns.article_iri(ex.article.id)
+        if iri in self.articles:
+            return
+        self.articles.add(iri)
+        # JSON escapes every control character, so b"\n" only ever ends a record.
+        line = json.dumps(key, ensure_ascii=False) + "\t" + ex.to_json() + "\n"
+        self._file.write(line.encode("utf-8"))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(source key, extraction JSON) in the order they were spooled."""
+        self._file.flush()
+        self._file.seek(0)
+        for raw in self._file:
+            key, _, record = raw.decode("utf-8").rstrip("\n").partition("\t")
+            yield json.loads(key), record
+
+
+class _Tally:
+    """The build's figures, counted as graphs stream past (no graph is held to count it).
+
+    Only asserted edges can repeat across graphs (every other triple names its
+    article or lives in the entities graph), so only they need a set.
+    """
+
+    def __init__(self) -> None:
+        self.relations = frozenset(ns.RELATION_IRIS.values())
+        self.edges: set[tuple[str, str, str]] = set()
+        self.statements = 0
+        self.other = 0
+        self.graphs = 0
+
+    def add(self, triples: list[Any]) -> None:
+        if triples:
+            self.graphs += 1
+        for t in triples:
+            predicate = t.predicate.value
+            if predicate in self.relations:
+                self.edges.add((t.subject.value, predicate, t.object.value))
+                continue
+            self.other += 1
+            if predicate == ns.RDF_TYPE and t.object.value == ns.STATEMENT:
+                self.statements += 1
+
+
+def _graphs(
+    spool: _Spool, resolution: Resolution, fingerprint: str, tally: _Tally
+) -> Iterator[tuple[str, list[Any]]]:
+    """Every graph's triples, one article at a time, the system graph's in pieces."""
+    from kg import rdf
+    from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
+
+    for key, record in spool:
+        ex = Extraction.from_json(record)
+        triples = rdf.article_triples(ex, resolution)
+        tally.add(triples)
+        yield ns.article_iri(ex.article.id), triples
+        yield SYSTEM_GRAPH, rdf.system_triples(ex, key, record=record)
+    entities = rdf.entity_triples(resolution)
+    tally.add(entities)
+    tally.graphs += 1  # the system graph
+    yield ENTITIES_GRAPH, entities
+    yield SYSTEM_GRAPH, [_fingerprint_triple(fingerprint), _counts_triple(tally, resolution)]
 
 
 def _plan(
@@ -412,39 +503,26 @@ def _fingerprint_triple(fingerprint: str) -> Any:
     )
 
 
-def _counts_triple(report: BuildReport) -> Any:
+def _set_counts(report: BuildReport, tally: _Tally, resolution: Resolution) -> None:
+    report.entities = len(resolution.entities)
+    report.relations = len(tally.edges)
+    report.statements = tally.statements
+    report.triples = tally.other + len(tally.edges)
+
+
+def _counts_triple(tally: _Tally, resolution: Resolution) -> Any:
     import pyoxigraph
 
     from kg.store import SYSTEM_GRAPH
 
+    report = BuildReport(store="")
+    _set_counts(report, tally, resolution)
     figures = f"{report.entities} {report.relations} {report.statements} {report.triples}"
     return pyoxigraph.Triple(
         pyoxigraph.NamedNode(SYSTEM_GRAPH),
         pyoxigraph.NamedNode(_COUNTS),
         pyoxigraph.Literal(figures),
     )
-
-
-def _count(report: BuildReport, replace: dict[str, list[Any]], resolution: Resolution) -> None:
-    from kg.store import SYSTEM_GRAPH
-
-    relations = set(ns.RELATION_IRIS.values())
-    edges = set()
-    statements = set()
-    triples = set()
-    for graph, items in replace.items():
-        if graph == SYSTEM_GRAPH:
-            continue
-        for t in items:
-            triples.add(t)
-            if t.predicate.value in relations:
-                edges.add(t)
-            elif t.predicate.value == ns.RDF_TYPE and t.object.value == ns.STATEMENT:
-                statements.add(t.subject)
-    report.entities = len(resolution.entities)
-    report.relations = len(edges)
-    report.statements = len(statements)
-    report.triples = len(triples)
 
 
 def _changed_graphs(store: Store, replace: dict[str, list[Any]], dropped: set[str]) -> int:

@@ -222,18 +222,22 @@ class Entity:
     types: tuple[str, ...]
     label: str
     alt_labels: tuple[str, ...]
-    articles: tuple[str, ...]
 
 
 @dataclass
 class Resolution:
     """The result of cross-article resolution.
 
-    `mapping[(article_id, local_key)]` gives the corpus-wide `Entity.id`.
+    A local entity's corpus-wide `Entity.id` is found by its (names, types)
+    signature, which is how the resolver groups them, or, for resolutions made
+    by hand (tests), by `mapping[(article_id, local_key)]`.
     """
 
     entities: dict[str, Entity] = field(default_factory=dict)
     mapping: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_signature: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = field(default_factory=dict)
 
-    def entity_of(self, article_id: str, local_key: str) -> Entity:
-        return self.entities[self.mapping[(article_id, local_key)]]
+    def entity_id(self, article_id: str, local: LocalEntity) -> str | None:
+        """The node this article's local entity was resolved to; None when it was dropped."""
+        found = self.mapping.get((article_id, local.key))
+        return found if found is not None else self.by_signature.get((local.names, local.types))

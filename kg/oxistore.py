@@ -27,9 +27,10 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from kg.store import QueryResult
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Oxigraph lists every token it expected; past this width the list says nothing useful.
 _DETAIL_WIDTH = 120
@@ -48,6 +50,9 @@ _DETAIL_WIDTH = 120
 _MARKER = "CURRENT"
 #: A first build writes its store beside the target under this name, then renames it.
 _STAGING_PREFIX = ".kg-creating-"
+#: Quads per call of the bulk loader when creating a store: big enough for its
+#: sorted runs, small enough that a corpus never sits in memory at once.
+BULK_BATCH = 200_000
 
 
 def _store_error(location: str, exc: OSError) -> StoreError:
@@ -229,7 +234,11 @@ class OxiStore:
             raise StoreError(f"store {self.location} is closed")
         return self._store
 
-    def _create(self, replace: Mapping[str, list[pyoxigraph.Triple]]) -> None:
+    @property
+    def creating(self) -> bool:
+        return self._create_at is not None
+
+    def _create(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
         """Bulk-load a new store in a hidden sibling, then rename it into place.
 
         RocksDB needs several files before a directory opens; a build killed
@@ -237,46 +246,69 @@ class OxiStore:
         aside and renamed once flushed, the store path holds either nothing or a
         whole store, whatever moment the process dies. Because nobody can see the
         sibling, the first build may use Oxigraph's bulk loader, which is not
-        transactional but far faster than one update request holding the corpus.
+        transactional but far faster than one update request holding the corpus,
+        and may feed it in batches as the graphs arrive, so the corpus is never
+        held in memory. Any failure removes the sibling: the store stays uncreated.
         """
         import pyoxigraph
 
         path = self._create_at
         assert path is not None
-        quads = [
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(graph))
-            for graph, triples in sorted(replace.items())
-            for t in triples
-        ]
-        for quad in quads:  # checked before anything is written
-            if isinstance(quad.subject, pyoxigraph.BlankNode) or isinstance(
-                quad.object, pyoxigraph.BlankNode
-            ):
-                raise StoreError("blank nodes cannot be stored: every node needs an IRI")
-        if not quads:
-            return
         if (path / _MARKER).exists():
             raise StoreError(
                 f"store {self.location} was created by another process meanwhile; build again"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_creations(path)
         staging = path.parent / f"{_STAGING_PREFIX}{path.name}-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
+        db: pyoxigraph.Store | None = None
+        batch: list[pyoxigraph.Quad] = []
         try:
-            db = pyoxigraph.Store(str(staging))
-            db.bulk_extend(quads)
-            db.flush()
+            for graph, triples in graphs:
+                name = pyoxigraph.NamedNode(graph)
+                for t in triples:
+                    if isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(
+                        t.object, pyoxigraph.BlankNode
+                    ):
+                        raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+                    batch.append(pyoxigraph.Quad(t.subject, t.predicate, t.object, name))
+                if len(batch) >= BULK_BATCH:
+                    db = db or self._staging(path, staging)
+                    self._write(partial(db.bulk_extend, batch))
+                    batch = []
+            if batch:
+                db = db or self._staging(path, staging)
+                self._write(partial(db.bulk_extend, batch))
+            if db is None:
+                return  # nothing to write: no store either
+            self._write(db.flush)
             del db  # RocksDB closes when the handle is freed
-            os.replace(staging, path)
-            self._store = pyoxigraph.Store(str(path))
-        except OSError as exc:
+            self._write(lambda: os.replace(staging, path))
+        except BaseException:
+            # Whatever failed, the caller's stream or the store: the target stays uncreated.
             shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._store = self._write(lambda: pyoxigraph.Store(str(path)))
+        self._create_at = None
+
+    def _write(self, step: Callable[[], T]) -> T:
+        """Run one store operation, turning its failures into one-line `StoreError`s."""
+        try:
+            return step()
+        except OSError as exc:
             raise _store_error(self.location, exc) from exc
         except (SyntaxError, RuntimeError) as exc:
-            shutil.rmtree(staging, ignore_errors=True)
             raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
-        self._create_at = None
+
+    def _staging(self, path: Path, staging: Path) -> pyoxigraph.Store:
+        """The hidden sibling a new store is built in; leftovers of killed builds go first."""
+        import pyoxigraph
+
+        def make() -> pyoxigraph.Store:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_creations(path)
+            shutil.rmtree(staging, ignore_errors=True)
+            return pyoxigraph.Store(str(staging))
+
+        return self._write(make)
 
     def query(self, sparql: str) -> QueryResult:
         """Run a read query; the usual prefixes (kg:, id:, rdfs:, ...) are predeclared."""
@@ -316,7 +348,7 @@ class OxiStore:
         replace = {graph: list(triples) for graph, triples in replace.items()}
         drop = list(drop)
         if self._create_at is not None:
-            self._create(replace)
+            self._create(replace.items())
             return
         current = {graph: self.triples(graph) for graph in replace}
         request = update_request(current, replace, drop)
@@ -329,6 +361,17 @@ class OxiStore:
             raise _store_error(self.location, exc) from exc
         except (SyntaxError, RuntimeError) as exc:
             raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
+
+    def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
+        """Write graphs given in pieces: streamed into a new store, one request otherwise."""
+        from kg.store import collect_graphs
+
+        if not self._writable:
+            raise StoreError(f"store {self.location} was opened read-only")
+        if self._create_at is not None:
+            self._create(graphs)
+        else:
+            self.apply(collect_graphs(graphs))
 
     def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]:
         """Every quad in a stable order (graph, subject, predicate, object)."""

@@ -130,11 +130,12 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
     statement node two rules and two confidences, so only the best-ranked is kept.
     """
     article_id = ex.article.id
+    local = {ent.key: res.entity_id(article_id, ent) for ent in ex.entities}
     chosen: dict[str, _Fact] = {}
     for fact in ex.relations:
         ns.relation_iri(fact.predicate)  # fail loudly on a predicate outside the contract
-        subject_id = res.mapping.get((article_id, fact.subject))
-        object_id = res.mapping.get((article_id, fact.object))
+        subject_id = local.get(fact.subject)
+        object_id = local.get(fact.object)
         if subject_id is None or object_id is None:
             continue
         iri = ns.statement_iri(
@@ -201,7 +202,7 @@ def article_triples(ex: Extraction, res: Resolution) -> list[pyoxigraph.Triple]:
         out.url(article, ns.URL, art.url)
 
     for local in ex.entities:
-        entity_id = res.mapping.get((art.id, local.key))
+        entity_id = res.entity_id(art.id, local)
         if entity_id is not None:
             out.link(ns.entity_iri(entity_id), ns.MENTIONED_IN, article)
 
@@ -224,14 +225,17 @@ def entity_triples(res: Resolution) -> list[pyoxigraph.Triple]:
     return out.result()
 
 
-def system_triples(ex: Extraction, source_key: str) -> list[pyoxigraph.Triple]:
+def system_triples(
+    ex: Extraction, source_key: str, *, record: str | None = None
+) -> list[pyoxigraph.Triple]:
     """The build-cache record of one article: its extraction and where it came from.
 
     Keeping the extraction lets a later build re-resolve without the language
     model; the source key lets it notice files that changed or disappeared.
+    `record` is `ex.to_json()` when the caller already has it.
     """
     out = _Triples()
     article = ns.article_iri(ex.article.id)
-    out.text(article, ns.EXTRACTION_RECORD, ex.to_json())
+    out.text(article, ns.EXTRACTION_RECORD, ex.to_json() if record is None else record)
     out.text(article, ns.SOURCE_KEY, source_key)
     return out.result()

@@ -160,6 +160,7 @@ class RemoteStore:
         batch_bytes: int = DEFAULT_BATCH_BYTES,
     ) -> None:
         self.location = query_url
+        self.creating = False  # a server's store always exists
         self.update_url = update_url
         self._timeout = timeout
         self._batch_bytes = batch_bytes
@@ -281,6 +282,12 @@ class RemoteStore:
         operations += [_graph_operation(g, replaced[g]) for g in sorted(replaced)]
         for request in batch_requests(operations, self._batch_bytes):
             self._post(self.update_url, [("update", request)], "*/*", is_query=False)
+
+    def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
+        """Write the pieces' graphs in `apply`'s batched requests: nothing to stream into."""
+        from kg.store import collect_graphs
+
+        self.apply(collect_graphs(graphs))
 
     def close(self) -> None:
         """Nothing to release: every request uses its own connection."""

@@ -41,12 +41,34 @@ def family(types: Iterable[str]) -> str:
 
 
 def resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
-    """Merge the local entities of all articles into corpus-wide entities."""
-    return Resolver(load_lexicon(cfg.lexicon_dir)).resolve(extractions)
+    """Merge the local entities of all articles into corpus-wide entities.
+
+    `extractions` is consumed once, in any order, and nothing of an extraction
+    is kept but its names and type votes: a build can feed the extraction
+    stream straight in while the model is still running.
+    """
+    resolver = Resolver(load_lexicon(cfg.lexicon_dir))
+    for ex in extractions:
+        resolver.add(ex)
+    return resolver.finish()
+
+
+#: A local entity as resolution sees it: its names and its types.
+Signature = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class Resolver:
-    """Union-find over (article id, local key) pairs joined by shared name keys."""
+    """Union-find over distinct (names, types) signatures joined by shared name keys.
+
+    Two local entities with the same names and types have the same keys, so
+    they always end in the same node; working on signatures instead of on
+    every (article, entity) pair keeps memory in step with the number of
+    distinct names, not with the corpus, and lets `add` take articles in
+    whatever order the extraction workers deliver them. The result does not
+    depend on that order: the key partition is order-free, and every
+    order-sensitive step in `finish` walks signatures by their first
+    occurrence in (article id, position) order.
+    """
 
     def __init__(self, lexicon: Lexicon) -> None:
         legal = sorted((f.lower() for f in lexicon.words("legal_forms")), key=len, reverse=True)
@@ -70,71 +92,83 @@ class Resolver:
                 self.known[self.key(form)] = (known.name, known.classes)
                 if known.classes == ("Place",):
                     self.places.add(self.key(form))
+        self._ids: dict[Signature, int] = {}
+        self._signatures: list[Signature] = []
+        self._votes: list[Counter[str]] = []
+        self._first: list[tuple[str, int]] = []  # earliest (article id, position) seen
+        self._owner: dict[tuple[str, str], int] = {}
+        self._groups = UnionFind()
 
-    def resolve(self, extractions: Iterable[Extraction]) -> Resolution:
-        groups = UnionFind()
-        owner: dict[tuple[str, str], tuple[str, str]] = {}
-        locals_: dict[tuple[str, str], LocalEntity] = {}
-        articles: dict[tuple[str, str], str] = {}
-        for ex in sorted(extractions, key=lambda e: e.article.id):
-            for ent in ex.entities:
-                node = (ex.article.id, ent.key)
-                locals_[node] = ent
-                articles[node] = ex.article.id
-                groups.add(node)
+    def add(self, ex: Extraction) -> None:
+        """Take one article's local entities; keys are computed once per signature."""
+        article = ex.article.id
+        for position, ent in enumerate(ex.entities):
+            signature = (ent.names, ent.types)
+            sid = self._ids.get(signature)
+            if sid is None:
+                sid = self._ids[signature] = len(self._signatures)
+                self._signatures.append(signature)
+                self._votes.append(Counter())
+                self._first.append((article, position))
+                self._groups.add(sid)
                 for key in self.keys(ent):
-                    other = owner.setdefault(key, node)
-                    if other != node:
-                        groups.union(other, node)
-        self._merge_short_names(locals_, groups)
-        members: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for node in sorted(locals_):
-            members.setdefault(groups.find(node), []).append(node)
+                    other = self._owner.setdefault(key, sid)
+                    if other != sid:
+                        self._groups.union(other, sid)
+            elif (article, position) < self._first[sid]:
+                self._first[sid] = (article, position)
+            # A cue-typed mention in one article outweighs the model's guesses elsewhere.
+            weight = max(1, len(ent.mentions)) * (1 if ent.weak else 100)
+            votes = self._votes[sid]
+            for cls in ent.types:
+                votes[cls] += weight
+
+    def finish(self) -> Resolution:
+        """The corpus-wide entities, and which signature went into which."""
+        order = sorted(range(len(self._signatures)), key=self._first.__getitem__)
+        self._merge_short_names(order)
+        members: dict[int, list[int]] = {}
+        for sid in order:
+            members.setdefault(self._groups.find(sid), []).append(sid)
         resolution = Resolution()
-        for nodes in members.values():
-            entity = self._entity([locals_[n] for n in nodes], sorted({articles[n] for n in nodes}))
+        for sids in members.values():
+            entity = self._entity(sids)
             if entity.id in resolution.entities:
                 # Same label and family but no shared key: keep them apart, deterministically.
+                seed = "|".join(repr(self._signatures[s]) for s in sids)
                 entity = Entity(
-                    entity.id + "-" + _digest("|".join(map(str, nodes)))[:6],
+                    entity.id + "-" + _digest(seed)[:6],
                     entity.types,
                     entity.label,
                     entity.alt_labels,
-                    entity.articles,
                 )
             resolution.entities[entity.id] = entity
-            for node in nodes:
-                resolution.mapping[node] = entity.id
+            for sid in sids:
+                resolution.by_signature[self._signatures[sid]] = entity.id
         return resolution
 
-    def _merge_short_names(
-        self, locals_: dict[tuple[str, str], LocalEntity], groups: UnionFind
-    ) -> None:
+    def _merge_short_names(self, order: list[int]) -> None:
         """'Vireon' in a teaser is 'Vireon Diagnostics GmbH & Co. KG' of the main story.
 
         Only a distinctive single word, and only when exactly one longer name in
         the corpus starts with it.
         """
-        starts: dict[str, set[tuple[str, str]]] = {}
-        for node, ent in locals_.items():
-            if family(ent.types) != "Thing":
-                continue
-            for name in ent.names:
+        groups = self._groups
+        things = [s for s in order if family(self._signatures[s][1]) == "Thing"]
+        starts: dict[str, set[int]] = {}
+        prefixes: dict[str, set[int]] = {}
+        for sid in things:
+            for name in self._signatures[sid][0]:
                 words = self.strip_legal(name).split()
                 if len(words) >= 2 and not _ACRONYM.match(words[0]):
-                    starts.setdefault(self.key(words[0]), set()).add(groups.find(node))
-        prefixes: dict[str, set[tuple[str, str]]] = {}
-        for node, ent in locals_.items():
-            if family(ent.types) != "Thing":
-                continue
-            for name in ent.names:
-                words = self.strip_legal(name).split()
+                    starts.setdefault(self.key(words[0]), set()).add(groups.find(sid))
                 for n in range(2, len(words)):
-                    prefixes.setdefault(self.key(" ".join(words[:n])), set()).add(node)
-        for node, ent in locals_.items():
-            if family(ent.types) != "Thing" or ("Place" in ent.types and len(ent.types) == 1):
+                    prefixes.setdefault(self.key(" ".join(words[:n])), set()).add(sid)
+        for sid in things:
+            names, types = self._signatures[sid]
+            if "Place" in types and len(types) == 1:
                 continue
-            forms = {self.key(self.strip_legal(n)): self.strip_legal(n) for n in ent.names}
+            forms = {self.key(self.strip_legal(n)): self.strip_legal(n) for n in names}
             if len(forms) != 1:
                 continue
             key, form = next(iter(forms.items()))
@@ -142,9 +176,9 @@ class Resolver:
             if len(key) < 4 or first in self.generic or key in self.places or key in self.known:
                 continue
             pool = starts if len(form.split()) == 1 else prefixes
-            roots = {groups.find(r) for r in pool.get(key, set())} - {groups.find(node)}
+            roots = {groups.find(r) for r in pool.get(key, set())} - {groups.find(sid)}
             if len(roots) == 1:
-                groups.union(roots.pop(), node)
+                groups.union(roots.pop(), sid)
 
     def keys(self, ent: LocalEntity) -> set[tuple[str, str]]:
         """Name keys of one local entity; short unit names ('Medical Faculty') are not keys."""
@@ -187,14 +221,12 @@ class Resolver:
             found = self.key_cache[name] = group_key(name)
         return found
 
-    def _entity(self, ents: list[LocalEntity], articles: list[str]) -> Entity:
-        names = sorted({n for e in ents for n in e.names})
+    def _entity(self, sids: list[int]) -> Entity:
+        names = sorted({n for s in sids for n in self._signatures[s][0]})
         known = next((self.known[self.key(n)] for n in names if self.key(n) in self.known), None)
         votes: Counter[str] = Counter()
-        for e in ents:
-            for cls in e.types:
-                # A cue-typed mention in one article outweighs the model's guesses elsewhere.
-                votes[cls] += max(1, len(e.mentions)) * (1 if e.weak else 100)
+        for sid in sids:
+            votes.update(self._votes[sid])
         order = {c: i for i, c in enumerate(ENTITY_CLASSES)}
         if (
             "Place" in votes
@@ -227,9 +259,7 @@ class Resolver:
         entity_id = f"{slug}-{_digest(fam + ':' + self.key(label))[:8]}"
         alt = tuple(n for n in names if n != label)
         ordered = tuple(sorted(types, key=lambda c: order.get(c, 99)))
-        return Entity(
-            id=entity_id, types=ordered, label=label, alt_labels=alt, articles=tuple(articles)
-        )
+        return Entity(id=entity_id, types=ordered, label=label, alt_labels=alt)
 
 
 def _words(name: str) -> list[str]:

@@ -27,13 +27,17 @@ SYSTEM_GRAPH = DATA_BASE + "graph/system"
 class Store(Protocol):
     """What every store backend offers.
 
-    `apply` is the only write: each graph named in `replace` ends up holding
+    `apply` is the general write: each graph named in `replace` ends up holding
     exactly the given triples, each graph in `drop` is removed, all in one
-    atomic step. `quads` yields every quad except the system graph's, which
-    holds the build cache rather than knowledge.
+    atomic step. `load` writes graphs given as (graph, triples) pieces, a graph
+    possibly in several pieces, as one step too; a store that is `creating`
+    takes them as a stream without holding them all. `quads` yields every quad
+    except the system graph's, which holds the build cache rather than knowledge.
     """
 
     location: str
+    #: True while the store does not exist yet (a first build): `load` may stream into it.
+    creating: bool
 
     def query(self, sparql: str) -> QueryResult: ...
 
@@ -44,6 +48,8 @@ class Store(Protocol):
         replace: Mapping[str, Iterable[pyoxigraph.Triple]],
         drop: Iterable[str] = (),
     ) -> None: ...
+
+    def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None: ...
 
     def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]: ...
 
@@ -64,3 +70,13 @@ def open_store(cfg: Config, *, create: bool = False) -> Store:
     from kg.oxistore import open_embedded
 
     return open_embedded(cfg.store, create=create)
+
+
+def collect_graphs(
+    graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]],
+) -> dict[str, list[pyoxigraph.Triple]]:
+    """(graph, triples) pieces gathered per graph, for backends that write in one request."""
+    collected: dict[str, list[pyoxigraph.Triple]] = {}
+    for graph, triples in graphs:
+        collected.setdefault(graph, []).extend(triples)
+    return collected

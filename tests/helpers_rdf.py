@@ -238,14 +238,13 @@ def tiny_corpus() -> tuple[Extraction, Resolution]:
     ]
     res = Resolution(
         entities={
-            "acme": Entity("acme", ("Company",), "Acme GmbH", ("Acme GmbH", "Acme"), (article.id,)),
-            "jane-roe": Entity("jane-roe", ("Person",), "Jane Roe", (), (article.id,)),
+            "acme": Entity("acme", ("Company",), "Acme GmbH", ("Acme GmbH", "Acme")),
+            "jane-roe": Entity("jane-roe", ("Person",), "Jane Roe", ()),
             "example-fund": Entity(
                 "example-fund",
                 ("Funder", "Institution"),
                 "Example Fund",
                 ("the Fund", "EF"),
-                (article.id,),
             ),
         },
         mapping={
@@ -382,15 +381,12 @@ def seed_corpus() -> tuple[list[Extraction], Resolution]:
 def _resolve(extractions: list[Extraction]) -> Resolution:
     """The resolution a perfect resolver would give: local key "L-<id>" is entity <id>."""
     res = Resolution()
-    seen: dict[str, list[str]] = {}
     for ex in extractions:
         for local in ex.entities:
             entity_id = local.key.removeprefix("L-")
             res.mapping[(ex.article.id, local.key)] = entity_id
-            seen.setdefault(entity_id, []).append(ex.article.id)
-    for entity_id, articles in seen.items():
-        types, label, alts = ENTITIES[entity_id]
-        res.entities[entity_id] = Entity(entity_id, types, label, alts, tuple(articles))
+            types, label, alts = ENTITIES[entity_id]
+            res.entities[entity_id] = Entity(entity_id, types, label, alts)
     return res
 
 

@@ -70,16 +70,11 @@ class FakeNLP:
     @staticmethod
     def resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
         res = Resolution()
-        arts: dict[str, set[str]] = {}
         for ex in extractions:
             for ent in ex.entities:
                 eid = ent.key.lower()
                 res.mapping[(ex.article.id, ent.key)] = eid
-                arts.setdefault(eid, set()).add(ex.article.id)
-                res.entities[eid] = Entity(eid, ent.types, ent.names[0], (), ())
-        for eid, ids in arts.items():
-            e = res.entities[eid]
-            res.entities[eid] = Entity(eid, e.types, e.label, (), tuple(sorted(ids)))
+                res.entities[eid] = Entity(eid, ent.types, ent.names[0], ())
         return res
 
     def stages(self) -> Stages:

@@ -7,13 +7,17 @@ carry the extraction; no list in data/ knows any of them.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from kg.config import Config
 from kg.extract import extract
+from kg.ingest import read_inputs
 from kg.model import Article, Extraction
 from kg.resolve import resolve
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 pytestmark = pytest.mark.model
 
@@ -224,10 +228,20 @@ def test_cross_article_resolution_merges_variants_and_keeps_places_apart(nlp) ->
     for ex in exs:
         for e in ex.entities:
             for n in e.names:
-                nodes.setdefault(n, set()).add(res.mapping[(ex.article.id, e.key)])
+                nodes.setdefault(n, set()).add(res.entity_id(ex.article.id, e))
     assert nodes["André Kellner"] == nodes["Andre Kellner"]
     assert len(nodes["City of Wendelstadt"] | nodes["Wendelstadt"]) == 2
     assert not nodes["Wendelstadt University"] & nodes["Wendelstadt"]
+
+
+def test_resolution_does_not_depend_on_the_order_articles_arrive(nlp) -> None:
+    """Workers deliver extractions in any order; the resolver must not care."""
+    articles, _ = read_inputs([DATA / "dev"])
+    exs = list(extract(articles, nlp, Config()))
+    forward = resolve(exs, Config())
+    assert forward == resolve(reversed(exs), Config())
+    assert forward == resolve(exs[1::2] + exs[::2], Config())
+    assert len(forward.entities) > 100
 
 
 def test_signature_with_two_org_lines_and_role_naming_the_unit(nlp) -> None:

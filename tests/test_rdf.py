@@ -174,7 +174,7 @@ def test_unknown_predicate_is_an_error() -> None:
 
 
 def test_unknown_entity_class_is_an_error() -> None:
-    broken = Resolution({"x": Entity("x", ("Gadget",), "X", (), ())}, {})
+    broken = Resolution({"x": Entity("x", ("Gadget",), "X", ())}, {})
     with pytest.raises(ValueError, match="Gadget"):
         entity_triples(broken)
 

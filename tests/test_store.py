@@ -268,3 +268,52 @@ def test_data_persists_after_close(store) -> None:
     store.close()
     assert snapshot(store.location) == before
     assert len(before) == 7
+
+
+def test_new_store_is_streamed_in_batches(tmp_path: Path, monkeypatch) -> None:
+    """A first build hands over graphs piece by piece; the result is one apply's."""
+    monkeypatch.setattr(oxistore, "BULK_BATCH", 2)
+    pieces = [
+        (GRAPH_A, article("a")[:2]),
+        (SYSTEM_GRAPH, [triple("article/a", "sourceKey", ox.Literal("/x.txt#0"))]),
+        (GRAPH_A, article("a")[2:]),
+        (GRAPH_B, article("b")),
+        (SYSTEM_GRAPH, [triple("article/b", "sourceKey", ox.Literal("/x.txt#1"))]),
+    ]
+    streamed, applied = str(tmp_path / "streamed"), str(tmp_path / "applied")
+    with open_store(Config(store=streamed), create=True) as store:
+        assert store.creating
+        store.load(iter(pieces))
+        assert not store.creating
+    with open_store(Config(store=applied), create=True) as store:
+        store.apply(
+            {
+                GRAPH_A: article("a"),
+                GRAPH_B: article("b"),
+                SYSTEM_GRAPH: [p for g, ts in pieces if g == SYSTEM_GRAPH for p in ts],
+            }
+        )
+    assert snapshot(streamed) == snapshot(applied)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["applied", "streamed"]
+
+
+def test_failure_while_streaming_a_new_store_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(oxistore, "BULK_BATCH", 2)
+    location = tmp_path / "store"
+
+    def pieces():
+        yield GRAPH_A, article("a")  # three quads: the hidden store is already being written
+        raise RuntimeError("resolution broke")
+
+    with open_store(Config(store=str(location)), create=True) as store:
+        with pytest.raises(RuntimeError, match="resolution broke"):
+            store.load(pieces())
+        assert store.creating
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_into_an_existing_store_replaces_whole_graphs(store) -> None:
+    assert not store.creating
+    store.load([(GRAPH_A, article("a", 1)), (GRAPH_A, article("c", 1))])
+    assert store.triples(GRAPH_A) == set(article("a", 1) + article("c", 1))
+    assert store.triples(GRAPH_B) == set(article("b"))
