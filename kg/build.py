@@ -1,4 +1,4 @@
-"""`kg build`: read articles, extract, resolve, and write the graph in one atomic step.
+"""`kg build`: read articles, extract, resolve, and write the graph in one step.
 
 Why it is shaped this way:
 
@@ -12,10 +12,16 @@ Why it is shaped this way:
   always runs over every article that stays in the store (new, changed,
   unchanged, and earlier builds' articles not given this time), and the
   entities graph is rewritten from that.
-* Atomic. Nothing is written until the end, where one `store.apply` replaces
-  the article graphs, the entities graph and the system graph and drops the
-  graphs of articles that changed or went away: a failed build leaves the
-  store as it was, and a repeated build writes nothing (apply skips equal graphs).
+* Streaming. Memory must not grow with the corpus. Extractions flow from the
+  workers through the resolver (which keeps only distinct names) into a temp
+  file; once resolution is done, each article's triples are made from that
+  file and written, one batch at a time, so no corpus-sized list of texts,
+  extractions or triples exists at any point of a first build.
+* Atomic. A first build bulk-loads a hidden store and renames it into place;
+  an update is one `store.apply` that replaces the article graphs, the
+  entities graph and the system graph and drops the graphs of articles that
+  changed or went away. Either way a failed build leaves the store as it was,
+  and a repeated build writes nothing (apply skips equal graphs).
 
 Article identity: a source key "<absolute file path>#<position>" says where
 an article came from; its content id says what it is. Same key, same id:
@@ -36,7 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from kg import namespace as ns
 from kg.errors import InputError
@@ -46,6 +52,8 @@ if TYPE_CHECKING:
     from kg.config import Config
     from kg.model import Resolution
     from kg.store import Store
+
+T = TypeVar("T")
 
 #: progress(stage, done, total): called as extraction advances.
 Progress = Callable[[str, int, int], None]
@@ -98,7 +106,7 @@ def _resolve(extractions: Iterable[Extraction], cfg: Config) -> Resolution:
     return resolve(extractions, cfg)
 
 
-def _extract_parallel(articles: list[Article], cfg: Config) -> Iterable[Extraction]:
+def _extract_parallel(articles: Iterable[Article], cfg: Config) -> Iterable[Extraction]:
     from kg.parallel import extract_parallel  # each worker process loads its own pipeline
 
     return extract_parallel(articles, cfg, cfg.workers)
@@ -116,15 +124,20 @@ class Stages:
     load_pipeline: Callable[[Config], Any] = _load_pipeline
     extract: Callable[[Iterable[Article], Any, Config], Iterable[Extraction]] = _extract
     resolve: Callable[[Iterable[Extraction], Config], Resolution] = _resolve
-    extract_parallel: Callable[[list[Article], Config], Iterable[Extraction]] = _extract_parallel
+    extract_parallel: Callable[[Iterable[Article], Config], Iterable[Extraction]] = (
+        _extract_parallel
+    )
 
-    def extract_all(self, articles: list[Article], cfg: Config) -> Iterable[Extraction]:
+    def extract_all(
+        self, articles: Iterable[Article], count: int, cfg: Config
+    ) -> Iterable[Extraction]:
         """Worker processes when there is enough work for them, else this process.
 
         Each worker loads the model (a second or two), so a handful of articles is
-        faster in-process; results are the same either way.
+        faster in-process; results are the same either way. `articles` (`count` of
+        them) is consumed lazily, so it may hand out and forget one article at a time.
         """
-        if cfg.workers > 1 and len(articles) >= cfg.workers * MIN_ARTICLES_PER_WORKER:
+        if cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER:
             return self.extract_parallel(articles, cfg)
         return self.extract(articles, self.load_pipeline(cfg), cfg)
 
@@ -302,6 +315,7 @@ def _update(
     stages: Stages,
     report: BuildReport,
 ) -> None:
+    """Plan, extract, resolve and write; consumes `articles` (the list is emptied)."""
     entries, stored_fingerprint = _read_cache(store)
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
@@ -334,24 +348,29 @@ def _update(
             to_extract.append(ex.article)
     records.clear()
     keys = {**kept, **{iri: key for iri, (key, _) in wanted.items()}}
+    # From here on each text lives only in `cached`/`to_extract`, which are drained
+    # as the stream goes: a corpus's texts are never all in memory at the end.
+    wanted.clear()
+    articles.clear()
+    count = len(to_extract)
 
     with tempfile.TemporaryFile(prefix="kg-build-") as spool_file:
         spool = _Spool(spool_file)
 
         def stream() -> Iterator[Extraction]:
             """Every extraction of the corpus, spooled to disk as it passes to the resolver."""
-            for ex in cached:
+            for ex in _drain(cached):
                 spool.add(ex, keys[ns.article_iri(ex.article.id)])
                 yield ex
-            cached.clear()
-            if not to_extract:
+            if not count:
                 return
-            for done, ex in enumerate(stages.extract_all(to_extract, cfg), start=1):
+            extracted = stages.extract_all(_drain(to_extract), count, cfg)
+            for done, ex in enumerate(extracted, start=1):
                 spool.add(ex, keys[ns.article_iri(ex.article.id)])
                 if progress is not None:
-                    progress("extract", done, len(to_extract))
+                    progress("extract", done, count)
                 yield ex
-            report.extracted = len(to_extract)
+            report.extracted = count
 
         # The resolver consumes the extraction stream while the workers are still busy.
         resolution = stages.resolve(stream(), cfg)
@@ -372,6 +391,13 @@ def _update(
     _set_counts(report, tally, resolution)
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
+
+
+def _drain(items: list[T]) -> Iterator[T]:
+    """Hand out each item once and let go of it: the list is empty afterwards."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 class _Spool:

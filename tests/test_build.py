@@ -350,7 +350,7 @@ def test_workers_and_the_parallel_stage(
         monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", min_per_worker)
     calls: list[int] = []
 
-    def parallel(articles: list[Article], cfg: Config) -> Iterator[Extraction]:
+    def parallel(articles: Iterable[Article], cfg: Config) -> Iterator[Extraction]:
         calls.append(cfg.workers)
         return fake.extract(articles, "nlp", cfg)
 
