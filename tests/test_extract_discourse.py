@@ -75,3 +75,33 @@ def test_undertaking_named_before_beats_one_named_later(nlp) -> None:
     )
     assert ("OsteoLink", "fundedBy", "Elbtal Innovation Fund") in found, sorted(found)
     assert not any(s == "OsteoScreen" for s, _p, _o in found), sorted(found)
+
+
+def test_investors_named_after_the_round_fund_the_company_that_closed_it(nlp) -> None:
+    found = facts(
+        run(
+            nlp,
+            "The Wendelstadt start-up Quellmed GmbH, participant of the accelerator MedLaunch "
+            "Elbe, has closed a seed financing round of 3 million euros. Lead investor is the "
+            "Karsfeld Capital GmbH; also the Elbtal Innovation Fund participated.",
+        )
+    )
+    assert ("Quellmed GmbH", "fundedBy", "Karsfeld Capital GmbH") in found, sorted(found)
+    assert ("Quellmed GmbH", "fundedBy", "Elbtal Innovation Fund") in found, sorted(found)
+    # The apposition names where the company takes part, not who got the money.
+    assert not any(s == "MedLaunch Elbe" and p == "fundedBy" for s, p, _o in found)
+
+
+def test_previous_investors_funded_the_company_whose_shares_were_bought(nlp) -> None:
+    found = facts(
+        run(
+            nlp,
+            "The American company Hallgren Pharma Inc. has acquired all shares in Trevilo "
+            "Diagnostics GmbH. The previous investors, the Elbtal Innovation Fund and the "
+            "Karsfeld Ventures GmbH, sell their shares completely.",
+        )
+    )
+    assert ("Trevilo Diagnostics GmbH", "fundedBy", "Karsfeld Ventures GmbH") in found, sorted(
+        found
+    )
+    assert not any(s == "Hallgren Pharma Inc." and p == "fundedBy" for s, p, _o in found)
