@@ -37,6 +37,9 @@ _RUNNING_RULES = (
     "dep:initiative-of",
     "dep:direction-of",
 )
+#: Anaphors for something one joins, whatever cue typed its name.
+_UNDERTAKING_NOUNS = {"project", "programme", "program", "initiative", "alliance", "consortium"}
+_JOINABLE_INTRO = re.compile(r"\b(?:accelerator|alliance|consortium|programme|program|project)\b")
 _RECENCY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
 _PHONE = re.compile(
     r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
@@ -334,8 +337,16 @@ class _DocReader:
             if len(before) == 1:
                 out[ref_key] = before.pop()
             elif not before:
+                # An undertaking named before under another cue beats one named only later.
+                kin = (
+                    _undertakings(text, info, key_of, ref_key[0])
+                    if noun in _UNDERTAKING_NOUNS
+                    else set()
+                )
                 after = {key_of[k] for k, (_t, c) in info.items() if cls in c}
-                if len(after) == 1:
+                if len(kin) == 1:
+                    out[ref_key] = kin.pop()
+                elif len(after) == 1:
                     out[ref_key] = after.pop()
         return out
 
@@ -420,6 +431,30 @@ class _DocReader:
                 role=role,
             )
         ]
+
+
+def _undertakings(
+    text: str,
+    info: dict[tuple[int, int], tuple[str, tuple[str, ...]]],
+    key_of: dict[tuple[int, int], str],
+    before: int,
+) -> set[str]:
+    """What 'the project' or 'the programme' can mean when no entity has its class.
+
+    The cue that typed the name may differ from the anaphor's noun: 'the research
+    alliance "X"' and 'the accelerator Y' are typed as clusters, then called 'the
+    project' or 'the programme'. Such a cluster counts only when a joinable noun
+    introduces it, so a plain network never becomes 'the project'.
+    """
+    found: set[str] = set()
+    for k, (_t, c) in info.items():
+        if k[0] >= before:
+            continue
+        if "Project" in c or (
+            "Cluster" in c and _JOINABLE_INTRO.search(text[max(0, k[0] - 40) : k[1]].lower())
+        ):
+            found.add(key_of[k])
+    return found
 
 
 def _on_role_line(tok: Token, sig: Signature | None, heads: set[str]) -> bool:

@@ -80,7 +80,9 @@ def load_pipeline(cfg: Config) -> Language:
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"pipeline {nlp.meta.get('name')!r} needs a parser and ner component")
     lexicon_dir = str(cfg.lexicon_dir)
-    split_legal_form_periods(nlp, load_lexicon(cfg.lexicon_dir))
+    lexicon = load_lexicon(cfg.lexicon_dir)
+    split_legal_form_periods(nlp, lexicon)
+    keep_title_abbreviations(nlp, lexicon)
     nlp.add_pipe("kg_sentences", before="parser")
     nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
     nlp.add_pipe("merge_entities", last=True)
@@ -106,6 +108,23 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
+def keep_title_abbreviations(nlp: Language, lexicon: Lexicon) -> None:
+    """'Prof. Dr. med. X': academic abbreviations stay one token with their period.
+
+    The English tokenizer splits unknown 'med.' or 'Dr.-Ing.' into word and full stop,
+    and the parser then ends the sentence there: the person loses the sentence that
+    says what they do ('The coordination has Prof. Dr. med. X').
+    """
+    from spacy.symbols import ORTH
+
+    for title in lexicon.words("person_titles"):
+        if " " in title or not title.endswith(".") or len(nlp.make_doc(title)) == 1:
+            continue
+        _NO_BREAK_AFTER.add(title.lower())
+        for form in {title, title[:1].upper() + title[1:]}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
 @Language.component("kg_sentences")
 def mark_sentences(doc: Doc) -> Doc:
     """Paragraph breaks end sentences; abbreviations and legal forms never do.
@@ -125,13 +144,11 @@ def mark_sentences(doc: Doc) -> Doc:
             and (tok.is_title or tok.is_upper)
         ):
             tok.is_sent_start = True  # '... Network e. V. CEO X sees': a new sentence
-        elif (
+        elif prev.lower_ in _NO_BREAK_AFTER or (
             prev.text.endswith(".")
             and len(prev.text) <= 5
-            and (
-                prev.lower_ in _NO_BREAK_AFTER
-                or (tok.text[:1].isupper() and tok.text.endswith("."))
-            )
+            and tok.text[:1].isupper()
+            and tok.text.endswith(".")
         ):
             tok.is_sent_start = False
     return doc

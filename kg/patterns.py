@@ -144,6 +144,15 @@ def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[d
                 ],
             ],
         ),
+        # 'awarded the prize to Dr. X from the Institute Y': the parser often hangs 'from'
+        # on the verb, but a person's name directly followed by 'from'/'at' and an
+        # organisation says where the person works.
+        "affiliation-from": (
+            "affiliatedWith",
+            0,
+            -1,
+            [[_ent(["Person"]), _lower("from", "at"), _THE, _ent(["Institution", "Company"])]],
+        ),
         "affiliation-org-role": (
             "affiliatedWith",
             -1,

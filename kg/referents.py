@@ -84,7 +84,9 @@ def list_scan(tok: Token) -> list[Token]:
     the list.
     """
     doc = tok.doc
-    if tok.i + 1 >= len(doc) or doc[tok.i + 1].text not in {",", "and", "from", "in", "("}:
+    # 'the Clinic X at the University Y (Z), the B GmbH and C': the first item may carry a
+    # prepositional tail, after which the parser drops the rest of the list.
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].text not in {",", "and", "from", "in", "(", "at"}:
         return []
     items: list[list[Token]] = [[]]
     skip = 0

@@ -23,6 +23,14 @@ from spacy.tokens import Doc, Token
 
 from kg.dep_patterns import dep_patterns
 from kg.depmatch import AnchoredDependencyMatcher
+from kg.financing import (
+    FINANCING_RULES,
+    about_money,
+    financed_company,
+    financing_patterns,
+    has_own_target,
+    misparsed_list,
+)
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
@@ -62,7 +70,7 @@ class RelationPatterns:
         self.deps = AnchoredDependencyMatcher(nlp.vocab)
         # One key per pattern, so a match tells which pattern's node ids it carries.
         self.dep_info: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
-        for name, (pred, patterns) in dep_patterns(lexicon).items():
+        for name, (pred, patterns) in {**dep_patterns(lexicon), **financing_patterns()}.items():
             for i, pattern in enumerate(patterns):
                 self.deps.add(f"{name}#{i}", pattern)
                 self.dep_info[f"{name}#{i}"] = (name, pred, pattern)
@@ -116,7 +124,20 @@ class RelationPatterns:
         obj = nodes.get("obj")
         rule = f"dep:{name}"
         role = None
-        if name in {"fund-agent"}:
+        if name in FINANCING_RULES:
+            if not about_money(anchor) or has_own_target(anchor):
+                return
+            if obj is not None and not misparsed_list(anchor, obj):
+                return
+            company = financed_company(anchor)
+            if company is None or obj is None:
+                return
+            # The company as named, not its appositions ('X, participant of Y'): only the
+            # investors may be a list.
+            for o in expand(obj):
+                self._add(found, company, pred, o, rule, 0.7, anchor=anchor)
+            return
+        elif name in {"fund-agent"}:
             subj = passive_subject(anchor)
         elif name == "participate-agent" or name == "produces-agent":
             obj = passive_subject(anchor)
@@ -273,7 +294,7 @@ class RelationPatterns:
         if name in {"participate-agent", "participate-noun"} and is_financing(anchor):
             # 'The round was led by investor X, with the participation of Y': X and Y
             # invest in the company the item is about.
-            about = topic(doc)
+            about = financed_company(anchor)
             if about is None or subj is None:
                 return
             pred, subj, obj, rule = "fundedBy", about, subj, f"dep:{name}-financing"
