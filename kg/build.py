@@ -33,7 +33,6 @@ stored articles whose source key was not read this time are removed.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -42,11 +41,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg import namespace as ns
 from kg.errors import InputError
 from kg.model import Article, Extraction, Skipped
+from kg.spool import Piece, Spool, Tally, graphs, nquads
+from kg.store import SYSTEM_GRAPH, collect_graphs
 
 if TYPE_CHECKING:
     from kg.config import Config
@@ -205,7 +206,6 @@ def _read_cache(store: Store) -> tuple[list[_Cached], str | None]:
     The extraction records themselves are read only when something must be
     resolved again (`_read_records`): an unchanged rebuild needs just the keys.
     """
-    from kg.store import SYSTEM_GRAPH
 
     query = f"""
         SELECT ?a ?key (BOUND(?rec) AS ?has) WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{
@@ -222,7 +222,6 @@ def _read_cache(store: Store) -> tuple[list[_Cached], str | None]:
 
 def _read_records(store: Store) -> dict[str, str]:
     """Article IRI -> cached Extraction JSON, for re-resolving the whole corpus."""
-    from kg.store import SYSTEM_GRAPH
 
     query = f"""
         SELECT ?a ?rec WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ ?a <{ns.EXTRACTION_RECORD}> ?rec }} }}"""
@@ -231,7 +230,6 @@ def _read_records(store: Store) -> dict[str, str]:
 
 def _stored_counts(store: Store) -> tuple[int, int, int, int] | None:
     """The figures the last build wrote, for a rebuild that changes nothing."""
-    from kg.store import SYSTEM_GRAPH
 
     query = f"""
         SELECT ?c WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ <{SYSTEM_GRAPH}> <{_COUNTS}> ?c }} }}"""
@@ -355,7 +353,7 @@ def _update(
     count = len(to_extract)
 
     with tempfile.TemporaryFile(prefix="kg-build-") as spool_file:
-        spool = _Spool(spool_file)
+        spool = Spool(spool_file)
 
         def stream() -> Iterator[Extraction]:
             """Every extraction of the corpus, spooled to disk as it passes to the resolver."""
@@ -377,20 +375,58 @@ def _update(
         missing = set(keys) - spool.articles
         if missing:
             raise RuntimeError(f"extractor returned no result for {len(missing)} article(s)")
-        tally = _Tally()
-        graphs = _graphs(spool, resolution, fingerprint, tally)
+        tally = Tally()
         if store.creating:
             # Nobody can see a store being created: stream it in, batch by batch.
-            store.load(graphs)
+            _create(store, spool, resolution, tally, fingerprint, cfg)
             _set_counts(report, tally, resolution)
-            report.graphs_written = tally.graphs
+            report.graphs_written = tally.graphs + 1  # and the system graph
             return
-        replace: dict[str, list[Any]] = {}
-        for graph, triples in graphs:
-            replace.setdefault(graph, []).extend(triples)
+        replace = collect_graphs(graphs(spool, resolution, tally))
     _set_counts(report, tally, resolution)
+    replace[SYSTEM_GRAPH].extend(_system_triples(fingerprint, tally, resolution))
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
+
+
+def _create(
+    store: Store,
+    spool: Spool,
+    resolution: Resolution,
+    tally: Tally,
+    fingerprint: str,
+    cfg: Config,
+) -> None:
+    """Fill a new store from the spool: in worker processes when there are several.
+
+    Making an article's triples costs more than loading them, and each article
+    is independent once resolution is done, so with `--workers` N the workers
+    turn batches of records into N-Quads while this process feeds the loader.
+    """
+    from kg import rdf
+    from kg.store import ENTITIES_GRAPH
+
+    if cfg.workers > 1 and len(spool.articles) >= cfg.workers * MIN_ARTICLES_PER_WORKER:
+        from kg.parallel import nquads_parallel
+
+        def documents() -> Iterator[bytes]:
+            for document, part in nquads_parallel(spool, resolution, cfg.workers):
+                tally.merge(part)
+                yield document
+            entities = rdf.entity_triples(resolution)
+            tally.add(entities)
+            last = [(ENTITIES_GRAPH, entities)]
+            last.append((SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)))
+            yield nquads(last)
+
+        store.load_nquads(documents())
+        return
+
+    def pieces() -> Iterator[Piece]:
+        yield from graphs(spool, resolution, tally)
+        yield SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)
+
+    store.load(pieces())
 
 
 def _drain(items: list[T]) -> Iterator[T]:
@@ -398,84 +434,6 @@ def _drain(items: list[T]) -> Iterator[T]:
     items.reverse()
     while items:
         yield items.pop()
-
-
-class _Spool:
-    """Extraction records on disk between the extraction stream and the RDF pass.
-
-    Resolution needs the whole corpus before any article's triples can be
-    written, and holding every `Extraction` until then made memory grow with
-    the corpus. Each record is the JSON the system graph stores anyway, one
-    line per article in an anonymous temporary file that vanishes with the build.
-    """
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-        self.articles: set[str] = set()
-
-    def add(self, ex: Extraction, key: str) -> None:
-        iri = ns.article_iri(ex.article.id)
-        if iri in self.articles:
-            return
-        self.articles.add(iri)
-        # JSON escapes every control character, so b"\n" only ever ends a record.
-        line = json.dumps(key, ensure_ascii=False) + "\t" + ex.to_json() + "\n"
-        self._file.write(line.encode("utf-8"))
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        """(source key, extraction JSON) in the order they were spooled."""
-        self._file.flush()
-        self._file.seek(0)
-        for raw in self._file:
-            key, _, record = raw.decode("utf-8").rstrip("\n").partition("\t")
-            yield json.loads(key), record
-
-
-class _Tally:
-    """The build's figures, counted as graphs stream past (no graph is held to count it).
-
-    Only asserted edges can repeat across graphs (every other triple names its
-    article or lives in the entities graph), so only they need a set.
-    """
-
-    def __init__(self) -> None:
-        self.relations = frozenset(ns.RELATION_IRIS.values())
-        self.edges: set[tuple[str, str, str]] = set()
-        self.statements = 0
-        self.other = 0
-        self.graphs = 0
-
-    def add(self, triples: list[Any]) -> None:
-        if triples:
-            self.graphs += 1
-        for t in triples:
-            predicate = t.predicate.value
-            if predicate in self.relations:
-                self.edges.add((t.subject.value, predicate, t.object.value))
-                continue
-            self.other += 1
-            if predicate == ns.RDF_TYPE and t.object.value == ns.STATEMENT:
-                self.statements += 1
-
-
-def _graphs(
-    spool: _Spool, resolution: Resolution, fingerprint: str, tally: _Tally
-) -> Iterator[tuple[str, list[Any]]]:
-    """Every graph's triples, one article at a time, the system graph's in pieces."""
-    from kg import rdf
-    from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
-
-    for key, record in spool:
-        ex = Extraction.from_json(record)
-        triples = rdf.article_triples(ex, resolution)
-        tally.add(triples)
-        yield ns.article_iri(ex.article.id), triples
-        yield SYSTEM_GRAPH, rdf.system_triples(ex, key, record=record)
-    entities = rdf.entity_triples(resolution)
-    tally.add(entities)
-    tally.graphs += 1  # the system graph
-    yield ENTITIES_GRAPH, entities
-    yield SYSTEM_GRAPH, [_fingerprint_triple(fingerprint), _counts_triple(tally, resolution)]
 
 
 def _plan(
@@ -517,38 +475,27 @@ def _plan(
     return wanted, kept, dropped
 
 
-def _fingerprint_triple(fingerprint: str) -> Any:
-    import pyoxigraph
-
-    from kg.store import SYSTEM_GRAPH
-
-    return pyoxigraph.Triple(
-        pyoxigraph.NamedNode(SYSTEM_GRAPH),
-        pyoxigraph.NamedNode(_FINGERPRINT),
-        pyoxigraph.Literal(fingerprint),
-    )
-
-
-def _set_counts(report: BuildReport, tally: _Tally, resolution: Resolution) -> None:
+def _set_counts(report: BuildReport, tally: Tally, resolution: Resolution) -> None:
     report.entities = len(resolution.entities)
     report.relations = len(tally.edges)
     report.statements = tally.statements
-    report.triples = tally.other + len(tally.edges)
+    report.triples = tally.triples
 
 
-def _counts_triple(tally: _Tally, resolution: Resolution) -> Any:
+def _system_triples(fingerprint: str, tally: Tally, resolution: Resolution) -> list[Any]:
+    """The build's own facts: the extractor fingerprint and the figures, for no-op rebuilds."""
     import pyoxigraph
-
-    from kg.store import SYSTEM_GRAPH
 
     report = BuildReport(store="")
     _set_counts(report, tally, resolution)
     figures = f"{report.entities} {report.relations} {report.statements} {report.triples}"
-    return pyoxigraph.Triple(
-        pyoxigraph.NamedNode(SYSTEM_GRAPH),
-        pyoxigraph.NamedNode(_COUNTS),
-        pyoxigraph.Literal(figures),
-    )
+    system = pyoxigraph.NamedNode(SYSTEM_GRAPH)
+    return [
+        pyoxigraph.Triple(
+            system, pyoxigraph.NamedNode(_FINGERPRINT), pyoxigraph.Literal(fingerprint)
+        ),
+        pyoxigraph.Triple(system, pyoxigraph.NamedNode(_COUNTS), pyoxigraph.Literal(figures)),
+    ]
 
 
 def _changed_graphs(store: Store, replace: dict[str, list[Any]], dropped: set[str]) -> int:

@@ -30,17 +30,23 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kg.config import Config
-    from kg.model import Article, Extraction
+    from kg.model import Article, Extraction, Resolution
+    from kg.spool import Tally
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Chunks in flight per worker: one being processed, one queued, so no worker idles.
 IN_FLIGHT_PER_WORKER = 2
+#: Spooled articles per N-Quads task: about 3,000 quads, a few hundred kB each way.
+NQUADS_BATCH = 50
 
 
 def extract_parallel(
@@ -73,8 +79,8 @@ def extract_parallel(
     yield from _pooled(chunks, cfg, workers)
 
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    iterator = iter(articles)
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
 
@@ -88,6 +94,31 @@ def _extract_chunk(nlp: Any, chunk: list[Article], cfg: Config) -> list[Extracti
 
 
 def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Iterator[Extraction]:
+    for extractions in _pooled_map(_work, chunks, workers, _init_worker, (cfg,)):
+        yield from extractions
+
+
+def nquads_parallel(
+    spool: Iterable[tuple[str, str]], resolution: Resolution, workers: int
+) -> Iterator[tuple[bytes, Tally]]:
+    """Spooled articles as N-Quads documents made by `workers` processes, in spool order.
+
+    Once resolution is done every article's triples are independent, so this
+    second pool (no model: it starts in a fraction of a second) carries the
+    resolution once per worker and batches of (key, record) lines per task.
+    """
+    batches = _chunks(spool, NQUADS_BATCH)
+    return _pooled_map(_nquads_work, batches, workers, _init_rdf_worker, (resolution,))
+
+
+def _pooled_map(
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> Iterator[R]:
+    """`fn` over `tasks` in worker processes; results in task order, few tasks in flight."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -99,25 +130,25 @@ def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Itera
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_init_worker,
-        initargs=(cfg, os.getpid()),
+        initializer=_init_process,
+        initargs=(os.getpid(), initializer, initargs),
     )
-    pending: deque[Future[list[Extraction]]] = deque()
+    pending: deque[Future[R]] = deque()
     try:
-        for chunk in chunks:
-            pending.append(executor.submit(_work, chunk))
+        for task in tasks:
+            pending.append(executor.submit(fn, task))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from _result(pending.popleft())
+                yield _result(pending.popleft())
         while pending:
-            yield from _result(pending.popleft())
+            yield _result(pending.popleft())
     finally:
         # Reached on success, on error and when the consumer stops early:
-        # queued chunks are dropped rather than processed for nobody.
+        # queued tasks are dropped rather than processed for nobody.
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[list[Extraction]]) -> list[Extraction]:
-    """A chunk's extractions; a worker killed from outside (OOM killer) is a one-line error."""
+def _result(future: Future[R]) -> R:
+    """A task's result; a worker killed from outside (OOM killer) is a one-line error."""
     from concurrent.futures.process import BrokenProcessPool
 
     from kg.errors import KGError
@@ -141,15 +172,32 @@ class _WorkerState:
     nlp: Any = None
     cfg: Config | None = None
     error: BaseException | None = None
+    resolution: Resolution | None = None
 
 
-def _init_worker(cfg: Config, build_pid: int) -> None:
+def _init_process(build_pid: int, initializer: Callable[..., None], args: tuple[Any, ...]) -> None:
     import threading
 
+    threading.Thread(target=_exit_with, args=(build_pid,), daemon=True).start()
+    initializer(*args)
+
+
+def _init_rdf_worker(resolution: Resolution) -> None:
+    _WorkerState.resolution = resolution
+
+
+def _nquads_work(lines: list[tuple[str, str]]) -> tuple[bytes, Tally]:
+    from kg.spool import article_nquads
+
+    if _WorkerState.resolution is None:
+        raise RuntimeError("worker process was not initialised")
+    return article_nquads(lines, _WorkerState.resolution)
+
+
+def _init_worker(cfg: Config) -> None:
     from kg.errors import KGError
     from kg.nlp import load_pipeline
 
-    threading.Thread(target=_exit_with, args=(build_pid,), daemon=True).start()
     _WorkerState.cfg = cfg
     try:
         _WorkerState.nlp = load_pipeline(cfg)

@@ -289,6 +289,12 @@ class RemoteStore:
 
         self.apply(collect_graphs(graphs))
 
+    def load_nquads(self, documents: Iterable[bytes]) -> None:
+        """N-Quads documents written like `load`'s pieces."""
+        from kg.store import nquads_pieces
+
+        self.load(nquads_pieces(documents))
+
     def close(self) -> None:
         """Nothing to release: every request uses its own connection."""
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from kg.errors import StoreError
+
 if TYPE_CHECKING:
     import pyoxigraph
 
@@ -51,6 +53,8 @@ class Store(Protocol):
 
     def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None: ...
 
+    def load_nquads(self, documents: Iterable[bytes]) -> None: ...
+
     def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]: ...
 
     def close(self) -> None: ...
@@ -80,3 +84,17 @@ def collect_graphs(
     for graph, triples in graphs:
         collected.setdefault(graph, []).extend(triples)
     return collected
+
+
+def nquads_pieces(
+    documents: Iterable[bytes],
+) -> Iterator[tuple[str, list[pyoxigraph.Triple]]]:
+    """N-Quads documents as (graph, triples) pieces, for backends without a bulk loader."""
+    import pyoxigraph
+
+    for document in documents:
+        for quad in pyoxigraph.parse(document, pyoxigraph.RdfFormat.N_QUADS):
+            graph = quad.graph_name
+            if not isinstance(graph, pyoxigraph.NamedNode):
+                raise StoreError("every N-Quads line must name its graph")
+            yield graph.value, [quad.triple]

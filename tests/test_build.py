@@ -11,9 +11,11 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import kg.parallel
 from kg import build as build_mod
 from kg.build import Stages, build
 from kg.config import Config
@@ -364,3 +366,34 @@ def test_workers_and_the_parallel_stage(
     assert report.extracted == 2
     assert calls == parallel_calls
     assert fake.loads == parent_loads
+
+
+def test_two_workers_write_the_same_store_as_one(
+    corpus: Path, tmp_path: Path, fake: FakeNLP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, article triples are made in other processes and loaded as N-Quads."""
+    for i in range(4):
+        (corpus / f"more{i}.txt").write_text(f"Firm{i} news\n\nFirm{i} joins Lab in Town{i}.\n")
+    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr("kg.parallel.NQUADS_BATCH", 1)  # one task per article: interleaved
+    pooled: list[int] = []
+    real = kg.parallel.nquads_parallel
+
+    def counted(*args: Any) -> Iterator[tuple[bytes, Any]]:
+        pooled.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr("kg.parallel.nquads_parallel", counted)
+
+    def parallel(articles: Iterable[Article], cfg: Config) -> Iterator[Extraction]:
+        return fake.extract(articles, "nlp", cfg)
+
+    stages = Stages(fake.load, fake.extract, fake.resolve, parallel)
+    one, two = str(tmp_path / "one"), str(tmp_path / "two")
+    report_one = build([corpus], Config(store=one, workers=1), stages=stages)
+    report_two = build([corpus], Config(store=two, workers=2), stages=stages)
+    assert pooled == [2]  # only the 2-worker build made its triples in worker processes
+    assert quads(two) == quads(one)
+    figures = ("articles", "entities", "relations", "statements", "triples", "graphs_written")
+    assert [getattr(report_two, f) for f in figures] == [getattr(report_one, f) for f in figures]
+    assert report_one.graphs_written == report_one.articles + 2  # and entities, system
