@@ -47,7 +47,7 @@ from kg import namespace as ns
 from kg.errors import InputError
 from kg.model import Article, Extraction, Skipped
 from kg.spool import Piece, Spool, Tally, graphs, nquads
-from kg.store import SYSTEM_GRAPH, collect_graphs
+from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
 
 if TYPE_CHECKING:
     from kg.config import Config
@@ -382,7 +382,7 @@ def _update(
             _set_counts(report, tally, resolution)
             report.graphs_written = tally.graphs + 1  # and the system graph
             return
-        replace = collect_graphs(graphs(spool, resolution, tally))
+        replace = _changes(store, graphs(spool, resolution, tally))
     _set_counts(report, tally, resolution)
     replace[SYSTEM_GRAPH].extend(_system_triples(fingerprint, tally, resolution))
     report.graphs_written = _changed_graphs(store, replace, dropped)
@@ -404,7 +404,6 @@ def _create(
     turn batches of records into N-Quads while this process feeds the loader.
     """
     from kg import rdf
-    from kg.store import ENTITIES_GRAPH
 
     if cfg.workers > 1 and len(spool.articles) >= cfg.workers * MIN_ARTICLES_PER_WORKER:
         from kg.parallel import nquads_parallel
@@ -496,6 +495,27 @@ def _system_triples(fingerprint: str, tally: Tally, resolution: Resolution) -> l
         ),
         pyoxigraph.Triple(system, pyoxigraph.NamedNode(_COUNTS), pyoxigraph.Literal(figures)),
     ]
+
+
+def _changes(store: Store, pieces: Iterable[Piece]) -> dict[str, list[Any]]:
+    """What an update must write, gathered as the graphs stream past.
+
+    Resolution can move any article's entity IRIs, so every article graph is
+    made again; but one equal to the stored graph is dropped on the spot, so an
+    update of a large store holds only the articles that changed, not the whole
+    corpus's triples. The entities and system graphs are kept whole (`apply`
+    diffs them). A backend that cannot read one graph back keeps everything.
+    """
+    from kg.store import ENTITIES_GRAPH
+
+    stored = getattr(store, "triples", None)
+    replace: dict[str, list[Any]] = {}
+    for graph, triples in pieces:
+        if stored is None or graph in (SYSTEM_GRAPH, ENTITIES_GRAPH):
+            replace.setdefault(graph, []).extend(triples)
+        elif set(triples) != stored(graph):
+            replace[graph] = triples
+    return replace
 
 
 def _changed_graphs(store: Store, replace: dict[str, list[Any]], dropped: set[str]) -> int:

@@ -31,6 +31,7 @@ from kg.model import (
     Resolution,
 )
 from kg.namespace import article_iri, entity_iri
+from kg.oxistore import OxiStore
 from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
 
 WORD = re.compile(r"\b[A-Z][a-z]+\b")
@@ -154,6 +155,26 @@ def test_changed_article_replaces_its_graph(corpus: Path, tmp_store: str, fake: 
     assert old not in names
     assert new in names
     assert "Dorf" in entity_labels(tmp_store)
+
+
+def test_update_hands_the_store_only_graphs_that_changed(
+    corpus: Path, tmp_store: str, fake: FakeNLP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update of a big store must not hold every article's triples to write one."""
+    run([corpus], tmp_store, fake)
+    (corpus / "a.txt").write_text("Acme leaves Lab\n\nAcme moves to Dorf.\n")
+    written: list[set[str]] = []
+    real_apply = OxiStore.apply
+
+    def spy(self: OxiStore, replace: Any, drop: Any = ()) -> None:
+        written.append(set(replace))
+        real_apply(self, replace, drop)
+
+    monkeypatch.setattr(OxiStore, "apply", spy)
+    run([corpus], tmp_store, FakeNLP())
+    changed = article_iri(_article(corpus / "a.txt").id)
+    assert written == [{changed, ENTITIES_GRAPH, SYSTEM_GRAPH}]
+    assert article_iri(_article(corpus / "b.txt").id) in graphs(tmp_store)
 
 
 def test_new_article_is_resolved_with_cached_ones(
