@@ -480,10 +480,17 @@ def _family(cls: tuple[str, ...]) -> str:
 
 
 def _membership_of_clusters(fact: RelationFact, local: dict[str, LocalEntity]) -> RelationFact:
-    """Taking part in a cluster or accelerator (not a project) is membership."""
+    """Taking part in a cluster or accelerator (not a project) is membership; a person's
+    position in a project ('Spokesperson of the research unit is Y') is taking part in it."""
     types = set(local[fact.object].types)
     if fact.predicate == "participatesIn" and "Cluster" in types and "Project" not in types:
         return dataclasses.replace(fact, predicate="memberOf")
+    if (
+        fact.predicate == "affiliatedWith"
+        and "Person" in local[fact.subject].types
+        and types == {"Project"}
+    ):
+        return dataclasses.replace(fact, predicate="participatesIn", role=None)
     return fact
 
 

@@ -33,10 +33,15 @@ def context_entity(tok: Token, classes: tuple[str, ...], nouns: tuple[str, ...])
     if here:
         return min(here, key=lambda t: abs(t.i - tok.i))
     before = [t for t in tok.doc[max(0, sent.start - 80) : sent.start] if fits(t)]
+    if not before:
+        return None
+    # Only the nearest sentence that names one: 'the network founded the working group X.
+    # Spokesman of the working group is Y. Founding members include ...' join X.
+    before = [t for t in before if t.sent.start == before[-1].sent.start]
     # 'The working group of the network bundles ... Among the first members are X':
     # the previous sentence's subject, not its last noun, is what X joins.
     subjects = [t for t in before if t.dep_ in {"nsubj", "nsubjpass"}]
-    return (subjects or before)[-1] if before else None
+    return (subjects or before)[-1]
 
 
 def stand_in(tok: Token) -> Token:

@@ -23,6 +23,13 @@ from spacy.tokens import Doc, Token
 
 from kg.dep_patterns import dep_patterns
 from kg.depmatch import AnchoredDependencyMatcher
+from kg.discourse import (
+    DISCOURSE_RULES,
+    discourse_ends,
+    discourse_patterns,
+    is_working_group,
+    relative_antecedent,
+)
 from kg.financing import (
     FINANCING_RULES,
     about_money,
@@ -70,7 +77,11 @@ class RelationPatterns:
         self.deps = AnchoredDependencyMatcher(nlp.vocab)
         # One key per pattern, so a match tells which pattern's node ids it carries.
         self.dep_info: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
-        for name, (pred, patterns) in {**dep_patterns(lexicon), **financing_patterns()}.items():
+        for name, (pred, patterns) in {
+            **dep_patterns(lexicon),
+            **financing_patterns(),
+            **discourse_patterns(lexicon),
+        }.items():
             for i, pattern in enumerate(patterns):
                 self.deps.add(f"{name}#{i}", pattern)
                 self.dep_info[f"{name}#{i}"] = (name, pred, pattern)
@@ -124,6 +135,17 @@ class RelationPatterns:
         obj = nodes.get("obj")
         rule = f"dep:{name}"
         role = None
+        if name in DISCOURSE_RULES:
+            for s, p, o in discourse_ends(name, nodes):
+                role = anchor.text if name == "role-of-is" else None
+                for o2 in expand(o) if p != "partOf" else [o]:
+                    self._add(found, s, p, o2, rule, 0.7, role=role, anchor=anchor)
+            return
+        if name == "member-join" and subj is not None:
+            # 'the working group X, which belongs to the cluster Y': X is part of Y
+            subj = relative_antecedent(subj)
+            if subj.ent_type_ == "Cluster" and obj is not None and is_working_group(subj):
+                pred = "partOf"
         if name in FINANCING_RULES:
             if not about_money(anchor) or has_own_target(anchor):
                 return
