@@ -125,7 +125,10 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
     """Resolve fact ends and keep one fact per statement IRI.
 
     A fact whose subject or object the resolver did not keep (for instance a
-    generic phrase it discarded) has no node to attach to and is left out.
+    generic phrase it discarded) has no node to attach to and is left out, and
+    so is one whose two ends resolved to one node: no relation of the
+    vocabulary links a thing to itself, so such a fact means two names were
+    merged that the sentence kept apart.
     Two rules reading the same relation from the same sentence would give one
     statement node two rules and two confidences, so only the best-ranked is kept.
     """
@@ -136,8 +139,8 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
         ns.relation_iri(fact.predicate)  # fail loudly on a predicate outside the contract
         subject_id = local.get(fact.subject)
         object_id = local.get(fact.object)
-        if subject_id is None or object_id is None:
-            continue
+        if subject_id is None or object_id is None or subject_id == object_id:
+            continue  # no node to attach to, or both ends one node: nothing is its own part
         iri = ns.statement_iri(
             article_id,
             subject_id,

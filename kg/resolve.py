@@ -150,14 +150,20 @@ class Resolver:
     def _merge_short_names(self, order: list[int]) -> None:
         """'Vireon' in a teaser is 'Vireon Diagnostics GmbH & Co. KG' of the main story.
 
-        Only a distinctive single word, and only when exactly one longer name in
-        the corpus starts with it.
+        Only a distinctive single word, only when exactly one longer name in the
+        corpus starts with it, and only when the short name is all its node has
+        been called: 'Nordmedic' already known as 'Nordmedic A/S' is that company,
+        not its subsidiary 'Nordmedic Germany GmbH'.
         """
         groups = self._groups
         things = [s for s in order if family(self._signatures[s][1]) == "Thing"]
         starts: dict[str, set[int]] = {}
         prefixes: dict[str, set[int]] = {}
+        called: dict[int, set[str]] = {}
         for sid in things:
+            called.setdefault(groups.find(sid), set()).update(
+                self.key(n) for n in self._signatures[sid][0]
+            )
             for name in self._signatures[sid][0]:
                 words = self.strip_legal(name).split()
                 if len(words) >= 2 and not _ACRONYM.match(words[0]):
@@ -174,6 +180,8 @@ class Resolver:
             key, form = next(iter(forms.items()))
             first = self.key(form.split()[0]) if form.split() else ""
             if len(key) < 4 or first in self.generic or key in self.places or key in self.known:
+                continue
+            if len(called.get(groups.find(sid), ())) > 1:
                 continue
             pool = starts if len(form.split()) == 1 else prefixes
             roots = {groups.find(r) for r in pool.get(key, set())} - {groups.find(sid)}
