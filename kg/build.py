@@ -378,20 +378,33 @@ def _update(
         tally = Tally()
         if store.creating:
             # Nobody can see a store being created: stream it in, batch by batch.
-            _create(store, spool, resolution, tally, fingerprint, cfg)
+            lines = _reporting(spool, progress, len(spool.articles))
+            _create(store, lines, len(spool.articles), resolution, tally, fingerprint, cfg)
             _set_counts(report, tally, resolution)
             report.graphs_written = tally.graphs + 1  # and the system graph
             return
-        replace = _changes(store, graphs(spool, resolution, tally))
+        lines = _reporting(spool, progress, len(spool.articles))
+        replace = _changes(store, graphs(lines, resolution, tally))
     _set_counts(report, tally, resolution)
     replace[SYSTEM_GRAPH].extend(_system_triples(fingerprint, tally, resolution))
     report.graphs_written = _changed_graphs(store, replace, dropped)
     store.apply(replace, drop=sorted(dropped))
 
 
+def _reporting(
+    lines: Iterable[tuple[str, str]], progress: Progress | None, total: int
+) -> Iterator[tuple[str, str]]:
+    """Spooled articles, reporting the "write" stage as they are handed on."""
+    for done, line in enumerate(lines, start=1):
+        yield line
+        if progress is not None:
+            progress("write", done, total)
+
+
 def _create(
     store: Store,
-    spool: Spool,
+    lines: Iterable[tuple[str, str]],
+    count: int,
     resolution: Resolution,
     tally: Tally,
     fingerprint: str,
@@ -405,11 +418,11 @@ def _create(
     """
     from kg import rdf
 
-    if cfg.workers > 1 and len(spool.articles) >= cfg.workers * MIN_ARTICLES_PER_WORKER:
+    if cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER:
         from kg.parallel import nquads_parallel
 
         def documents() -> Iterator[bytes]:
-            for document, part in nquads_parallel(spool, resolution, cfg.workers):
+            for document, part in nquads_parallel(lines, resolution, cfg.workers):
                 tally.merge(part)
                 yield document
             entities = rdf.entity_triples(resolution)
@@ -422,7 +435,7 @@ def _create(
         return
 
     def pieces() -> Iterator[Piece]:
-        yield from graphs(spool, resolution, tally)
+        yield from graphs(lines, resolution, tally)
         yield SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)
 
     store.load(pieces())

@@ -109,12 +109,14 @@ def article_graphs(key: str, record: str, resolution: Resolution, tally: Tally) 
     ]
 
 
-def graphs(spool: Spool, resolution: Resolution, tally: Tally) -> Iterator[Piece]:
-    """Every article's graphs, one article at a time, then the entities graph."""
+def graphs(
+    lines: Iterable[tuple[str, str]], resolution: Resolution, tally: Tally
+) -> Iterator[Piece]:
+    """Every spooled article's graphs, one article at a time, then the entities graph."""
     from kg import rdf
     from kg.store import ENTITIES_GRAPH
 
-    for key, record in spool:
+    for key, record in lines:
         yield from article_graphs(key, record, resolution, tally)
     entities = rdf.entity_triples(resolution)
     tally.add(entities)

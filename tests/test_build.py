@@ -418,3 +418,19 @@ def test_two_workers_write_the_same_store_as_one(
     figures = ("articles", "entities", "relations", "statements", "triples", "graphs_written")
     assert [getattr(report_two, f) for f in figures] == [getattr(report_one, f) for f in figures]
     assert report_one.graphs_written == report_one.articles + 2  # and entities, system
+
+
+def test_progress_reports_extraction_then_writing(
+    corpus: Path, tmp_store: str, fake: FakeNLP
+) -> None:
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen.append((stage, done, total))
+
+    build([corpus], Config(store=tmp_store), progress=progress, stages=fake.stages())
+    assert seen == [("extract", 1, 2), ("extract", 2, 2), ("write", 1, 2), ("write", 2, 2)]
+    (corpus / "c.txt").write_text("Gamma news\n\nGamma joins Lab.\n")
+    seen.clear()
+    build([corpus], Config(store=tmp_store), progress=progress, stages=FakeNLP().stages())
+    assert seen == [("extract", 1, 1), *[("write", i, 3) for i in (1, 2, 3)]]
