@@ -512,7 +512,7 @@ def test_evidence_carries_the_article_date(store: ox.Store) -> None:
 
 
 #: The page line of the paged listings, as the files ship it.
-PAGE = "LIMIT 500 OFFSET 0"
+PAGE = "LIMIT 100 OFFSET 0"
 PAGED = [p for p in QUERY_FILES if PAGE in p.read_text(encoding="utf-8")]
 
 
@@ -535,7 +535,7 @@ def test_pages_are_consecutive_and_do_not_overlap(store: ox.Store, path: Path, s
     assert text.count(PAGE) == 1, "one page line"
     assert "# Paged:" in text, "the header says how to page"
     _, everything = run(store, text)
-    assert 1 <= len(everything) < 500, "the seed corpus fits in one default page"
+    assert 1 <= len(everything) < 100, "the seed corpus fits in one default page"
     seen: list[tuple[str | None, ...]] = []
     start = 0
     while True:
