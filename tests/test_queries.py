@@ -509,3 +509,42 @@ def test_evidence_carries_the_article_date(store: ox.Store) -> None:
         (VR_TITLE, None),
         (BROCHURE_TITLE, "2020-09-09"),
     }
+
+
+#: The page line of the paged listings, as the files ship it.
+PAGE = "LIMIT 100 OFFSET 0"
+PAGED = [p for p in QUERY_FILES if PAGE in p.read_text(encoding="utf-8")]
+
+
+def test_corpus_sized_listings_are_paged() -> None:
+    assert {p.name for p in PAGED} >= {
+        "articles.rq",
+        "evidence.rq",
+        "hedged-statements.rq",
+        "members-of-cluster.rq",
+        "people-roles.rq",
+        "project-funding.rq",
+    }
+
+
+@pytest.mark.parametrize("size", [1, 2])
+@pytest.mark.parametrize("path", PAGED, ids=lambda p: p.name)
+def test_pages_are_consecutive_and_do_not_overlap(store: ox.Store, path: Path, size: int) -> None:
+    """Small pages, one after the other, give every row of the listing exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(PAGE) == 1, "one page line"
+    assert "# Paged:" in text, "the header says how to page"
+    _, everything = run(store, text)
+    assert 1 <= len(everything) < 100, "the seed corpus fits in one default page"
+    seen: list[tuple[str | None, ...]] = []
+    start = 0
+    while True:
+        _, page = run(store, text.replace(PAGE, f"LIMIT {size} OFFSET {start}"))
+        rows = [tuple(row.values()) for row in page]
+        assert len(rows) <= size
+        assert not set(rows) & set(seen), f"rows of the page at {start} were on an earlier page"
+        seen.extend(rows)
+        if len(rows) < size:
+            break
+        start += size
+    assert sorted(seen, key=repr) == sorted((tuple(r.values()) for r in everything), key=repr)
