@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
-from kg.store import SYSTEM_GRAPH, collect_graphs, nquads_pieces
+from kg.store import SYSTEM_GRAPH, check_storable, collect_graphs, nquads_pieces
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -211,10 +211,7 @@ def _quad_batches(
     for graph, triples in graphs:
         name = pyoxigraph.NamedNode(graph)
         for t in triples:
-            if isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(
-                t.object, pyoxigraph.BlankNode
-            ):
-                raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+            check_storable(t)
             batch.append(pyoxigraph.Quad(t.subject, t.predicate, t.object, name))
         if len(batch) >= BULK_BATCH:
             yield batch

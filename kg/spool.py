@@ -128,18 +128,13 @@ def nquads(pieces: Iterable[Piece]) -> bytes:
 
     Triples print as N-Triples terms; blank nodes are refused as the store does.
     """
-    import pyoxigraph
+    from kg.store import check_storable
 
     lines: list[str] = []
     for graph, triples in pieces:
         suffix = f" <{graph}> .\n"
         for t in triples:
-            if isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(
-                t.object, pyoxigraph.BlankNode
-            ):
-                from kg.errors import StoreError
-
-                raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+            check_storable(t)
             lines.append(f"{t}{suffix}")
     return "".join(lines).encode("utf-8")
 

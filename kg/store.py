@@ -76,6 +76,16 @@ def open_store(cfg: Config, *, create: bool = False) -> Store:
     return open_embedded(cfg.store, create=create)
 
 
+def check_storable(triple: pyoxigraph.Triple) -> None:
+    """Refuse blank nodes: a graph is diffed and replaced by value, so every node needs an IRI."""
+    import pyoxigraph
+
+    if isinstance(triple.subject, pyoxigraph.BlankNode) or isinstance(
+        triple.object, pyoxigraph.BlankNode
+    ):
+        raise StoreError("blank nodes cannot be stored: every node needs an IRI")
+
+
 def collect_graphs(
     graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]],
 ) -> dict[str, list[pyoxigraph.Triple]]:
