@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.mentions import acronym_pairs, acronym_spans, find_whole_words
 from kg.nlp import REF, register_extensions
 from kg.typing_cues import CueTyper, strip_legal
 
@@ -27,7 +28,6 @@ _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
 _LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
-_PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
 _SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 
@@ -325,7 +325,7 @@ class EntityCues:
                 kept.append(span)
                 classes[(span.start_char, span.end_char)] = typed
         # Acronyms and later short forms inherit the classes of the name they stand for.
-        derived = self._acronym_spans(kept, classes) + self._repeats(doc, kept, classes, weak)
+        derived = acronym_spans(kept, classes) + self._repeats(doc, kept, classes, weak)
         ents: list[Span] = []
         for span in filter_spans(kept + derived):
             typed = classes[(span.start_char, span.end_char)]
@@ -333,7 +333,7 @@ class EntityCues:
         doc.ents = ents
         doc._.kg_classes = classes
         doc._.kg_weak = {k for k in weak if k in classes}
-        doc._.kg_acronyms = self._acronyms(doc)
+        doc._.kg_acronyms = acronym_pairs(doc)
         return doc
 
     def _extend_left(self, doc: Doc, start: int, limit: int = 6) -> int:
@@ -431,31 +431,6 @@ class EntityCues:
                 out.append(span)
         return out
 
-    @staticmethod
-    def _acronym_spans(
-        spans: list[Span],
-        classes: dict[tuple[int, int], tuple[str, ...]],
-    ) -> list[Span]:
-        """'Long Name (ACR)': the acronym is a mention of the same entity."""
-        out = []
-        for span in spans:
-            doc, end = span.doc, span.end
-            close = next(
-                (i for i in range(end + 2, min(end + 4, len(doc))) if doc[i].text == ")"), None
-            )
-            if (
-                close is not None
-                and doc[end].text == "("
-                and _PAREN_ALIAS.match(doc[end + 1].text)
-                and all(t.is_title or t.is_upper for t in doc[end + 2 : close])
-            ):
-                acr = Span(doc, end + 1, close, label="ACRONYM")
-                classes.setdefault(
-                    (acr.start_char, acr.end_char), classes[(span.start_char, span.end_char)]
-                )
-                out.append(acr)
-        return out
-
     def _repeats(
         self,
         doc: Doc,
@@ -483,20 +458,15 @@ class EntityCues:
         out: list[Span] = []
         if not forms:
             return out
-        # One scan of the text for all forms, longest first; token boundaries from a table.
-        pattern = re.compile(
-            r"(?<![\w.])(?:"
-            + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-            + r")(?![\w])"
-        )
+        # Token boundaries from a table: a form found inside a token is no mention.
         starts = {t.idx: t.i for t in doc}
         ends = {t.idx + len(t.text): t.i + 1 for t in doc}
-        for m in pattern.finditer(doc.text):
-            first, last = starts.get(m.start()), ends.get(m.end())
+        for start, end, form in find_whole_words(doc.text, forms):
+            first, last = starts.get(start), ends.get(end)
             if first is None or last is None:
                 continue
-            key = (m.start(), m.end())
-            typed = forms[m.group(0)]
+            key = (start, end)
+            typed = forms[form]
             if key in weak:
                 classes[key] = typed
             classes.setdefault(key, typed)
@@ -595,24 +565,6 @@ class EntityCues:
             )
             return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
         return span
-
-    @staticmethod
-    def _acronyms(doc: Doc) -> list[tuple[int, int, int, int]]:
-        """Pairs (long name, acronym) written as 'Long Name (ACR)' after an entity."""
-        pairs = []
-        ents = list(doc.ents)
-        for i, ent in enumerate(ents[:-1]):
-            nxt = ents[i + 1]
-            if (
-                nxt.start == ent.end + 1
-                and doc[ent.end].text == "("
-                and nxt.end < len(doc)
-                and doc[nxt.end].text == ")"
-                and len(nxt) <= 3
-                and _PAREN_ALIAS.match(nxt[0].text)
-            ):
-                pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
-        return pairs
 
 
 def _is_name(tok: Token) -> bool:

@@ -22,10 +22,17 @@ _UNKNOWN_NUMBER = "XNUMX"
 
 
 def strip_legal(low: str, forms: set[str]) -> str:
-    """A lower-cased name without its legal form ('medi-log gmbh' -> 'medi-log')."""
-    for form in sorted(forms, key=len, reverse=True):
-        if low.endswith(" " + form):
-            return low[: -len(form) - 1].strip()
+    """A lower-cased name without its legal form ('medi-log gmbh' -> 'medi-log').
+
+    The longest form that ends the name after a space wins ('gmbh & co. kg'
+    before 'kg'). Forms are looked up word suffix by word suffix, longest
+    first, rather than sorting the forms on every call: this runs for every
+    candidate span of every article.
+    """
+    words = low.split(" ")
+    for cut in range(1, len(words)):
+        if " ".join(words[cut:]) in forms:
+            return " ".join(words[:cut]).strip()
     return low
 
 
