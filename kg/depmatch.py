@@ -3,8 +3,16 @@
 spaCy's DependencyMatcher runs every node of every pattern as a token pattern
 over the whole document before it looks at the tree; with forty relation
 patterns that cost as much as the parser. Our anchors (a funding verb, a
-"member" noun, a Person) are rare, so this matcher finds them with a token
-`Matcher` and walks the tree only from there. It takes the same pattern format
+"member" noun, a Person) are rare, so this matcher finds them first and walks
+the tree only from there.
+
+Anchors are found by table lookup, not by a token `Matcher`: sixty anchors
+with forty different lemma lists made the Matcher call one Python predicate
+per list for every token, more than the whole tree walk. Each anchor is filed
+under one of its conditions (its lemma, lower form, entity type, ...); the
+Doc's column of that attribute is read once as an array and compared with all
+filed values in one `numpy.isin`; only the few tokens found there are checked
+against the rest of their anchor. It takes the same pattern format
 (RIGHT_ID / LEFT_ID / REL_OP / RIGHT_ATTRS) for the subset of operators and
 attributes our patterns use, refuses anything else when a pattern is added,
 and `tests/test_depmatch.py` checks it finds exactly what spaCy's matcher finds.
@@ -15,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from spacy.matcher import Matcher
+import numpy
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -31,6 +40,8 @@ _ATTRS: dict[str, Callable[[Token], Any]] = {
     "IS_LOWER": lambda t: t.is_lower,
 }
 _OPS = {">", "<", ">>", "<<"}
+#: Anchor conditions that can file an anchor, most selective first.
+_INDEXED = ("LEMMA", "LOWER", "ORTH", "TEXT", "ENT_TYPE", "TAG", "DEP", "POS")
 
 
 def _check(attrs: dict[str, Any]) -> None:
@@ -72,8 +83,10 @@ class AnchoredDependencyMatcher:
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.anchors = Matcher(vocab)
         self.patterns: dict[str, list[dict[str, Any]]] = {}
+        # attribute -> value id -> (order added, match id) of the anchors filed there
+        self._filed: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._values: dict[str, numpy.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -86,15 +99,57 @@ class AnchoredDependencyMatcher:
             if edge["REL_OP"] not in _OPS:
                 raise ValueError(f"dependency operator not supported: {edge['REL_OP']}")
             _check(edge["RIGHT_ATTRS"])
+        attr = next(
+            (
+                a
+                for a in _INDEXED
+                if a in anchor and (isinstance(anchor[a], str) or "IN" in anchor[a])
+            ),
+            None,
+        )
+        if attr is None:
+            raise ValueError(f"dependency pattern anchor needs one of {', '.join(_INDEXED)}")
+        cond = anchor[attr]
+        values = [cond] if isinstance(cond, str) else cond["IN"]
+        match_id = self.vocab.strings.add(key)
+        filed = self._filed.setdefault("ORTH" if attr == "TEXT" else attr, {})
+        for value in dict.fromkeys(values):
+            filed.setdefault(self._value_id(attr, value), []).append((len(self.patterns), match_id))
         self.patterns[key] = pattern
-        self.anchors.add(key, [[anchor]])
+        self._values = {a: numpy.array(sorted(v), dtype="uint64") for a, v in self._filed.items()}
+
+    def _value_id(self, attr: str, value: str) -> int:
+        """The number `Doc.to_array` gives for `value`: a POS symbol, else a string hash."""
+        if attr == "POS":
+            if value not in POS_IDS:
+                raise ValueError(f"unknown part of speech in dependency pattern: {value}")
+            return POS_IDS[value]
+        return self.vocab.strings.add(value)
 
     def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
-        """(match id, token index per pattern node) for every way each pattern fits."""
+        """(match id, token index per pattern node) for every way each pattern fits.
+
+        Matches come in token order and, on one token, in the order the
+        patterns were added.
+        """
+        anchored: list[tuple[int, int, int]] = []
+        if not len(doc):
+            return []
+        names = list(self._values)
+        columns = doc.to_array(names).reshape(len(doc), len(names)).astype("uint64")
+        for col, attr in enumerate(names):
+            filed = self._filed[attr]
+            column = columns[:, col]
+            for i in numpy.flatnonzero(numpy.isin(column, self._values[attr])).tolist():
+                anchored.extend((i, order, mid) for order, mid in filed[int(column[i])])
+        anchored.sort()
         found: list[tuple[int, list[int]]] = []
-        for match_id, start, _end in self.anchors(doc):
-            pattern = self.patterns[self.vocab.strings[match_id]]
-            for nodes in self._solve(pattern, 1, {pattern[0]["RIGHT_ID"]: doc[start]}):
+        strings = self.vocab.strings
+        for i, _order, match_id in anchored:
+            pattern = self.patterns[strings[match_id]]
+            if not token_matches(doc[i], pattern[0]["RIGHT_ATTRS"]):
+                continue
+            for nodes in self._solve(pattern, 1, {pattern[0]["RIGHT_ID"]: doc[i]}):
                 found.append((match_id, [nodes[p["RIGHT_ID"]].i for p in pattern]))
         return found
 
