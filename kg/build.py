@@ -17,6 +17,12 @@ Why it is shaped this way:
   file; once resolution is done, each article's triples are made from that
   file and written, one batch at a time, so no corpus-sized list of texts,
   extractions or triples exists at any point of a first build.
+* Counted as written. The report's figures and the build summary that the
+  corpus-wide saved queries read (per rule: statements, hedged, articles,
+  mean confidence; per entity: articles mentioning it) are tallied from every
+  article graph as it is made (`spool.Tally`), unchanged ones included, and
+  written to the system graph last: after an update or a prune they describe
+  the whole store, never just what changed.
 * Atomic. A first build bulk-loads a hidden store and renames it into place;
   an update is one `store.apply` that replaces the article graphs, the
   entities graph and the system graph and drops the graphs of articles that
@@ -495,8 +501,14 @@ def _set_counts(report: BuildReport, tally: Tally, resolution: Resolution) -> No
 
 
 def _system_triples(fingerprint: str, tally: Tally, resolution: Resolution) -> list[Any]:
-    """The build's own facts: the extractor fingerprint and the figures, for no-op rebuilds."""
+    """The build's own facts: the extractor fingerprint, the figures, and the build summary.
+
+    Made once every article graph has been tallied (all three write paths call
+    it last), so the summary counts the whole store, not just what changed.
+    """
     import pyoxigraph
+
+    from kg.rdf import summary_triples
 
     report = BuildReport(store="")
     _set_counts(report, tally, resolution)
@@ -507,6 +519,7 @@ def _system_triples(fingerprint: str, tally: Tally, resolution: Resolution) -> l
             system, pyoxigraph.NamedNode(_FINGERPRINT), pyoxigraph.Literal(fingerprint)
         ),
         pyoxigraph.Triple(system, pyoxigraph.NamedNode(_COUNTS), pyoxigraph.Literal(figures)),
+        *summary_triples(tally.rules, tally.mentions),
     ]
 
 

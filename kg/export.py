@@ -3,7 +3,11 @@
 Determinism is what makes exports diffable and testable: triples are sorted
 before serialising, no blank nodes exist, and the JSON-LD is built by hand
 (subjects, keys and values sorted) instead of trusting a serializer's order.
-The build cache (system graph) is never exported. Turtle, N-Triples and
+The system graph is never exported: it holds the build cache and the build
+summary (per-rule statement figures, per-entity article counts), figures
+derived from the rest and true only of this store's whole corpus, which a
+filtered or merged copy elsewhere would silently make wrong; the statements
+and mentions they count are exported. Turtle, N-Triples and
 JSON-LD merge the knowledge graphs into one graph (what most tools expect);
 TriG and N-Quads keep one named graph per article plus the entities graph.
 

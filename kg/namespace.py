@@ -40,6 +40,7 @@ ARTICLE = KG + "Article"
 STATEMENT = KG + "Statement"
 AFFILIATION = KG + "Affiliation"
 FUNDING = KG + "Funding"
+RULE_SUMMARY = KG + "RuleSummary"
 
 # --- relations (subject -> object) -----------------------------------------
 MEMBER_OF = KG + "memberOf"
@@ -77,6 +78,13 @@ URL = KG + "url"
 EXTRACTION_RECORD = KG + "extractionRecord"
 SOURCE_KEY = KG + "sourceKey"
 
+# --- build summary (system graph only): figures counted as the build writes -
+FOR_RULE = KG + "forRule"
+STATEMENT_COUNT = KG + "statementCount"
+HEDGED_COUNT = KG + "hedgedCount"
+ARTICLE_COUNT = KG + "articleCount"
+MEAN_CONFIDENCE = KG + "meanConfidence"
+
 # --- terms from other vocabularies the code writes -------------------------
 RDF_TYPE = RDF + "type"
 RDFS_LABEL = RDFS + "label"
@@ -95,7 +103,7 @@ RELATION_IRIS: dict[str, str] = {name: KG + name for name in RELATIONS}
 
 #: Every kg: class the ontology declares.
 CLASSES: frozenset[str] = frozenset(
-    {ENTITY, *ENTITY_CLASS_IRIS.values(), ARTICLE, STATEMENT, AFFILIATION, FUNDING}
+    {ENTITY, *ENTITY_CLASS_IRIS.values(), ARTICLE, STATEMENT, AFFILIATION, FUNDING, RULE_SUMMARY}
 )
 
 #: Every kg: property whose values are IRIs.
@@ -121,6 +129,11 @@ DATATYPE_PROPERTIES: frozenset[str] = frozenset(
         POSITION,
         EXTRACTION_RECORD,
         SOURCE_KEY,
+        FOR_RULE,
+        STATEMENT_COUNT,
+        HEDGED_COUNT,
+        ARTICLE_COUNT,
+        MEAN_CONFIDENCE,
     }
 )
 
@@ -139,6 +152,7 @@ PREFIXES: dict[str, str] = {
 _ARTICLE_BASE = DATA_BASE + "article/"
 _ENTITY_BASE = DATA_BASE + "entity/"
 _STATEMENT_BASE = DATA_BASE + "statement/"
+_RULE_SUMMARY_BASE = DATA_BASE + "summary/rule/"
 
 
 def _segment(value: str) -> str:
@@ -181,6 +195,11 @@ def statement_iri(
     key = "\x1f".join((article_id, subject_id, predicate, object_id, str(start), str(end)))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return _STATEMENT_BASE + digest
+
+
+def rule_summary_iri(rule: str) -> str:
+    """The build-summary node of an extraction rule, named by the rule so rebuilds keep it."""
+    return _RULE_SUMMARY_BASE + _segment(rule)
 
 
 def class_iri(name: str) -> str:

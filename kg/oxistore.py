@@ -10,11 +10,13 @@ Two decisions shape this module:
   what is stored and only the difference is written (`DELETE DATA` /
   `INSERT DATA`), and graphs that end up empty are dropped.
 * The query default graph is the union of all graphs, the system graph (the
-  build cache) included. Excluding it would mean passing every other graph
-  name with each query, which makes every triple pattern a scan over
-  thousands of graphs; the system graph only adds two predicates
-  (`kg:extractionRecord`, `kg:sourceKey`) on article nodes, so queries that
-  count "all triples" should use `GRAPH ?g` or filter those two out.
+  build cache and the build summary) included. Excluding it would mean
+  passing every other graph name with each query, which makes every triple
+  pattern a scan over thousands of graphs; the system graph only adds
+  `kg:extractionRecord` and `kg:sourceKey` on article nodes, `kg:articleCount`
+  on entity nodes and the `kg:RuleSummary` nodes, so queries that count "all
+  triples" should use `GRAPH ?g` or filter those out. Being in the union is
+  what lets saved queries read the summary.
 
 Readers open the directory read-only (`create=False`), which takes no lock, so
 `kg query` or `kg viz` can run while another reader is open; a second writer

@@ -1,12 +1,13 @@
 """Turn extractions and their resolution into RDF triples, per the brief's fixed shape.
 
 Each article's facts go to a graph of their own (named by the article IRI), the
-resolved entities to one shared graph, the build cache to the system graph;
-that split is what lets a rebuild replace one article atomically. Output is a
-pure function of the input: statement IRIs are content hashes, there are no
-blank nodes, and every list is sorted, so two builds of the same corpus export
-byte-identical files. Triples are pyoxigraph objects because the store is
-Oxigraph and converting later would double the cost of a build.
+resolved entities to one shared graph, the build cache and the build summary to
+the system graph; that split is what lets a rebuild replace one article
+atomically. Output is a pure function of the input: statement IRIs are content
+hashes, there are no blank nodes, and every list is sorted, so two builds of
+the same corpus export byte-identical files. Triples are pyoxigraph objects
+because the store is Oxigraph and converting later would double the cost of a
+build.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from typing import TYPE_CHECKING
 from kg import namespace as ns
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pyoxigraph
 
     from kg.model import Extraction, RelationFact, Resolution
+    from kg.spool import RuleFigures
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters an IRI may not contain but real-world URLs sometimes do.
@@ -241,4 +245,30 @@ def system_triples(
     article = ns.article_iri(ex.article.id)
     out.text(article, ns.EXTRACTION_RECORD, ex.to_json() if record is None else record)
     out.text(article, ns.SOURCE_KEY, source_key)
+    return out.result()
+
+
+def summary_triples(
+    rules: Mapping[str, RuleFigures], mentions: Mapping[str, int]
+) -> list[pyoxigraph.Triple]:
+    """The build summary: one kg:RuleSummary per rule, and each entity's article count.
+
+    These are the figures of the two corpus-wide saved queries, counted by the
+    build (`spool.Tally`) so the queries read a few thousand nodes instead of
+    every statement and mention. They go to the system graph with the build's
+    other figures: derived, true only of this store's corpus, and never
+    exported (a merged or filtered copy of the data would make them wrong).
+    """
+    out = _Triples()
+    for rule, figures in rules.items():
+        node = ns.rule_summary_iri(rule)
+        out.link(node, ns.RDF_TYPE, ns.RULE_SUMMARY)
+        out.text(node, ns.FOR_RULE, rule)
+        out.value(node, ns.STATEMENT_COUNT, str(figures.statements), ns.XSD_INTEGER)
+        out.value(node, ns.HEDGED_COUNT, str(figures.hedged), ns.XSD_INTEGER)
+        out.value(node, ns.ARTICLE_COUNT, str(figures.articles), ns.XSD_INTEGER)
+        mean = decimal_lexical(figures.mean_confidence)
+        out.value(node, ns.MEAN_CONFIDENCE, mean, ns.XSD_DECIMAL)
+    for entity, articles in mentions.items():
+        out.value(entity, ns.ARTICLE_COUNT, str(articles), ns.XSD_INTEGER)
     return out.result()

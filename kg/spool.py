@@ -11,8 +11,13 @@ parallel (`article_nquads`) while the build process only loads the store.
 
 from __future__ import annotations
 
+import decimal
 import json
+import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import IO, TYPE_CHECKING, Any
 
 from kg import namespace as ns
@@ -56,12 +61,93 @@ class Spool:
             yield json.loads(key), record
 
 
+#: Sums of confidences stay exact: a rounded sum would make the mean depend on the order
+#: in which worker tallies are merged. Sixty digits hold any realistic corpus; past
+#: that the build fails rather than round.
+_EXACT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation])
+
+
+@dataclass
+class RuleFigures:
+    """What one extraction rule contributed to the store: the rows of statements-by-rule.rq."""
+
+    statements: int = 0
+    hedged: int = 0
+    articles: int = 0  # articles with at least one statement of the rule
+    confidence: Decimal = Decimal(0)  # exact sum of the statements' kg:confidence
+
+    def merge(self, other: RuleFigures) -> None:
+        self.statements += other.statements
+        self.hedged += other.hedged
+        self.articles += other.articles
+        self.confidence = _EXACT.add(self.confidence, other.confidence)
+
+    @property
+    def mean_confidence(self) -> Decimal:
+        """The mean confidence rounded half up to three decimals, as the saved query shows it.
+
+        Computed exactly (a fraction), so it rounds as the aggregate over the
+        statements does in Oxigraph: AVG's truncation to 18 decimals never
+        crosses a three-decimal tie, since a tie is itself representable.
+        """
+        if not self.statements:
+            return Decimal(0)
+        thousandths = Fraction(self.confidence) * 1000 / self.statements
+        return Decimal(math.floor(thousandths + Fraction(1, 2))) / 1000
+
+
+class _ArticleRules:
+    """The rule, hedging and confidence of one article graph's statements, until it is counted.
+
+    A statement's three figures are separate triples that can come in any order,
+    so they are gathered per graph (never more than one article's statements)
+    and folded into the per-rule figures when the graph is done.
+    """
+
+    def __init__(self) -> None:
+        self.rule: dict[str, str] = {}
+        self.hedged: set[str] = set()
+        self.confidence: dict[str, str] = {}
+
+    def note(self, predicate: str, statement: str, value: str) -> None:
+        if predicate == ns.RULE:
+            self.rule[statement] = value
+        elif predicate == ns.CONFIDENCE:
+            self.confidence[statement] = value
+        elif value == "true":  # kg:hedged
+            self.hedged.add(statement)
+
+    def count_into(self, rules: dict[str, RuleFigures]) -> None:
+        for statement, rule in self.rule.items():
+            if statement not in self.confidence:
+                raise ValueError(f"statement {statement} has a kg:rule but no kg:confidence")
+            figures = rules.setdefault(rule, RuleFigures())
+            figures.statements += 1
+            figures.hedged += int(statement in self.hedged)
+            figures.confidence = _EXACT.add(figures.confidence, Decimal(self.confidence[statement]))
+        # One graph is one article, and each article graph is tallied once: so a rule
+        # counts an article here, with no corpus-sized set of article IRIs per rule.
+        for rule in set(self.rule.values()):
+            rules[rule].articles += 1
+
+
+_EVIDENCE = frozenset({ns.RULE, ns.CONFIDENCE, ns.HEDGED})
+
+
 class Tally:
     """The build's figures, counted as graphs stream past (no graph is held to count it).
 
     Only asserted edges can repeat across graphs (every other triple names its
     article or lives in the entities graph), so only they need a set. Tallies
     of separate workers add up with `merge`.
+
+    Besides the report's totals it counts the build summary the system graph
+    keeps (`rdf.summary_triples`): per extraction rule its `RuleFigures`, and
+    per entity the articles that mention it. Both are counted from the triples
+    actually written, one article graph at a time, so memory grows with the
+    number of rules and entities, never with statements or mentions: a
+    kg:mentionedIn triple sits only in the graph of the article it names, so
+    counting those triples per entity counts distinct articles.
     """
 
     def __init__(self) -> None:
@@ -70,24 +156,39 @@ class Tally:
         self.statements = 0
         self.other = 0
         self.graphs = 0
+        self.rules: dict[str, RuleFigures] = {}
+        self.mentions: dict[str, int] = {}  # entity IRI -> articles mentioning it
 
     def add(self, triples: list[pyoxigraph.Triple]) -> None:
+        """Count one graph's triples; an article graph must come in one piece."""
         if triples:
             self.graphs += 1
+        evidence = _ArticleRules()
         for t in triples:
             predicate = t.predicate.value
             if predicate in self._relations:
                 self.edges.add((t.subject.value, predicate, t.object.value))
                 continue
             self.other += 1
-            if predicate == ns.RDF_TYPE and t.object.value == ns.STATEMENT:
-                self.statements += 1
+            if predicate == ns.RDF_TYPE:
+                if t.object.value == ns.STATEMENT:
+                    self.statements += 1
+            elif predicate == ns.MENTIONED_IN:
+                entity = t.subject.value
+                self.mentions[entity] = self.mentions.get(entity, 0) + 1
+            elif predicate in _EVIDENCE:
+                evidence.note(predicate, t.subject.value, t.object.value)
+        evidence.count_into(self.rules)
 
     def merge(self, other: Tally) -> None:
         self.edges |= other.edges
         self.statements += other.statements
         self.other += other.other
         self.graphs += other.graphs
+        for rule, figures in other.rules.items():
+            self.rules.setdefault(rule, RuleFigures()).merge(figures)
+        for entity, articles in other.mentions.items():
+            self.mentions[entity] = self.mentions.get(entity, 0) + articles
 
     @property
     def triples(self) -> int:

@@ -34,7 +34,8 @@ class Store(Protocol):
     atomic step. `load` writes graphs given as (graph, triples) pieces, a graph
     possibly in several pieces, as one step too; a store that is `creating`
     takes them as a stream without holding them all. `quads` yields every quad
-    except the system graph's, which holds the build cache rather than knowledge.
+    except the system graph's, which holds the build cache and the build's
+    figures (its summary) rather than knowledge.
     """
 
     location: str

@@ -23,7 +23,8 @@ from kg.model import (
     RelationFact,
     Resolution,
 )
-from kg.rdf import article_triples, entity_triples, system_triples
+from kg.rdf import article_triples, entity_triples, summary_triples, system_triples
+from kg.spool import Tally
 from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
 
 WG_TITLE = 'Successful start of the biosaxony working group "Cell Therapies"'
@@ -391,15 +392,18 @@ def _resolve(extractions: list[Extraction]) -> Resolution:
 
 
 def graph_contents(extractions: list[Extraction], res: Resolution) -> dict[str, list[ox.Triple]]:
-    """Graph name -> triples, exactly as a build would lay them out."""
+    """Graph name -> triples, exactly as a build would lay them out, build summary included."""
     from kg.namespace import article_iri
 
-    graphs: dict[str, list[ox.Triple]] = {ENTITIES_GRAPH: entity_triples(res)}
+    tally = Tally()
+    graphs: dict[str, list[ox.Triple]] = {}
     system: list[ox.Triple] = []
     for ex in extractions:
-        graphs[article_iri(ex.article.id)] = article_triples(ex, res)
+        graphs[article_iri(ex.article.id)] = triples = article_triples(ex, res)
+        tally.add(triples)
         system += system_triples(ex, f"/abs/{ex.article.source}#{ex.article.position}")
-    graphs[SYSTEM_GRAPH] = system
+    graphs[ENTITIES_GRAPH] = entity_triples(res)
+    graphs[SYSTEM_GRAPH] = system + summary_triples(tally.rules, tally.mentions)
     return graphs
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from helpers_queries import aggregate_by_articles, aggregate_by_rule
 from helpers_rdf import BROCHURE_TITLE, VR_TITLE, WG_TITLE, graph_contents, load_store, seed_corpus
 from helpers_rdf import tiny_corpus as tiny
 
@@ -493,6 +494,46 @@ def test_place_hierarchy_lists_organisations_under_the_larger_place(
         ("Saxony", "CO.DON AG", "false"),
         ("Saxony", IZI, "false"),
     ]
+
+
+def test_summary_queries_answer_as_their_documented_aggregates(store: ox.Store) -> None:
+    """The build summary and the statements and mentions it counts give the same rows."""
+    for name, aggregate in (
+        ("statements-by-rule.rq", aggregate_by_rule()),
+        ("entities-by-articles.rq", aggregate_by_articles()),
+    ):
+        names, rows = run(store, aggregate)
+        assert names == run(store, _read(name))[0], name
+        assert project(rows, EXPECTED[name]) == EXPECTED[name].rows, name
+    person = aggregate_by_articles(
+        _read("entities-by-articles.rq").replace(
+            'VALUES ?className { "" }', 'VALUES ?className { "Person" }'
+        )
+    )
+    _, rows = run(store, person)
+    assert [r["label"] for r in rows] == ["Andre Hofmann", "Uwe Albrecht"]
+
+
+def test_summary_queries_find_nothing_without_the_summary(
+    seed_graphs: dict[str, list[ox.Triple]],
+) -> None:
+    """They read only the summary: a store without it (another tool's) needs the aggregate."""
+    summarised = ns.rule_summary_iri("x").removesuffix("x")
+    bare = load_store(
+        {
+            name: [
+                t
+                for t in triples
+                if not t.subject.value.startswith(summarised)
+                and t.predicate.value != ns.ARTICLE_COUNT
+            ]
+            for name, triples in seed_graphs.items()
+        }
+    )
+    assert len(bare) < sum(len(triples) for triples in seed_graphs.values())
+    for name in ("statements-by-rule.rq", "entities-by-articles.rq"):
+        assert run(bare, _read(name))[1] == [], name
+    assert len(run(bare, aggregate_by_rule())[1]) == len(EXPECTED["statements-by-rule.rq"].rows)
 
 
 def test_queries_see_nothing_without_the_union_default_graph(store: ox.Store) -> None:

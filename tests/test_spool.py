@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 import tempfile
+from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
 from kg.model import Article, Extraction
-from kg.spool import Spool, Tally, nquads
+from kg.spool import RuleFigures, Spool, Tally, nquads
 
 KG = "https://w3id.org/cluster-kg/ontology#"
 ID = "https://w3id.org/cluster-kg/id/"
@@ -77,3 +79,93 @@ def test_tallies_of_workers_add_up_and_count_shared_edges_once() -> None:
     second.add([])
     first.merge(second)
     assert (len(first.edges), first.statements, first.triples, first.graphs) == (1, 1, 3, 2)
+
+
+def statement(iri: str, rule: str, confidence: str, hedged: bool) -> list[ox.Triple]:
+    """The triples of one statement node that the build summary counts."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    node = ox.NamedNode(ID + iri)
+    return [
+        ox.Triple(
+            node,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(KG + "Statement"),
+        ),
+        ox.Triple(node, ox.NamedNode(KG + "rule"), ox.Literal(rule)),
+        ox.Triple(
+            node,
+            ox.NamedNode(KG + "confidence"),
+            ox.Literal(confidence, datatype=ox.NamedNode(xsd + "decimal")),
+        ),
+        ox.Triple(
+            node,
+            ox.NamedNode(KG + "hedged"),
+            ox.Literal(str(hedged).lower(), datatype=ox.NamedNode(xsd + "boolean")),
+        ),
+    ]
+
+
+def test_tally_counts_rules_per_statement_and_per_article() -> None:
+    first, second = Tally(), Tally()
+    first.add(  # one article: rule "a" twice (one hedged), rule "b" once
+        [
+            *statement("st/1", "a", "0.5", False),
+            *statement("st/2", "a", "0.75", True),
+            *statement("st/3", "b", "0.9", False),
+            triple("entity/x", "mentionedIn", "article/1"),
+            triple("entity/y", "mentionedIn", "article/1"),
+        ]
+    )
+    second.add(  # another article, tallied by another worker
+        [*statement("st/4", "a", "0.6", False), triple("entity/x", "mentionedIn", "article/2")]
+    )
+    first.merge(second)
+    figures = {
+        rule: (f.statements, f.hedged, f.articles, str(f.confidence), str(f.mean_confidence))
+        for rule, f in first.rules.items()
+    }
+    assert figures == {"a": (3, 1, 2, "1.85", "0.617"), "b": (1, 0, 1, "0.9", "0.9")}
+    assert first.mentions == {ID + "entity/x": 2, ID + "entity/y": 1}
+    assert first.statements == 4
+
+
+@pytest.mark.parametrize(
+    ("total", "statements", "mean"),
+    [
+        ("1.025", 2, "0.513"),  # 0.5125: a tie rounds up, as SPARQL's ROUND does
+        ("2", 3, "0.667"),
+        ("1", 3, "0.333"),
+        ("0.0005", 1, "0.001"),
+        ("0", 0, "0"),
+    ],
+)
+def test_mean_confidence_rounds_half_up_to_three_decimals(
+    total: str, statements: int, mean: str
+) -> None:
+    figures = RuleFigures(statements=statements, confidence=Decimal(total))
+    assert figures.mean_confidence == Decimal(mean)
+
+
+def test_tally_memory_does_not_grow_with_statements_or_articles() -> None:
+    """Per rule and entity a few numbers; no set of statements or articles is kept."""
+
+    def article(n: int) -> list[ox.Triple]:
+        return [
+            *statement(f"st/{n}-1", "a", "0.5", False),
+            *statement(f"st/{n}-2", "b", "0.75", n % 2 == 0),
+            triple("entity/x", "mentionedIn", f"article/{n}"),
+        ]
+
+    tally = Tally()
+    tally.add(article(0))
+    small = len(pickle.dumps(tally))
+    for n in range(1, 1000):
+        tally.add(article(n))
+    assert (tally.rules["a"].articles, tally.mentions[ID + "entity/x"]) == (1000, 1000)
+    assert len(pickle.dumps(tally)) < small + 50
+
+
+def test_statement_without_confidence_is_refused() -> None:
+    broken = [t for t in statement("st/1", "a", "0.5", False) if "confidence" not in str(t)]
+    with pytest.raises(ValueError, match="no kg:confidence"):
+        Tally().add(broken)
