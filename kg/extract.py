@@ -69,7 +69,6 @@ class _DocReader:
         self.unit_heads: set[str] = {
             w for w, c in ents.cues.lex.heads.items() if c in {"Institution", "Cluster"}
         }
-        self.legal: list[str] = sorted(ents.cues.legal_forms, key=len, reverse=True)
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
@@ -227,9 +226,12 @@ class _DocReader:
                 groups.union(acronyms[group_key(words[1])], key)
 
     def _strip_legal(self, name: str) -> str:
+        """The name without its legal form, case kept; the longest form wins."""
         low = name.lower()
-        for form in self.legal:
-            if low.endswith(" " + form):
+        words = low.split(" ")
+        for cut in range(1, len(words)):
+            form = " ".join(words[cut:])
+            if form in self.legal_lower:
                 return name[: -len(form) - 1].strip()
         return name
 

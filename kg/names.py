@@ -21,15 +21,25 @@ _UMLAUTS = (
 )
 
 
+_LEADING_THE = re.compile(r"^the\s+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def group_key(name: str) -> str:
-    """Key under which spellings of one name meet: accents, case, spacing, punctuation."""
-    # 'Brückner' and 'Brueckner' are one spelling: transliterate before dropping accents.
-    for umlaut, plain in _UMLAUTS:
-        name = name.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
-    text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"[^0-9a-z]+", "", text)
+    """Key under which spellings of one name meet: accents, case, spacing, punctuation.
+
+    Runs for every mention of every article, so a plain-ASCII name (most of
+    them) skips the Unicode work, which would leave it unchanged anyway.
+    """
+    if name.isascii():
+        text = name.lower().replace("&", "and")
+    else:
+        # 'Brückner' and 'Brueckner' are one spelling: transliterate before dropping accents.
+        for umlaut, plain in _UMLAUTS:
+            name = name.replace(umlaut, plain)
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", "and")
+    return _NOT_ALNUM.sub("", _LEADING_THE.sub("", text))
 
 
 class UnionFind:
