@@ -69,6 +69,8 @@ _CONTACT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Control characters (Unicode category Cc) that are not whitespace: a sign of a binary file.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _URL_LINE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # International (+49 ...) or German trunk-prefixed (0341 ..., (0341) ...) numbers only,
 # so a line like "2019 - 2021" is not taken for a phone number.
@@ -235,7 +237,7 @@ def _decode(raw: bytes, source: str) -> str:
         text = _decode_8bit(raw, source)
     if not text.strip():
         raise _Unusable("empty file")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and not ch.isspace())
+    controls = len(_CONTROL_CHARS.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         raise _Unusable(f"binary file ({controls} control characters in {len(text)})")
     return text

@@ -227,8 +227,12 @@ def _numeric(prefix: str) -> str:
     )
 
 
+# Every form starts with a digit or a capitalised month: the lookahead lets the
+# scan skip all other positions without trying each alternative there.
+_DATE_START = "".join(sorted({n[0].upper() for n in _MONTHS}))
 _DATE = re.compile(
-    "|".join(
+    rf"(?=[0-9{_DATE_START}])(?:"
+    + "|".join(
         (
             # "February 17.02.2020th, 2018": the MT hybrid; the numeric part wins.
             rf"(?P<hmonth>{_MONTH})\s+{_numeric('h')}(?:,?\s+(?:{_YEAR}|XNUMX)\b)?",
@@ -242,6 +246,7 @@ _DATE = re.compile(
             rf"(?P<gd>\d{{1,2}})(?:\.|{_ORD})\s*(?:of\s+)?(?P<gm>{_MONTH}),?\s+(?P<gy>{_YEAR})",
         )
     )
+    + ")"
 )
 
 

@@ -734,3 +734,14 @@ def test_teaser_with_a_date_gets_it_and_without_gets_none() -> None:
         "Main\n\nOn 01.02.2020 it began.\n\nprevious news\n\nT1\n\nOn 05.06.2019 it ended.\n\n\nT2"
     )
     assert [a.date for a in _page(raw)] == ["2020-02-01", "2019-06-05", None]
+
+
+def test_control_character_class_is_exactly_non_space_cc() -> None:
+    """The binary-file check counts what Unicode calls control characters, minus whitespace."""
+    import unicodedata
+
+    from kg.ingest import _CONTROL_CHARS
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    expected = [ch for ch in every if unicodedata.category(ch) == "Cc" and not ch.isspace()]
+    assert _CONTROL_CHARS.findall(every) == expected
