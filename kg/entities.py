@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from kg.lexflags import LexemeFlags
 from kg.lexicon import Lexicon, load_lexicon
 from kg.mentions import acronym_pairs, acronym_spans, find_whole_words
 from kg.nlp import REF, register_extensions
@@ -55,7 +57,8 @@ class EntityCues:
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.cues = CueTyper(lexicon)
-        self.matcher = Matcher(nlp.vocab)
+        self.flags = LexemeFlags(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated in _add
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         spec = _token_specs(lexicon)
         name, name_any, conn = spec["name"], spec["name_any"], spec["conn"]
@@ -76,7 +79,7 @@ class EntityCues:
         # Patterns start at the rare token (the legal form, the head noun, the mark) and
         # the name in front is collected by `_extend_left`: a pattern that may start on
         # any capitalised word keeps a match state open at every token.
-        self.matcher.add("LEGAL", legal_seqs, greedy="LONGEST")
+        self._add("LEGAL", legal_seqs, greedy="LONGEST")
         head = spec["head"]
         post = [
             {"LOWER": {"IN": ["for", "of", "für"]}},
@@ -104,7 +107,7 @@ class EntityCues:
             {"LOWER": {"IN": ["and", "&"]}},
             {**name, "OP": "+"},
         ]
-        self.matcher.add(
+        self._add(
             "HEAD",
             [
                 [head, *post],
@@ -159,15 +162,13 @@ class EntityCues:
                 if cls == "Product"
                 else [{**name, "OP": "*"}, {**conn, "OP": "?"}, {**name, "OP": "*"}]
             )
-            self.matcher.add(
+            self._add(
                 f"QUOTED_{cls}",
                 [[*seq, q, {**inner, "OP": "{1,14}"}, q] for seq in cue_seqs],
                 greedy="LONGEST",
             )
-            self.matcher.add(
-                f"CUE_{cls}", [[*seq, name, *tail] for seq in cue_seqs], greedy="LONGEST"
-            )
-        self.matcher.add(
+            self._add(f"CUE_{cls}", [[*seq, name, *tail] for seq in cue_seqs], greedy="LONGEST")
+        self._add(
             "LIST_Company",
             [
                 [
@@ -191,9 +192,9 @@ class EntityCues:
                 ]
             ],
         )
-        self.matcher.add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
+        self._add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
         title_tok = {"LOWER": {"IN": sorted(self.cues.titles)}}
-        self.matcher.add(
+        self._add(
             "PERSON",
             [
                 [
@@ -206,8 +207,8 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        self.matcher.add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
-        self.matcher.add(
+        self._add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        self._add(
             "QUOTED",
             [
                 [
@@ -219,7 +220,7 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        self.matcher.add(
+        self._add(
             "LOWER_CLUSTER",
             [
                 [
@@ -239,7 +240,7 @@ class EntityCues:
             {"POS": {"IN": ["ADJ", "PROPN"]}, "IS_LOWER": False, "OP": "?"},
             {"POS": "ADJ", "OP": "?"},
         ]
-        self.matcher.add(
+        self._add(
             REF,
             [[*ref_start, {"LOWER": {"IN": singles}}]]
             + [[*ref_start, *[{"LOWER": w} for w in words]] for words in multi],
@@ -255,6 +256,10 @@ class EntityCues:
                 self.phrases.add(known.classes[0], loose)
             if exact:
                 self.exact.add(known.classes[0], exact)
+
+    def _add(self, key: str, patterns: list[list[dict[str, Any]]], **kwargs: Any) -> None:
+        """Add patterns whose word-list and regex conditions are read from lexeme flags."""
+        self.matcher.add(key, [self.flags.rewrite(p) for p in patterns], **kwargs)
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[int, Span]] = []

@@ -38,6 +38,7 @@ from kg.financing import (
     has_own_target,
     misparsed_list,
 )
+from kg.lexflags import LexemeFlags
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
@@ -69,10 +70,12 @@ class RelationPatterns:
         self.roles = {w.lower() for w in lexicon.words("role_words")}
         self.role_tokens = {w for r in self.roles for w in r.split()} - {"of", "the", "and"}
         self.fund_verbs = {w.lower() for w in lexicon.words("fund_verbs")}
-        self.surface = Matcher(nlp.vocab)
+        # Word lists read from lexeme flags (kg.lexflags), so the Matcher checks them in C.
+        flags = LexemeFlags(nlp.vocab)
+        self.surface = Matcher(nlp.vocab, validate=False)  # flags.rewrite validates
         self.surface_info: dict[str, tuple[str, int, int]] = {}
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
-            self.surface.add(name, patterns)
+            self.surface.add(name, [flags.rewrite(p) for p in patterns])
             self.surface_info[name] = (pred, s_idx, o_idx)
         self.deps = AnchoredDependencyMatcher(nlp.vocab)
         # One key per pattern, so a match tells which pattern's node ids it carries.

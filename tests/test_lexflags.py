@@ -1,0 +1,70 @@
+"""Patterns whose word lists are read from lexeme flags match exactly what they matched before."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from spacy.matcher import Matcher
+
+from kg.config import Config
+from kg.ingest import read_inputs
+from kg.lexflags import LexemeFlags
+from kg.lexicon import load_lexicon
+from kg.patterns import surface_patterns
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_rewritten_conditions_match_the_same_tokens(blank_nlp) -> None:
+    flags = LexemeFlags(blank_nlp.vocab)
+    pattern = [
+        {"LOWER": {"IN": ["the", "this"]}},
+        {"TEXT": {"REGEX": r"^[A-ZÄÖÜ]"}, "OP": "+"},
+        {"ORTH": {"NOT_IN": [",", "."]}, "IS_PUNCT": False, "OP": "?"},
+    ]
+    rewritten = flags.rewrite(pattern)
+    assert all(k.startswith("FLAG") or k in {"OP", "IS_PUNCT"} for t in rewritten for k in t)
+    ours, theirs = Matcher(blank_nlp.vocab, validate=False), Matcher(blank_nlp.vocab)
+    ours.add("X", [rewritten], greedy="LONGEST")
+    theirs.add("X", [pattern], greedy="LONGEST")
+    texts = ["See THE Big Apple today, then this Ökohaus.", "the the The Zeta Yotta, this"]
+    for text in texts:
+        with blank_nlp.memory_zone():  # words first seen here get their flags too
+            doc = blank_nlp(text)
+            assert sorted(ours(doc)) == sorted(theirs(doc)) != []
+
+
+def test_equal_conditions_share_a_flag_and_other_keys_are_kept(blank_nlp) -> None:
+    flags = LexemeFlags(blank_nlp.vocab)
+    a = flags.rewrite([{"LOWER": {"IN": ["x", "y"]}}])
+    b = flags.rewrite([{"LOWER": {"NOT_IN": ["y", "x"]}}, {"POS": {"IN": ["NOUN"]}}])
+    assert a[0] == {next(iter(a[0])): True}
+    assert b[0] == {next(iter(a[0])): False}  # the same flag, negated
+    assert b[1] == {"POS": {"IN": ["NOUN"]}}  # context, not a word property: unchanged
+    pickle.dumps(flags._flags)  # the getters live in the vocab, which spaCy may pickle
+
+
+def test_invalid_patterns_are_still_refused(blank_nlp) -> None:
+    with pytest.raises(ValueError, match="invalid token pattern"):
+        LexemeFlags(blank_nlp.vocab).rewrite([{"LOWER": {"IN": "not a list"}, "NOPE": 1}])
+
+
+@pytest.mark.model
+def test_surface_patterns_match_as_before_on_the_corpus(nlp) -> None:
+    """The relation component's surface patterns, flagged and not, on processed seed/dev pages."""
+    articles, _ = read_inputs([REPO / "data" / "articles", REPO / "data" / "dev"])
+    flags = LexemeFlags(nlp.vocab)
+    ours, theirs = Matcher(nlp.vocab, validate=False), Matcher(nlp.vocab)
+    for name, (_pred, _s, _o, patterns) in surface_patterns(
+        load_lexicon(Config().lexicon_dir)
+    ).items():
+        ours.add(name, [flags.rewrite(p) for p in patterns])
+        theirs.add(name, patterns)
+    total = 0
+    for doc in nlp.pipe(a.text for a in articles):
+        expected = sorted(theirs(doc))
+        assert sorted(ours(doc)) == expected
+        total += len(expected)
+    assert total > 20  # the corpus exercises the patterns, so equality means something
