@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.attribute_table import table_for
 from kg.errors import ModelError
 from kg.lexicon import Lexicon, load_lexicon
 
@@ -79,6 +80,11 @@ def load_pipeline(cfg: Config) -> Language:
         )
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"pipeline {nlp.meta.get('name')!r} needs a parser and ner component")
+    # spaCy's attribute_ruler tries ~180 patterns on every token; the table gives the
+    # same annotations from array operations (kg.attribute_table), at a fraction of the cost.
+    if table_for(nlp) is not None:
+        nlp.add_pipe("kg_attribute_table", before="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
     lexicon_dir = str(cfg.lexicon_dir)
     lexicon = load_lexicon(cfg.lexicon_dir)
     split_legal_form_periods(nlp, lexicon)
