@@ -49,7 +49,7 @@ def test_two_workers_give_the_same_extractions_as_one(articles: list[Article], n
 
 @pytest.mark.model
 def test_in_process_chunks_equal_plain_extract(articles: list[Article], nlp) -> None:
-    """The memory zone around each chunk must not change what is extracted."""
+    """The memory zones around the chunks must not change what is extracted."""
     from kg.extract import extract
 
     cfg = Config()
@@ -72,3 +72,23 @@ def test_stopping_early_does_not_hang(articles: list[Article]) -> None:
     with pytest.raises(ModelError):
         next(stream)
     stream.close()
+
+
+@pytest.mark.model
+def test_memory_zones_span_chunks_and_are_left(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words new to the model live for ZONE_ARTICLES articles, not for one chunk, then go."""
+    import kg.parallel
+
+    monkeypatch.setattr(kg.parallel, "ZONE_ARTICLES", 4)
+    words = [f"Zorblaxian{i}q" for i in range(6)]
+    items = [Article.create(str(i), f"{w} met the board.", "s", i) for i, w in enumerate(words)]
+    zoned = kg.parallel._Zoned(nlp, Config())
+    for i in range(0, 4, 2):
+        zoned.extract(items[i : i + 2])
+        if i == 0:  # one chunk done, the zone still open: its words are still known
+            assert words[0] in nlp.vocab.strings
+    # four articles done: the zone was left, and with it the words of its Docs
+    assert not any(w in nlp.vocab.strings for w in words[:4])
+    zoned.extract(items[4:])
+    zoned.close()
+    assert not any(w in nlp.vocab.strings for w in words)
