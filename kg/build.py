@@ -416,35 +416,31 @@ def _create(
     fingerprint: str,
     cfg: Config,
 ) -> None:
-    """Fill a new store from the spool: in worker processes when there are several.
+    """Fill a new store from the spool, as N-Quads: in worker processes when there are several.
 
     Making an article's triples costs more than loading them, and each article
     is independent once resolution is done, so with `--workers` N the workers
     turn batches of records into N-Quads while this process feeds the loader.
+    With one process the same documents are made here, while the store's
+    loader thread loads the previous one.
     """
     from kg import rdf
+    from kg.parallel import nquads_parallel
 
-    if cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER:
-        from kg.parallel import nquads_parallel
+    parallel = cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER
+    workers = cfg.workers if parallel else 1
 
-        def documents() -> Iterator[bytes]:
-            for document, part in nquads_parallel(lines, resolution, cfg.workers):
-                tally.merge(part)
-                yield document
-            entities = rdf.entity_triples(resolution)
-            tally.add(entities)
-            last = [(ENTITIES_GRAPH, entities)]
-            last.append((SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)))
-            yield nquads(last)
+    def documents() -> Iterator[bytes]:
+        for document, part in nquads_parallel(lines, resolution, workers):
+            tally.merge(part)
+            yield document
+        entities = rdf.entity_triples(resolution)
+        tally.add(entities)
+        last = [(ENTITIES_GRAPH, entities)]
+        last.append((SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)))
+        yield nquads(last)
 
-        store.load_nquads(documents())
-        return
-
-    def pieces() -> Iterator[Piece]:
-        yield from graphs(lines, resolution, tally)
-        yield SYSTEM_GRAPH, _system_triples(fingerprint, tally, resolution)
-
-    store.load(pieces())
+    store.load_nquads(documents())
 
 
 def _drain(items: list[T]) -> Iterator[T]:

@@ -29,7 +29,9 @@ import logging
 import os
 import re
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -286,7 +288,8 @@ class OxiStore:
         transactional but far faster than one update request holding the corpus,
         and may feed it in batches (quads, or N-Quads text) as they arrive, so the
         corpus is never held in memory. Any failure removes the sibling: the store
-        stays uncreated.
+        stays uncreated. The loader works in a second thread, so with one build
+        process the triples of the next batch are made while the last is loaded.
         """
         import pyoxigraph
 
@@ -297,15 +300,8 @@ class OxiStore:
                 f"store {self.location} was created by another process meanwhile; build again"
             )
         staging = path.parent / f"{_STAGING_PREFIX}{path.name}-{os.getpid()}"
-        db: pyoxigraph.Store | None = None
         try:
-            for batch in batches:
-                db = db or self._staging(path, staging)
-                if isinstance(batch, bytes):
-                    fmt = pyoxigraph.RdfFormat.N_QUADS
-                    self._write(partial(db.bulk_load, input=batch, format=fmt))
-                else:
-                    self._write(partial(db.bulk_extend, batch))
+            db = self._bulk_load(batches, path, staging)
             if db is None:
                 return  # nothing to write: no store either
             self._write(db.flush)
@@ -317,6 +313,37 @@ class OxiStore:
             raise
         self._store = self._write(lambda: pyoxigraph.Store(str(path)))
         self._create_at = None
+
+    def _bulk_load(
+        self, batches: Iterable[list[pyoxigraph.Quad] | bytes], path: Path, staging: Path
+    ) -> pyoxigraph.Store | None:
+        """Every batch into the staging store (made at the first batch); None if there were none.
+
+        Oxigraph's loader releases the GIL, so it runs in a thread of its own
+        while this one makes the next batch: one batch waits, one is loaded.
+        Nothing here outlives the call, so the caller's handle is the store's
+        last reference and closing it releases the RocksDB lock.
+        """
+        import pyoxigraph
+
+        db: pyoxigraph.Store | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
+            pending: deque[Future[None]] = deque()
+            for batch in batches:
+                if db is None:  # not `db or`: an empty Store is falsy (it has a length)
+                    db = self._staging(path, staging)
+                if isinstance(batch, bytes):
+                    fmt = pyoxigraph.RdfFormat.N_QUADS
+                    pending.append(
+                        loader.submit(self._write, partial(db.bulk_load, input=batch, format=fmt))
+                    )
+                else:
+                    pending.append(loader.submit(self._write, partial(db.bulk_extend, batch)))
+                if len(pending) > 1:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
+        return db
 
     def _write(self, step: Callable[[], T]) -> T:
         """Run one store operation, turning its failures into one-line `StoreError`s."""

@@ -134,11 +134,17 @@ def nquads_parallel(
 ) -> Iterator[tuple[bytes, Tally]]:
     """Spooled articles as N-Quads documents made by `workers` processes, in spool order.
 
+    With `workers <= 1` the documents are made in this process, lazily.
+
     Once resolution is done every article's triples are independent, so this
     second pool (no model: it starts in a fraction of a second) carries the
     resolution once per worker and batches of (key, record) lines per task.
     """
     batches = _chunks(spool, NQUADS_BATCH)
+    if workers <= 1:
+        from kg.spool import article_nquads
+
+        return (article_nquads(batch, resolution) for batch in batches)
     return _pooled_map(_nquads_work, batches, workers, _init_rdf_worker, (resolution,))
 
 

@@ -317,3 +317,36 @@ def test_load_into_an_existing_store_replaces_whole_graphs(store) -> None:
     store.load([(GRAPH_A, article("a", 1)), (GRAPH_A, article("c", 1))])
     assert store.triples(GRAPH_A) == set(article("a", 1) + article("c", 1))
     assert store.triples(GRAPH_B) == set(article("b"))
+
+
+def test_streamed_create_loads_many_documents_and_fails_whole(
+    tmp_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """N-Quads documents are loaded by a second thread while the next is made.
+
+    Every document of a good stream arrives; a document the loader rejects (here
+    the third) is one StoreError, and no store is left, not even the part loaded.
+    """
+    monkeypatch.setattr(oxistore, "BULK_BYTES", 1)  # one loader run per document
+    docs = [f"<urn:s{i}> <urn:p> <urn:o{i}> <urn:g{i % 3}> .\n".encode() for i in range(40)]
+    with open_store(Config(store=tmp_store), create=True) as store:
+        store.load_nquads(iter(docs))
+    with open_store(Config(store=tmp_store)) as store:
+        assert sum(1 for _ in store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")) == 40
+
+    other = tmp_store + "-bad"
+    made: list[int] = []
+
+    def stream():
+        for i, doc in enumerate([*docs[:2], b"<urn:s> <urn:p> not rdf .\n", *docs[2:]]):
+            made.append(i)
+            yield doc
+
+    with (
+        open_store(Config(store=other), create=True) as store,
+        pytest.raises(StoreError, match="rejected"),
+    ):
+        store.load_nquads(stream())
+    assert len(made) < 10  # the error stopped the stream soon after the bad document
+    assert not Path(other).exists()
+    assert not [p for p in Path(other).parent.iterdir() if p.name.startswith(".kg-creating")]
