@@ -41,6 +41,11 @@ _RUNNING_RULES = (
 _UNDERTAKING_NOUNS = {"project", "programme", "program", "initiative", "alliance", "consortium"}
 _JOINABLE_INTRO = re.compile(r"\b(?:accelerator|alliance|consortium|programme|program|project)\b")
 _RECENCY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
+#: Name shapes tested for every mention, compiled once (fullmatch).
+_TRAILING_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,6}").fullmatch
+_ALL_CAPS = re.compile(r"[A-Z0-9.\-]+").fullmatch
+_ORG_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}").fullmatch
+_SHORT_FORM = re.compile(r"[A-Z0-9][A-Z0-9.\-]{1,9}").fullmatch
 _PHONE = re.compile(
     r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
 )
@@ -122,9 +127,10 @@ class _DocReader:
         raw = list(doc._.kg_relations or [])
         for rel in raw:
             if rel["rule"] == "surface:part-unit" and rel["s"] in info and rel["o"] in info:
-                between = doc.text[rel["s"][1] : rel["o"][0]]
+                between = article.text[rel["s"][1] : rel["o"][0]]  # doc.text re-joins tokens
                 if re.fullmatch(r"\s+of\s+the\s+", between):
-                    extra_names.setdefault(rel["s"], []).append(doc.text[rel["s"][0] : rel["o"][1]])
+                    full = article.text[rel["s"][0] : rel["o"][1]]
+                    extra_names.setdefault(rel["s"], []).append(full)
         local, key_of = self._entities(article, info, groups, extra_names, weak)
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(doc, article, raw, key_of, antecedent)
@@ -162,7 +168,7 @@ class _DocReader:
         words = bare.split()
         if (
             len(words) >= 3
-            and re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", words[-1])
+            and _TRAILING_ACRONYM(words[-1])
             and "Person" not in cls
             and words[-1].lower() not in self.legal_lower  # 'AG' is a legal form, not an alias
         ):
@@ -201,7 +207,7 @@ class _DocReader:
         # 'the Leibniz Institute' after 'Leibniz Institute for Cellular Biophysics'.
         orgs = {k: " ".join(t.split()) for k, (t, c) in info.items() if _family(c) == "Org"}
         for key, name in orgs.items():
-            if len(name) < 4 or re.fullmatch(r"[A-Z0-9.\-]+", name):
+            if len(name) < 4 or _ALL_CAPS(name):
                 continue
             longer = {
                 groups.find(k)
@@ -210,15 +216,16 @@ class _DocReader:
                 and len(other) > len(name)
                 and set(info[k][1]) & set(info[key][1])
             }
+            if len(longer) != 1:
+                continue
             # Only a bare short form joins: 'NeuroCura', already one with 'NeuroCura Inc.',
             # must not also become 'NeuroCura Europe GmbH' and chain parent to subsidiary.
-            own = {orgs[k] for k in orgs if k != key and groups.find(k) == groups.find(key)}
-            if len(longer) == 1 and own <= {name}:
+            root = groups.find(key)
+            own = {orgs[k] for k in orgs if k != key and groups.find(k) == root}
+            if own <= {name}:
                 groups.union(longer.pop(), key)
         acronyms = {
-            group_key(t): k
-            for k, (t, c) in info.items()
-            if _family(c) == "Org" and re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", t)
+            group_key(t): k for k, (t, c) in info.items() if _family(c) == "Org" and _ORG_ACRONYM(t)
         }
         for key, (text, cls) in info.items():
             words = text.split()
@@ -258,10 +265,7 @@ class _DocReader:
                 votes[cls] += len(text) * (1 if key in weak else 100)
             types = votes.most_common(1)[0][0]
             unique = list(dict.fromkeys(names))
-            is_acr = [
-                bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{1,9}", x)) or x.endswith(("®", "™"))
-                for x in unique
-            ]
+            is_acr = [bool(_SHORT_FORM(x)) or x.endswith(("®", "™")) for x in unique]
             if "Person" in types:
                 is_acr = [
                     a or x.split()[0].lower() in self.titles
