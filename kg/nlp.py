@@ -2,8 +2,9 @@
 
 `kg_entities` (kg.entities) re-types the model's spans from cues; entities are
 then merged into single tokens so the relation patterns in `kg.relations` stay
-short and declarative. Loading never downloads anything: a missing model is a
-clear error.
+short and declarative. The model's own attribute rules run as array operations
+(`kg_attribute_table`, same annotations as spaCy's attribute_ruler, which it
+replaces). Loading never downloads anything: a missing model is a clear error.
 """
 
 from __future__ import annotations
