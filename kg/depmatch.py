@@ -112,11 +112,12 @@ class AnchoredDependencyMatcher:
         cond = anchor[attr]
         values = [cond] if isinstance(cond, str) else cond["IN"]
         match_id = self.vocab.strings.add(key)
-        filed = self._filed.setdefault("ORTH" if attr == "TEXT" else attr, {})
+        column = "ORTH" if attr == "TEXT" else attr
+        filed = self._filed.setdefault(column, {})
         for value in dict.fromkeys(values):
             filed.setdefault(self._value_id(attr, value), []).append((len(self.patterns), match_id))
         self.patterns[key] = pattern
-        self._values = {a: numpy.array(sorted(v), dtype="uint64") for a, v in self._filed.items()}
+        self._values[column] = numpy.array(sorted(filed), dtype="uint64")
 
     def _value_id(self, attr: str, value: str) -> int:
         """The number `Doc.to_array` gives for `value`: a POS symbol, else a string hash."""

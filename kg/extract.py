@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
 from kg.names import UnionFind, group_key
 from kg.signature import Signature, read_signature
-from kg.typing_cues import anaphor_class
+from kg.typing_cues import anaphor_class, strip_legal
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -233,14 +233,8 @@ class _DocReader:
                 groups.union(acronyms[group_key(words[1])], key)
 
     def _strip_legal(self, name: str) -> str:
-        """The name without its legal form, case kept; the longest form wins."""
-        low = name.lower()
-        words = low.split(" ")
-        for cut in range(1, len(words)):
-            form = " ".join(words[cut:])
-            if form in self.legal_lower:
-                return name[: -len(form) - 1].strip()
-        return name
+        """The name without its legal form, case kept (names here are space-normalised)."""
+        return name[: len(strip_legal(name.lower(), self.legal_lower))]
 
     def _entities(
         self,
