@@ -58,6 +58,7 @@ from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
 if TYPE_CHECKING:
     from kg.config import Config
     from kg.model import Resolution
+    from kg.parallel import ExtractionPool
     from kg.store import Store
 
 T = TypeVar("T")
@@ -135,18 +136,42 @@ class Stages:
         _extract_parallel
     )
 
+    def pool(self, cfg: Config) -> ExtractionPool | None:
+        """The worker pool the default parallel stage would start, not started yet.
+
+        None when there is nothing to start early: one worker, or a parallel
+        stage of the caller's own (tests) that a real pool must not replace.
+        """
+        if cfg.workers <= 1 or self.extract_parallel is not _extract_parallel:
+            return None
+        from kg.parallel import ExtractionPool
+
+        return ExtractionPool(cfg, cfg.workers)
+
     def extract_all(
-        self, articles: Iterable[Article], count: int, cfg: Config
+        self,
+        articles: Iterable[Article],
+        count: int,
+        cfg: Config,
+        pool: ExtractionPool | None = None,
     ) -> Iterable[Extraction]:
         """Worker processes when there is enough work for them, else this process.
 
         Each worker loads the model (a second or two), so a handful of articles is
         faster in-process; results are the same either way. `articles` (`count` of
         them) is consumed lazily, so it may hand out and forget one article at a time.
+        `pool`, from `Stages.pool`, may already be loading the model.
         """
-        if cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER:
+        if cfg.workers > 1 and count >= enough_for_workers(cfg):
+            if pool is not None:
+                return pool.extract(articles, count)
             return self.extract_parallel(articles, cfg)
         return self.extract(articles, self.load_pipeline(cfg), cfg)
+
+
+def enough_for_workers(cfg: Config) -> int:
+    """Articles to extract from which worker processes pay for their start."""
+    return cfg.workers * MIN_ARTICLES_PER_WORKER
 
 
 class _WarningCollector(logging.Handler):
@@ -246,8 +271,16 @@ def _stored_counts(store: Store) -> tuple[int, int, int, int] | None:
     return entities, relations, statements, triples
 
 
-def _read_articles(paths: Sequence[str | Path], report: BuildReport) -> list[Article]:
-    """Ingest, dropping repeated texts (one article node per text) as skipped."""
+def _read_articles(
+    paths: Sequence[str | Path],
+    report: BuildReport,
+    enough: int = 0,
+    on_enough: Callable[[], None] | None = None,
+) -> list[Article]:
+    """Ingest, dropping repeated texts (one article node per text) as skipped.
+
+    `on_enough` is called once, as soon as `enough` articles have been read.
+    """
     from kg.ingest import iter_inputs
 
     articles: list[Article] = []
@@ -263,6 +296,9 @@ def _read_articles(paths: Sequence[str | Path], report: BuildReport) -> list[Art
             continue
         first_source[item.id] = item
         articles.append(item)
+        if on_enough is not None and len(articles) >= enough:
+            on_enough()
+            on_enough = None
     return articles
 
 
@@ -284,15 +320,20 @@ def build(
     Raises `InputError` for a missing path (before the store is touched) and
     when no article could be read at all; the store is unchanged then.
     """
-    from kg.store import open_store
+    from kg.store import is_new_store, open_store
 
     started = time.perf_counter()
+    stages = stages or Stages()
     report = BuildReport(store=cfg.store)
     collector = _WarningCollector()
     kg_log = logging.getLogger("kg")
     kg_log.addHandler(collector)
+    pool = stages.pool(cfg)
     try:
-        articles = _read_articles(paths, report)
+        # A new store needs every article extracted: once there are enough for the
+        # workers, they load the model while the rest of the corpus is read.
+        warm = pool.start if pool is not None and is_new_store(cfg) else None
+        articles = _read_articles(paths, report, enough_for_workers(cfg), warm)
         if not articles:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in report.skipped[:3])
             more = f" ({reasons})" if reasons else ""
@@ -300,10 +341,12 @@ def build(
         report.articles = len(articles)
         store = open_store(cfg, create=True)
         try:
-            _update(store, articles, cfg, prune, progress, stages or Stages(), report)
+            _update(store, articles, cfg, prune, progress, stages, report, pool)
         finally:
             store.close()
     finally:
+        if pool is not None:
+            pool.close()
         kg_log.removeHandler(collector)
         report.warnings = collector.messages
     report.elapsed = time.perf_counter() - started
@@ -318,6 +361,7 @@ def _update(
     progress: Progress | None,
     stages: Stages,
     report: BuildReport,
+    pool: ExtractionPool | None = None,
 ) -> None:
     """Plan, extract, resolve and write; consumes `articles` (the list is emptied)."""
     entries, stored_fingerprint = _read_cache(store)
@@ -368,7 +412,7 @@ def _update(
                 yield ex
             if not count:
                 return
-            extracted = stages.extract_all(_drain(to_extract), count, cfg)
+            extracted = stages.extract_all(_drain(to_extract), count, cfg, pool)
             for done, ex in enumerate(extracted, start=1):
                 spool.add(ex, keys[ns.article_iri(ex.article.id)])
                 if progress is not None:

@@ -75,6 +75,11 @@ def _store_error(location: str, exc: OSError) -> StoreError:
     return StoreError(f"cannot use store {location}: {first}")
 
 
+def holds_store(location: str) -> bool:
+    """Whether the directory `location` already holds a store (not: could hold one)."""
+    return (Path(location).expanduser() / _MARKER).is_file()
+
+
 def open_embedded(location: str, *, create: bool) -> OxiStore:
     """Open (or with `create`, create) the store directory `location`.
 
@@ -87,7 +92,7 @@ def open_embedded(location: str, *, create: bool) -> OxiStore:
     path = Path(location).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"store path is a file, not a directory: {location}")
-    is_store = (path / _MARKER).is_file()
+    is_store = holds_store(location)
     if not create:
         if not is_store:
             raise StoreError(f"no store at {location}; run `kg build` first")

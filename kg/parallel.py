@@ -17,6 +17,12 @@ Why this shape:
   freed every so often and the vocabulary does not grow over a long run.
 * `workers=1` runs the same chunk loop in this process: no pool, no pickling,
   and the same results as the pool by construction.
+* Workers finish together. When the caller knows how many articles are coming,
+  the last chunks shrink (`tapered_sizes`), so the build does not wait on one
+  worker's full chunk while the other cores idle.
+* Workers can start early. Loading the model takes each worker about a second;
+  an `ExtractionPool` started before the corpus is read (a first build) spends
+  that second while the build process reads files.
 * A worker that cannot load the model does not kill the pool silently: the
   error is kept and re-raised with the first chunk, so the caller sees the
   same one-line `ModelError` as in-process.
@@ -35,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from kg.config import Config
     from kg.model import Article, Extraction, Resolution
@@ -53,6 +59,9 @@ NQUADS_BATCH = 50
 #: not know (about 4% of extraction time); zones of this size keep them for a
 #: thousand articles and still free them long before a large corpus ends.
 ZONE_ARTICLES = 1024
+#: Smallest chunk the end of a corpus is cut into: a few articles still keep the
+#: model's batches efficient.
+MIN_TAPERED = 8
 
 
 def extract_parallel(
@@ -62,6 +71,7 @@ def extract_parallel(
     *,
     chunk_size: int | None = None,
     nlp: Any = None,
+    total: int | None = None,
 ) -> Iterator[Extraction]:
     """Extract every article with `workers` processes; yields in input order.
 
@@ -71,9 +81,8 @@ def extract_parallel(
     `chunk_size` (default `cfg.batch_size`) is how many articles one task
     carries: large enough that pickling and scheduling are noise next to the
     model, small enough that work spreads evenly at the end of a corpus.
+    `total`, when known, lets the pool shrink the last chunks.
     """
-    size = max(1, chunk_size or cfg.batch_size)
-    chunks = _chunks(articles, size)
     if workers <= 1:
         if nlp is None:
             from kg.nlp import load_pipeline
@@ -81,17 +90,90 @@ def extract_parallel(
             nlp = load_pipeline(cfg)
         zoned = _Zoned(nlp, cfg)
         try:
-            for chunk in chunks:
+            for chunk in _chunks(articles, max(1, chunk_size or cfg.batch_size)):
                 yield from zoned.extract(chunk)
         finally:
             zoned.close()
         return
-    yield from _pooled(chunks, cfg, workers)
+    pool = ExtractionPool(cfg, workers, chunk_size=chunk_size)
+    try:
+        yield from pool.extract(articles, total)
+    finally:
+        pool.close()
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+class ExtractionPool:
+    """Extraction worker processes, each holding a loaded pipeline; started on demand.
+
+    `start()` returns at once: the workers load the model in the background, so
+    a build that starts the pool before reading its corpus gets both done at
+    the same time. `extract` starts the pool itself if nobody did.
+    """
+
+    def __init__(self, cfg: Config, workers: int, *, chunk_size: int | None = None) -> None:
+        self.cfg = cfg
+        self.workers = workers
+        self.chunk_size = max(1, chunk_size or cfg.batch_size)
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def start(self) -> None:
+        """Launch every worker now (idempotent); each loads the model as it starts."""
+        if self._executor is not None:
+            return
+        self._executor = _executor(self.workers, _init_worker, (self.cfg,))
+        # The executor launches a process per submitted task, up to `workers`:
+        # one no-op each starts them all, and they finish once the model is loaded.
+        for _ in range(self.workers):
+            self._executor.submit(_ready)
+
+    def extract(
+        self, articles: Iterable[Article], total: int | None = None
+    ) -> Iterator[Extraction]:
+        """Extractions of `articles` in input order; `total` (their count) tapers the chunks."""
+        self.start()
+        assert self._executor is not None
+        sizes = tapered_sizes(total, self.chunk_size, self.workers) if total else None
+        chunks = _chunks(articles, self.chunk_size, sizes)
+        for extractions in _ordered(self._executor, _work, chunks, self.workers):
+            yield from extractions
+
+    def close(self) -> None:
+        """Stop the workers; queued chunks are dropped (on success there are none)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def tapered_sizes(total: int, size: int, workers: int) -> list[int]:
+    """Chunk sizes for `total` articles: `size` each, shrinking over the last few.
+
+    Workers take chunks as they come free, so the build ends when the last
+    chunk does; with full chunks to the end one worker may still be busy for a
+    whole chunk while the others idle. Each chunk is at most the remainder
+    shared out over `2 * workers` tasks (never under `MIN_TAPERED`), so the last
+    ones are small and every worker finishes at about the same time.
+    """
+    sizes: list[int] = []
+    remaining = total
+    while remaining > 0:
+        share = -(-remaining // (2 * workers))  # ceiling division
+        step = min(size, remaining, max(MIN_TAPERED, share))
+        sizes.append(step)
+        remaining -= step
+    return sizes
+
+
+def _chunks(items: Iterable[T], size: int, sizes: Iterable[int] | None = None) -> Iterator[list[T]]:
+    """Consecutive chunks of `items`: of the given `sizes` while they last, then of `size`."""
     iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
+    for step in itertools.chain(sizes or (), itertools.repeat(size)):
+        chunk = list(itertools.islice(iterator, step))
+        if not chunk:
+            return
         yield chunk
 
 
@@ -124,11 +206,6 @@ class _Zoned:
             zone.close()
 
 
-def _pooled(chunks: Iterator[list[Article]], cfg: Config, workers: int) -> Iterator[Extraction]:
-    for extractions in _pooled_map(_work, chunks, workers, _init_worker, (cfg,)):
-        yield from extractions
-
-
 def nquads_parallel(
     spool: Iterable[tuple[str, str]], resolution: Resolution, workers: int
 ) -> Iterator[tuple[bytes, Tally]]:
@@ -148,14 +225,10 @@ def nquads_parallel(
     return _pooled_map(_nquads_work, batches, workers, _init_rdf_worker, (resolution,))
 
 
-def _pooled_map(
-    fn: Callable[[T], R],
-    tasks: Iterable[T],
-    workers: int,
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-) -> Iterator[R]:
-    """`fn` over `tasks` in worker processes; results in task order, few tasks in flight."""
+def _executor(
+    workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> ProcessPoolExecutor:
+    """A pool of `workers` processes that run `initializer(*initargs)` once each."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -164,12 +237,35 @@ def _pooled_map(
     # RocksDB handles, threads or a loaded model is unsafe and copies its memory.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    executor = ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_process,
         initargs=(os.getpid(), initializer, initargs),
     )
+
+
+def _pooled_map(
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> Iterator[R]:
+    """`fn` over `tasks` in a pool of its own; results in task order, few tasks in flight."""
+    executor = _executor(workers, initializer, initargs)
+    try:
+        yield from _ordered(executor, fn, tasks, workers)
+    finally:
+        # Reached on success, on error and when the consumer stops early:
+        # queued tasks are dropped rather than processed for nobody.
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _ordered(
+    executor: ProcessPoolExecutor, fn: Callable[[T], R], tasks: Iterable[T], workers: int
+) -> Iterator[R]:
+    """`fn` over `tasks` on `executor`, results in task order, `workers * 2` in flight."""
     pending: deque[Future[R]] = deque()
     try:
         for task in tasks:
@@ -179,9 +275,8 @@ def _pooled_map(
         while pending:
             yield _result(pending.popleft())
     finally:
-        # Reached on success, on error and when the consumer stops early:
-        # queued tasks are dropped rather than processed for nobody.
-        executor.shutdown(wait=True, cancel_futures=True)
+        for future in pending:  # a consumer that stopped early wants none of these
+            future.cancel()
 
 
 def _result(future: Future[R]) -> R:
@@ -269,6 +364,10 @@ def _exit_with(pid: int) -> None:
             except PermissionError:
                 continue
     os._exit(1)
+
+
+def _ready() -> None:
+    """A no-op task: it runs once the worker's initializer (the model load) is done."""
 
 
 def _work(chunk: list[Article]) -> list[Extraction]:

@@ -77,6 +77,18 @@ def open_store(cfg: Config, *, create: bool = False) -> Store:
     return open_embedded(cfg.store, create=create)
 
 
+def is_new_store(cfg: Config) -> bool:
+    """Whether a build of `cfg.store` will create it, so every article needs extracting.
+
+    A remote store always exists already; it is never new.
+    """
+    if cfg.store_is_remote:
+        return False
+    from kg.oxistore import holds_store
+
+    return not holds_store(cfg.store)
+
+
 def check_storable(triple: pyoxigraph.Triple) -> None:
     """Refuse blank nodes: a graph is diffed and replaced by value, so every node needs an IRI."""
     import pyoxigraph

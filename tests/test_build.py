@@ -11,10 +11,11 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+import kg.ingest
 import kg.parallel
 from kg import build as build_mod
 from kg.build import Stages, build
@@ -434,3 +435,67 @@ def test_progress_reports_extraction_then_writing(
     seen.clear()
     build([corpus], Config(store=tmp_store), progress=progress, stages=FakeNLP().stages())
     assert seen == [("extract", 1, 1), *[("write", i, 3) for i in (1, 2, 3)]]
+
+
+class FakePool:
+    """Stands in for kg.parallel.ExtractionPool: records when it is started and used."""
+
+    events: ClassVar[list[str]] = []
+
+    def __init__(self, cfg: Config, workers: int) -> None:
+        self.workers = workers
+        self.fake = FakeNLP()
+
+    def start(self) -> None:
+        self.events.append("start")
+
+    def extract(
+        self, articles: Iterable[Article], total: int | None = None
+    ) -> Iterator[Extraction]:
+        self.events.append(f"extract {total}")
+        return self.fake.extract(articles, "nlp", Config())
+
+    def close(self) -> None:
+        self.events.append("close")
+
+
+def test_a_first_build_starts_the_workers_while_reading(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New store: workers start once enough articles are read; an update starts them later."""
+    for i in range(3):
+        (corpus / f"more{i}.txt").write_text(f"Firm{i} news\n\nFirm{i} joins Lab.\n")
+    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 2)  # 2 workers: 4 of 5 articles
+    monkeypatch.setattr(kg.parallel, "ExtractionPool", FakePool)
+    real_read = kg.ingest.iter_inputs
+
+    def reading(paths: Any) -> Iterator[Any]:
+        for item in real_read(paths):
+            FakePool.events.append("read")
+            yield item
+
+    monkeypatch.setattr(kg.ingest, "iter_inputs", reading)
+    FakePool.events = []
+    store = str(tmp_path / "store")
+    cfg = Config(store=store, workers=2)
+    report = build([corpus], cfg)
+    assert report.extracted == 5
+    # Started after the fourth article, before the fifth was read; extracted with the count.
+    assert FakePool.events == ["read"] * 4 + ["start", "read", "extract 5", "close"]
+
+    FakePool.events = []
+    for i in range(4):
+        (corpus / f"new{i}.txt").write_text(f"Corp{i} news\n\nCorp{i} joins Hub.\n")
+    report = build([corpus], cfg)
+    assert report.extracted == 4
+    # The store exists: what needs extracting is known only after reading and planning.
+    assert FakePool.events == ["read"] * 9 + ["extract 4", "close"]
+
+
+def test_only_the_default_parallel_stage_gets_a_pool(fake: FakeNLP) -> None:
+    assert Stages().pool(Config(workers=1)) is None
+    assert fake.stages().pool(Config(workers=2)) is not None  # default parallel stage
+    custom = Stages(fake.load, fake.extract, fake.resolve, lambda arts, cfg: iter(()))
+    assert custom.pool(Config(workers=2)) is None
+    pool = Stages().pool(Config(workers=2))
+    assert pool is not None and not pool.started  # nothing runs until somebody starts it

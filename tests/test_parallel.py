@@ -15,7 +15,7 @@ from kg.config import Config
 from kg.errors import ModelError
 from kg.ingest import read_inputs
 from kg.model import Article
-from kg.parallel import _chunks, extract_parallel
+from kg.parallel import MIN_TAPERED, _chunks, extract_parallel, tapered_sizes
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -37,12 +37,34 @@ def test_chunks_keep_order_and_cover_everything() -> None:
     assert [a for c in chunks for a in c] == items
 
 
+def test_chunks_follow_given_sizes_then_the_default() -> None:
+    items = list(range(10))
+    assert list(_chunks(items, 3, [4, 1])) == [[0, 1, 2, 3], [4], [5, 6, 7], [8, 9]]
+    assert list(_chunks(items, 3, [6, 6])) == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]
+
+
+@pytest.mark.parametrize("total", [1, 7, 64, 300, 4809])
+@pytest.mark.parametrize("workers", [2, 4])
+def test_chunks_taper_towards_the_end(total: int, workers: int) -> None:
+    """Full chunks first, then smaller ones: no worker is left with a big last chunk."""
+    sizes = tapered_sizes(total, 64, workers)
+    assert sum(sizes) == total
+    assert sizes == sorted(sizes, reverse=True)
+    assert max(sizes) <= 64
+    assert all(s >= MIN_TAPERED for s in sizes[:-1])
+    if total >= 64 * 2 * workers:  # a long corpus: full chunks until near the end
+        assert sizes[0] == 64
+    assert sizes[-1] <= MIN_TAPERED  # what the others must wait for at the end
+
+
 @pytest.mark.model
 def test_two_workers_give_the_same_extractions_as_one(articles: list[Article], nlp) -> None:
     cfg = Config()
     # chunk_size=2 makes several chunks, so results from both workers interleave.
     one = [ex.to_json() for ex in extract_parallel(articles, cfg, 1, chunk_size=2, nlp=nlp)]
     two = [ex.to_json() for ex in extract_parallel(articles, cfg, 2, chunk_size=2)]
+    tapered = extract_parallel(articles, cfg, 2, chunk_size=4, total=len(articles))
+    assert [ex.to_json() for ex in tapered] == two
     assert len(one) == len(articles)
     assert [ex for ex in one] == two
 
