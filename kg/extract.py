@@ -85,14 +85,17 @@ class _DocReader:
 
     def read(self, doc: Doc, article: Article) -> Extraction:
         classes: dict[tuple[int, int], tuple[str, ...]] = doc._.kg_classes or {}
+        # Every token with an entity type, in order, without visiting the other tokens
+        # (after merge_entities, one token per entity).
+        typed = [t for ent in doc.ents for t in ent]
         sig = read_signature(
             article,
-            [_tok_key(t) for t in doc if t.ent_type_ == "Person"],
+            [_tok_key(t) for t in typed if t.ent_type_ == "Person"],
             self.titles,
             self.first_names,
             self.role_tokens,
         )
-        tokens = [t for t in doc if t.ent_type_ and not _on_role_line(t, sig, self.unit_heads)]
+        tokens = [t for t in typed if not _on_role_line(t, sig, self.unit_heads)]
         groups = UnionFind()
         info: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
         refs: dict[tuple[int, int], str] = {}

@@ -10,6 +10,7 @@ replaces). Loading never downloads anything: a missing model is a clear error.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -19,29 +20,32 @@ from kg.attribute_table import table_for
 from kg.errors import ModelError
 from kg.lexicon import Lexicon, load_lexicon
 
-#: Abbreviations after which a capitalised word does not start a sentence.
-_NO_BREAK_AFTER = {
-    "e.",
-    "dr.",
-    "prof.",
-    "dipl.",
-    "med.",
-    "h.",
-    "c.",
-    "st.",
-    "co.",
-    "nr.",
-    "no.",
-    "inc.",
-    "ltd.",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "rer.",
-    "nat.",
-    "jun.",
-    "sen.",
-}
+#: Abbreviations after which a capitalised word does not start a sentence; the
+#: lexicon's academic titles ('Dipl.-Ing.') are added when the pipeline is loaded.
+NO_BREAK_AFTER = frozenset(
+    {
+        "e.",
+        "dr.",
+        "prof.",
+        "dipl.",
+        "med.",
+        "h.",
+        "c.",
+        "st.",
+        "co.",
+        "nr.",
+        "no.",
+        "inc.",
+        "ltd.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "rer.",
+        "nat.",
+        "jun.",
+        "sen.",
+    }
+)
 
 if TYPE_CHECKING:
     from kg.config import Config
@@ -89,8 +93,9 @@ def load_pipeline(cfg: Config) -> Language:
     lexicon_dir = str(cfg.lexicon_dir)
     lexicon = load_lexicon(cfg.lexicon_dir)
     split_legal_form_periods(nlp, lexicon)
-    keep_title_abbreviations(nlp, lexicon)
-    nlp.add_pipe("kg_sentences", before="parser")
+    titles = keep_title_abbreviations(nlp, lexicon)
+    no_break = sorted(NO_BREAK_AFTER | {t.lower() for t in titles})
+    nlp.add_pipe("kg_sentences", before="parser", config={"no_break_after": no_break})
     nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
     nlp.add_pipe("merge_entities", last=True)
     nlp.add_pipe("kg_relations", config={"lexicon_dir": lexicon_dir}, last=True)
@@ -115,50 +120,105 @@ def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
-def keep_title_abbreviations(nlp: Language, lexicon: Lexicon) -> None:
+def keep_title_abbreviations(nlp: Language, lexicon: Lexicon) -> list[str]:
     """'Prof. Dr. med. X': academic abbreviations stay one token with their period.
 
     The English tokenizer splits unknown 'med.' or 'Dr.-Ing.' into word and full stop,
     and the parser then ends the sentence there: the person loses the sentence that
-    says what they do ('The coordination has Prof. Dr. med. X').
+    says what they do ('The coordination has Prof. Dr. med. X'). Returns the titles
+    kept whole, after which no sentence may start either.
     """
     from spacy.symbols import ORTH
 
+    kept = []
     for title in lexicon.words("person_titles"):
         if " " in title or not title.endswith(".") or len(nlp.make_doc(title)) == 1:
             continue
-        _NO_BREAK_AFTER.add(title.lower())
+        kept.append(title)
         for form in {title, title[:1].upper() + title[1:]}:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+    return kept
 
 
-@Language.component("kg_sentences")
-def mark_sentences(doc: Doc) -> Doc:
+# Word shapes the sentence rules test, one bit each (see SentenceMarks).
+_NEWLINE, _V, _E, _CAPITAL, _NO_BREAK, _SHORT_DOT, _CAP_DOT = (1 << i for i in range(7))
+
+
+class SentenceMarks:
     """Paragraph breaks end sentences; abbreviations and legal forms never do.
 
     The parser otherwise glues a title to the first sentence, or a signature
     line to a quote, and splits 'Elbtal Netzwerk e. V.' or 'Prof. Dr. X' in two.
-    Set before the parser, which keeps the boundaries it is given.
+    Runs before the parser, which keeps the boundaries it is given.
+
+    Every rule looks at a word and its predecessor only, so each distinct word's
+    shape is worked out once (`_shape`, cached by its hash) and the rules run as
+    array operations over the Doc; only the few tokens they mark are touched.
     """
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text:
-            tok.is_sent_start = True
-        elif (
-            prev.lower_ == "v."
-            and tok.i >= 2
-            and doc[tok.i - 2].lower_ == "e."
-            and (tok.is_title or tok.is_upper)
-        ):
-            tok.is_sent_start = True  # '... Network e. V. CEO X sees': a new sentence
-        elif prev.lower_ in _NO_BREAK_AFTER or (
-            prev.text.endswith(".")
-            and len(prev.text) <= 5
-            and tok.text[:1].isupper()
-            and tok.text.endswith(".")
-        ):
-            tok.is_sent_start = False
-    return doc
+
+    #: Distinct words whose shape is remembered; the cache starts over beyond this.
+    CACHE_WORDS = 200_000
+
+    def __init__(self, no_break_after: Iterable[str]) -> None:
+        self.no_break = frozenset(w.lower() for w in no_break_after)
+        self._shapes: dict[int, int] = {}
+
+    def _shape(self, text: str) -> int:
+        lower = text.lower()
+        bits = 0
+        if text.isspace() and "\n" in text:
+            bits |= _NEWLINE
+        if lower == "v.":
+            bits |= _V
+        if lower == "e.":
+            bits |= _E
+        if text.istitle() or text.isupper():
+            bits |= _CAPITAL
+        if lower in self.no_break:
+            bits |= _NO_BREAK
+        if text.endswith("."):
+            if len(text) <= 5:
+                bits |= _SHORT_DOT
+            if text[:1].isupper():
+                bits |= _CAP_DOT
+        return bits
+
+    def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import ORTH
+
+        if len(doc) < 2:
+            return doc
+        shapes = self._shapes
+        if len(shapes) > self.CACHE_WORDS:
+            shapes.clear()
+        strings = doc.vocab.strings
+        bits = []
+        for key in doc.to_array(ORTH).tolist():
+            shape = shapes.get(key)
+            if shape is None:
+                shape = shapes[key] = self._shape(strings[key])
+            bits.append(shape)
+        word = numpy.array(bits, dtype=numpy.int64)
+        prev, cur = word[:-1], word[1:]
+        before_prev = numpy.concatenate(([0], word[:-2]))  # the word two back, none for doc[1]
+        # '... Network e. V. CEO X sees': after 'e. V.' a capitalised word starts anew.
+        starts = ((prev & _NEWLINE) != 0) | (
+            ((prev & _V) != 0) & ((before_prev & _E) != 0) & ((cur & _CAPITAL) != 0)
+        )
+        joins = ~starts & (
+            ((prev & _NO_BREAK) != 0) | (((prev & _SHORT_DOT) != 0) & ((cur & _CAP_DOT) != 0))
+        )
+        for i in numpy.flatnonzero(starts).tolist():
+            doc[i + 1].is_sent_start = True
+        for i in numpy.flatnonzero(joins).tolist():
+            doc[i + 1].is_sent_start = False
+        return doc
+
+
+@Language.factory("kg_sentences", default_config={"no_break_after": sorted(NO_BREAK_AFTER)})
+def make_sentence_marks(nlp: Language, name: str, no_break_after: list[str]) -> SentenceMarks:
+    return SentenceMarks(no_break_after)
 
 
 def register_extensions() -> None:
