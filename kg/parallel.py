@@ -95,11 +95,7 @@ def extract_parallel(
         finally:
             zoned.close()
         return
-    pool = ExtractionPool(cfg, workers, chunk_size=chunk_size)
-    try:
-        yield from pool.extract(articles, total)
-    finally:
-        pool.close()
+    yield from ExtractionPool(cfg, workers, chunk_size=chunk_size).extract(articles, total)
 
 
 class ExtractionPool:
@@ -133,13 +129,21 @@ class ExtractionPool:
     def extract(
         self, articles: Iterable[Article], total: int | None = None
     ) -> Iterator[Extraction]:
-        """Extractions of `articles` in input order; `total` (their count) tapers the chunks."""
+        """Extractions of `articles` in input order; `total` (their count) tapers the chunks.
+
+        A pool extracts once: the workers and their models are let go as soon as
+        the last result is in (or the consumer stops), not when the build ends,
+        so they do not add to the memory of the write phase.
+        """
         self.start()
         assert self._executor is not None
         sizes = tapered_sizes(total, self.chunk_size, self.workers) if total else None
         chunks = _chunks(articles, self.chunk_size, sizes)
-        for extractions in _ordered(self._executor, _work, chunks, self.workers):
-            yield from extractions
+        try:
+            for extractions in _ordered(self._executor, _work, chunks, self.workers):
+                yield from extractions
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Stop the workers; queued chunks are dropped (on success there are none)."""

@@ -114,3 +114,16 @@ def test_memory_zones_span_chunks_and_are_left(nlp, monkeypatch: pytest.MonkeyPa
     zoned.extract(items[4:])
     zoned.close()
     assert not any(w in nlp.vocab.strings for w in words)
+
+
+def test_a_pool_lets_its_workers_go_once_done(articles: list[Article]) -> None:
+    """The workers (and their models) must not live on into the write phase."""
+    from kg.parallel import ExtractionPool
+
+    pool = ExtractionPool(Config(model="no_such_spacy_model_xyz"), 2)
+    pool.start()
+    assert pool.started
+    stream = pool.extract(articles[:2])
+    with pytest.raises(ModelError):
+        next(stream)
+    assert not pool.started  # stopped by the error, not left for the build's end
