@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -249,3 +250,11 @@ def test_seed_graph_has_one_edge_per_asserted_fact() -> None:
             if t.predicate.value == ns.RDF_TYPE and t.object.value == ns.STATEMENT
         ]
         assert len(statements) == len(ex.relations)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["novacore-medical-inc-1eef02e8", "A_b.c~9", "a b", "a/b", "ünï", "a\n", "%41", "-", "+"],
+)
+def test_iri_segments_are_percent_encoded_as_quote_does(value: str) -> None:
+    assert ns.entity_iri(value) == ns.DATA_BASE + "entity/" + quote(value, safe="-._~")
