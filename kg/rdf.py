@@ -7,7 +7,9 @@ atomically. Output is a pure function of the input: statement IRIs are content
 hashes, there are no blank nodes, and every list is sorted, so two builds of
 the same corpus export byte-identical files. Triples are pyoxigraph objects
 because the store is Oxigraph and converting later would double the cost of a
-build.
+build. A first build only bulk-loads N-Quads, so there the same triples come
+as N-Triples lines (`Lines`), each printed once: which triples exist is
+decided in one place (`fill_article`, `fill_system`) for both forms.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kg import namespace as ns
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters an IRI may not contain but real-world URLs sometimes do.
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+C = TypeVar("C", bound="Collector")
 
 
 def decimal_lexical(value: Decimal | float | int) -> str:
@@ -61,8 +65,40 @@ def _iso_date(text: str | None) -> str | None:
         return None
 
 
-class _Triples:
-    """Collects unique triples, interning IRIs because NamedNode validation is the hot path."""
+class Collector:
+    """Collects an article's unique triples; subclasses choose what a triple becomes.
+
+    The code that decides which triples exist (`fill_article` and friends)
+    only ever calls these methods, so the pyoxigraph objects an update diffs
+    and the N-Triples lines a first build bulk-loads cannot disagree.
+    """
+
+    def link(self, subject: str, predicate: str, obj: str) -> None:
+        raise NotImplementedError
+
+    def value(self, subject: str, predicate: str, lexical: str, datatype: str) -> None:
+        raise NotImplementedError
+
+    def is_iri(self, iri: str) -> bool:
+        """Whether `iri` is one the store accepts as a node (what `url` checks)."""
+        raise NotImplementedError
+
+    def text(self, subject: str, predicate: str, text: str) -> None:
+        self.value(subject, predicate, text, ns.XSD_STRING)
+
+    def url(self, subject: str, predicate: str, url: str) -> None:
+        """Link to a web address, dropping it when it cannot be an absolute IRI.
+
+        A relative or scheme-less URL from an input record names nothing
+        reliably; stray spaces and brackets are percent-encoded instead of dropped.
+        """
+        cleaned = _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
+        if self.is_iri(cleaned):
+            self.link(subject, predicate, cleaned)
+
+
+class Triples(Collector):
+    """Unique triples as pyoxigraph objects, interning IRIs because NamedNode validation is hot."""
 
     def __init__(self) -> None:
         import pyoxigraph
@@ -84,24 +120,101 @@ class _Triples:
         literal = self._ox.Literal(lexical, datatype=self.node(datatype))
         self._triples.add(self._ox.Triple(self.node(subject), self.node(predicate), literal))
 
-    def text(self, subject: str, predicate: str, text: str) -> None:
-        self.value(subject, predicate, text, ns.XSD_STRING)
-
-    def url(self, subject: str, predicate: str, url: str) -> None:
-        """Link to a web address, dropping it when it cannot be an absolute IRI.
-
-        A relative or scheme-less URL from an input record names nothing
-        reliably; stray spaces and brackets are percent-encoded instead of dropped.
-        """
-        cleaned = _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
+    def is_iri(self, iri: str) -> bool:
         try:
-            target = self._ox.NamedNode(cleaned)
+            self.node(iri)
         except ValueError:
-            return
-        self._triples.add(self._ox.Triple(self.node(subject), self.node(predicate), target))
+            return False
+        return True
 
     def result(self) -> list[pyoxigraph.Triple]:
         return sorted(self._triples, key=str)
+
+
+class Terms:
+    """The N-Triples form of IRIs and literals, each IRI validated once for a batch of articles.
+
+    Made by pyoxigraph itself (a NamedNode or Literal printed), so a line is
+    exactly what printing the pyoxigraph triple gives and an IRI the store
+    would refuse raises the same ValueError. Entity, predicate and datatype
+    IRIs recur in every article of a batch; validating them once is most of
+    the saving. Holds every IRI it has seen: make one per batch, not per build.
+    """
+
+    def __init__(self) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        #: IRI -> `<IRI>`, for every IRI already validated.
+        self.known: dict[str, str] = {}
+        self._datatypes: dict[str, pyoxigraph.NamedNode] = {}
+
+    def iri(self, iri: str) -> str:
+        """`<iri>`, or ValueError when it is not a valid IRI."""
+        term = self.known.get(iri)
+        if term is None:
+            term = self.known[iri] = str(self._ox.NamedNode(iri))
+        return term
+
+    def literal(self, lexical: str, datatype: str) -> str:
+        """The literal as N-Triples: quoted, escaped, and typed unless it is an xsd:string."""
+        node = self._datatypes.get(datatype)
+        if node is None:
+            node = self._datatypes[datatype] = self._ox.NamedNode(datatype)
+        return str(self._ox.Literal(lexical, datatype=node))
+
+
+class Lines(Collector):
+    """Unique triples as N-Triples lines (no " ."), for the first build's N-Quads.
+
+    Printing a pyoxigraph triple costs more than making it, and writing
+    `Triples` as N-Quads prints each twice (to sort it, then to write it);
+    here each line is made once from cached terms and sorts as the triple
+    would, since the line *is* its str. Every node is an IRI or a literal,
+    so no line can hold a blank node (what `store.check_storable` refuses).
+    """
+
+    def __init__(self, terms: Terms) -> None:
+        self._terms = terms
+        self._lines: dict[str, tuple[str, str, str]] = {}
+        self._sorted: list[str] | None = None
+
+    def link(self, subject: str, predicate: str, obj: str) -> None:
+        # `known.get(x) or iri(x)`: a term seen before costs a lookup, not a call.
+        known, iri = self._terms.known, self._terms.iri
+        s = known.get(subject) or iri(subject)
+        p = known.get(predicate) or iri(predicate)
+        self._lines[f"{s} {p} {known.get(obj) or iri(obj)}"] = (subject, predicate, obj)
+        self._sorted = None
+
+    def value(self, subject: str, predicate: str, lexical: str, datatype: str) -> None:
+        terms = self._terms
+        known, iri = terms.known, terms.iri
+        s = known.get(subject) or iri(subject)
+        p = known.get(predicate) or iri(predicate)
+        self._lines[f"{s} {p} {terms.literal(lexical, datatype)}"] = (subject, predicate, lexical)
+        self._sorted = None
+
+    def is_iri(self, iri: str) -> bool:
+        try:
+            self._terms.iri(iri)
+        except ValueError:
+            return False
+        return True
+
+    def result(self) -> list[str]:
+        """The lines in the order `Triples.result` gives the triples."""
+        if self._sorted is None:
+            self._sorted = sorted(self._lines)
+        return self._sorted
+
+    def values(self) -> list[tuple[str, str, str]]:
+        """(subject, predicate, object IRI or lexical form) per line, in `result` order.
+
+        What `spool.Tally` counts: the `.value`s of the pyoxigraph triple's terms.
+        """
+        lines = self._lines
+        return [lines[line] for line in self.result()]
 
 
 @dataclass(frozen=True)
@@ -160,7 +273,7 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
     return chosen
 
 
-def _statement(out: _Triples, iri: str, article: str, item: _Fact) -> None:
+def _statement(out: Collector, iri: str, article: str, item: _Fact) -> None:
     """The statement node: what was said, by which rule, how sure, and where."""
     fact = item.fact
     ev = fact.evidence
@@ -194,7 +307,11 @@ def _statement(out: _Triples, iri: str, article: str, item: _Fact) -> None:
 
 def article_triples(ex: Extraction, res: Resolution) -> list[pyoxigraph.Triple]:
     """The content of the article's named graph: the article, its mentions, its facts."""
-    out = _Triples()
+    return fill_article(Triples(), ex, res).result()
+
+
+def fill_article(out: C, ex: Extraction, res: Resolution) -> C:
+    """`out` with the triples of `article_triples` added: the one place that decides them."""
     art = ex.article
     article = ns.article_iri(art.id)
 
@@ -215,12 +332,12 @@ def article_triples(ex: Extraction, res: Resolution) -> list[pyoxigraph.Triple]:
 
     for iri, item in _resolved_facts(ex, res).items():
         _statement(out, iri, article, item)
-    return out.result()
+    return out
 
 
 def entity_triples(res: Resolution) -> list[pyoxigraph.Triple]:
     """The shared entities graph: each node's classes, one label, and its other names."""
-    out = _Triples()
+    out = Triples()
     for entity in res.entities.values():
         node = ns.entity_iri(entity.id)
         for type_name in entity.types:
@@ -241,11 +358,15 @@ def system_triples(
     model; the source key lets it notice files that changed or disappeared.
     `record` is `ex.to_json()` when the caller already has it.
     """
-    out = _Triples()
+    return fill_system(Triples(), ex, source_key, record=record).result()
+
+
+def fill_system(out: C, ex: Extraction, source_key: str, *, record: str | None = None) -> C:
+    """`out` with the triples of `system_triples` added."""
     article = ns.article_iri(ex.article.id)
     out.text(article, ns.EXTRACTION_RECORD, ex.to_json() if record is None else record)
     out.text(article, ns.SOURCE_KEY, source_key)
-    return out.result()
+    return out
 
 
 def summary_triples(
@@ -259,7 +380,7 @@ def summary_triples(
     other figures: derived, true only of this store's corpus, and never
     exported (a merged or filtered copy of the data would make them wrong).
     """
-    out = _Triples()
+    out = Triples()
     for rule, figures in rules.items():
         node = ns.rule_summary_iri(rule)
         out.link(node, ns.RDF_TYPE, ns.RULE_SUMMARY)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import decimal
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from kg import namespace as ns
 from kg.model import Extraction
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from kg.model import Resolution
+    from kg.rdf import Collector
+
+C = TypeVar("C", bound="Collector")
 
 #: (graph IRI, its triples): a graph may come in several pieces (the system graph does).
 Piece = tuple[str, list[Any]]
@@ -161,23 +164,25 @@ class Tally:
 
     def add(self, triples: list[pyoxigraph.Triple]) -> None:
         """Count one graph's triples; an article graph must come in one piece."""
+        self.add_values([(t.subject.value, t.predicate.value, t.object.value) for t in triples])
+
+    def add_values(self, triples: list[tuple[str, str, str]]) -> None:
+        """`add` for triples given by their terms' values (an IRI, or a literal's lexical form)."""
         if triples:
             self.graphs += 1
         evidence = _ArticleRules()
-        for t in triples:
-            predicate = t.predicate.value
+        for subject, predicate, obj in triples:
             if predicate in self._relations:
-                self.edges.add((t.subject.value, predicate, t.object.value))
+                self.edges.add((subject, predicate, obj))
                 continue
             self.other += 1
             if predicate == ns.RDF_TYPE:
-                if t.object.value == ns.STATEMENT:
+                if obj == ns.STATEMENT:
                     self.statements += 1
             elif predicate == ns.MENTIONED_IN:
-                entity = t.subject.value
-                self.mentions[entity] = self.mentions.get(entity, 0) + 1
+                self.mentions[subject] = self.mentions.get(subject, 0) + 1
             elif predicate in _EVIDENCE:
-                evidence.note(predicate, t.subject.value, t.object.value)
+                evidence.note(predicate, subject, obj)
         evidence.count_into(self.rules)
 
     def merge(self, other: Tally) -> None:
@@ -196,18 +201,31 @@ class Tally:
         return self.other + len(self.edges)
 
 
-def article_graphs(key: str, record: str, resolution: Resolution, tally: Tally) -> list[Piece]:
-    """One spooled article as its named graph and its piece of the system graph."""
+def _pieces(
+    key: str, record: str, resolution: Resolution, new: Callable[[], C]
+) -> list[tuple[str, C]]:
+    """Which graphs one spooled article writes, each filled into a collector `new` makes.
+
+    The article's named graph comes first (the piece to tally), then its piece
+    of the system graph. Shared by both output forms so they cannot disagree.
+    """
     from kg import rdf
     from kg.store import SYSTEM_GRAPH
 
     ex = Extraction.from_json(record)
-    triples = rdf.article_triples(ex, resolution)
-    tally.add(triples)
     return [
-        (ns.article_iri(ex.article.id), triples),
-        (SYSTEM_GRAPH, rdf.system_triples(ex, key, record=record)),
+        (ns.article_iri(ex.article.id), rdf.fill_article(new(), ex, resolution)),
+        (SYSTEM_GRAPH, rdf.fill_system(new(), ex, key, record=record)),
     ]
+
+
+def article_graphs(key: str, record: str, resolution: Resolution, tally: Tally) -> list[Piece]:
+    """One spooled article as its named graph and its piece of the system graph."""
+    from kg.rdf import Triples
+
+    pieces = [(graph, out.result()) for graph, out in _pieces(key, record, resolution, Triples)]
+    tally.add(pieces[0][1])
+    return pieces
 
 
 def graphs(
@@ -241,7 +259,25 @@ def nquads(pieces: Iterable[Piece]) -> bytes:
 
 
 def article_nquads(lines: list[tuple[str, str]], resolution: Resolution) -> tuple[bytes, Tally]:
-    """A batch of spooled articles as N-Quads, with their tally: a worker's share."""
+    """A batch of spooled articles as N-Quads, with their tally: a worker's share.
+
+    The same quads, in the same order, as `nquads` of `article_graphs`, but
+    made as N-Triples lines (`rdf.Lines`) that share one `rdf.Terms` across
+    the batch: most of a first build's write phase went into making pyoxigraph
+    triples only to print them twice.
+    """
+    from kg import rdf
+
     tally = Tally()
-    pieces = [p for key, record in lines for p in article_graphs(key, record, resolution, tally)]
-    return nquads(pieces), tally
+    terms = rdf.Terms()
+    parts: list[str] = []
+    for key, record in lines:
+        pieces = _pieces(key, record, resolution, lambda: rdf.Lines(terms))
+        tally.add_values(pieces[0][1].values())
+        for graph, out in pieces:
+            triples = out.result()
+            if triples:
+                suffix = f" <{graph}> .\n"
+                parts.append(suffix.join(triples))
+                parts.append(suffix)
+    return "".join(parts).encode("utf-8"), tally

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -14,7 +15,16 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import namespace as ns
 from kg.model import Entity, Extraction, Resolution
-from kg.rdf import article_triples, decimal_lexical, entity_triples, system_triples
+from kg.rdf import (
+    Lines,
+    Terms,
+    article_triples,
+    decimal_lexical,
+    entity_triples,
+    fill_article,
+    fill_system,
+    system_triples,
+)
 
 DATA = Path(__file__).parent / "data" / "rdf"
 
@@ -249,3 +259,56 @@ def test_seed_graph_has_one_edge_per_asserted_fact() -> None:
             if t.predicate.value == ns.RDF_TYPE and t.object.value == ns.STATEMENT
         ]
         assert len(statements) == len(ex.relations)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["novacore-medical-inc-1eef02e8", "A_b.c~9", "a b", "a/b", "ünï", "a\n", "%41", "-", "+"],
+)
+def test_iri_segments_are_percent_encoded_as_quote_does(value: str) -> None:
+    assert ns.entity_iri(value) == ns.DATA_BASE + "entity/" + quote(value, safe="-._~")
+
+
+def _awkward(ex: Extraction, url: str) -> Extraction:
+    """The tiny article with every character N-Triples escapes in its literals."""
+    title = 'A "quoted" \\ title\nwith\ttabs \x00\x1f\x7f \ufffe\uffff é 😀 \u2028'
+    article = replace(ex.article, title=title, url=url, source="C:\\news\\tiny.txt")
+    role = replace(ex.relations[0], role='Chief "Executive"\r\nOfficer')
+    return Extraction(article, ex.entities, [role, *ex.relations[1:]])
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a b<c>", "www.example.org/x", "https://example.org/a?b=1#c"]
+)
+def test_lines_are_the_printed_triples_in_the_same_order(url: str) -> None:
+    """The first build's N-Triples lines are exactly what the update path's triples print as."""
+    tiny, tiny_res = tiny_corpus()
+    extractions, res = seed_corpus()
+    cases = [(_awkward(tiny, url), tiny_res), (tiny, tiny_res), *((ex, res) for ex in extractions)]
+    terms = Terms()  # shared, as across a batch: a cached term must print the same
+    for ex, r in cases:
+        triples = article_triples(ex, r)
+        lines = fill_article(Lines(terms), ex, r)
+        assert lines.result() == [str(t) for t in triples]
+        values = [(t.subject.value, t.predicate.value, t.object.value) for t in triples]
+        assert lines.values() == values
+        system = fill_system(Lines(terms), ex, "/data/a\tb.txt#1")
+        assert system.result() == [str(t) for t in system_triples(ex, "/data/a\tb.txt#1")]
+
+
+@pytest.mark.parametrize("bad", ["", "rel/x", "no scheme", "http://[::1"])
+def test_lines_refuse_the_iris_pyoxigraph_refuses(bad: str) -> None:
+    with pytest.raises(ValueError):
+        ox.NamedNode(bad)
+    article = ns.article_iri("a")
+    terms = Terms()
+    for _ in range(2):  # a refused IRI is not remembered as valid
+        with pytest.raises(ValueError):
+            Lines(terms).link(bad, ns.RDF_TYPE, ns.ARTICLE)
+        with pytest.raises(ValueError):
+            Lines(terms).link(article, ns.URL, bad)
+        with pytest.raises(ValueError):
+            Lines(terms).value(article, ns.TITLE, "x", bad)
+    dropped = Lines(terms)
+    dropped.url(article, ns.URL, bad)
+    assert dropped.result() == []

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
+from helpers_rdf import seed_corpus, tiny_corpus
 
 from kg.errors import StoreError
 from kg.model import Article, Extraction
-from kg.spool import RuleFigures, Spool, Tally, nquads
+from kg.spool import RuleFigures, Spool, Tally, article_graphs, article_nquads, nquads
 
 KG = "https://w3id.org/cluster-kg/ontology#"
 ID = "https://w3id.org/cluster-kg/id/"
@@ -169,3 +170,23 @@ def test_statement_without_confidence_is_refused() -> None:
     broken = [t for t in statement("st/1", "a", "0.5", False) if "confidence" not in str(t)]
     with pytest.raises(ValueError, match="no kg:confidence"):
         Tally().add(broken)
+
+
+def _figures(tally: Tally) -> tuple[object, ...]:
+    rules = {rule: vars(f) for rule, f in tally.rules.items()}
+    return (tally.edges, tally.statements, tally.other, tally.graphs, rules, tally.mentions)
+
+
+def test_article_nquads_are_the_nquads_of_article_graphs() -> None:
+    """The first build's fast path writes and counts what the update path's triples hold."""
+    extractions, res = seed_corpus()
+    tiny, tiny_res = tiny_corpus()
+    res.mapping.update(tiny_res.mapping)
+    res.entities.update(tiny_res.entities)
+    lines = [(f"/seed/{i}.txt#\t{i}", ex.to_json()) for i, ex in enumerate([*extractions, tiny])]
+    tally = Tally()
+    expected = nquads([p for key, rec in lines for p in article_graphs(key, rec, res, tally)])
+    document, fast = article_nquads(lines, res)
+    assert document == expected
+    assert _figures(fast) == _figures(tally)
+    assert fast.graphs == len(lines) and fast.statements > 0
