@@ -194,9 +194,9 @@ def source_key(article: Article) -> str:
 # ones) is in it, erring towards re-extracting rather than serving stale results.
 _NOT_EXTRACTION = frozenset(
     {
-        "build", "cli", "config", "errors", "eval", "export", "graphio", "namespace",
-        "network", "oxistore", "query", "rdf", "resolve", "serve", "stats", "store",
-        "validate", "viz",
+        "build", "cli", "config", "errors", "eval", "export", "graphio", "layout",
+        "namespace", "network", "oxistore", "parallel", "progress", "protocol", "query",
+        "rdf", "remote", "resolve", "serve", "spool", "stats", "store", "validate", "viz",
     }
 )  # fmt: skip
 

@@ -340,6 +340,15 @@ def test_fingerprint_ignores_downstream_modules(tmp_path: Path) -> None:
     assert build_mod.pipeline_fingerprint(Config(lexicon_dir=lexicon)) != first
 
 
+def test_fingerprint_names_real_modules_and_keeps_extraction_code() -> None:
+    """A misspelt name would silently put a module back in; extraction code must stay in."""
+    package = Path(build_mod.__file__).parent
+    modules = {p.stem for p in package.glob("*.py")}
+    assert not build_mod._NOT_EXTRACTION - modules
+    for stem in ("ingest", "nlp", "entities", "relations", "extract", "model", "lexicon"):
+        assert stem not in build_mod._NOT_EXTRACTION
+
+
 def _articles(root: Path) -> list[Article]:
     from kg.ingest import read_inputs
 
