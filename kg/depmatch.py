@@ -66,6 +66,18 @@ def token_matches(tok: Token, attrs: dict[str, Any]) -> bool:
     return True
 
 
+def _member(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+    """`numpy.isin(column, values)` for sorted `values`, by binary search.
+
+    `isin` sorts and de-duplicates both arrays on every call, which for a
+    Doc's few hundred tokens cost more than the tree walk it feeds.
+    """
+    if not len(values):
+        return numpy.zeros(len(column), dtype=bool)
+    at = numpy.searchsorted(values, column)
+    return values[numpy.minimum(at, len(values) - 1)] == column
+
+
 def _related(tok: Token, op: str) -> Iterator[Token]:
     if op == ">":
         yield from tok.children
@@ -141,7 +153,7 @@ class AnchoredDependencyMatcher:
         for col, attr in enumerate(names):
             filed = self._filed[attr]
             column = columns[:, col]
-            for i in numpy.flatnonzero(numpy.isin(column, self._values[attr])).tolist():
+            for i in numpy.flatnonzero(_member(column, self._values[attr])).tolist():
                 anchored.extend((i, order, mid) for order, mid in filed[int(column[i])])
         anchored.sort()
         found: list[tuple[int, list[int]]] = []

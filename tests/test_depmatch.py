@@ -46,3 +46,17 @@ def test_unsupported_operator_or_attribute_is_refused(blank_nlp) -> None:
         )
     with pytest.raises(ValueError, match="attribute"):
         matcher.add("y", [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"SHAPE": "Xxxx"}}])
+
+
+def test_member_is_isin_for_sorted_values() -> None:
+    import numpy
+
+    from kg.depmatch import _member
+
+    rng = numpy.random.default_rng(7)
+    for size in (0, 1, 5, 40):
+        values = numpy.unique(rng.integers(0, 60, size)).astype("uint64")
+        column = rng.integers(0, 70, 300).astype("uint64")
+        assert _member(column, values).tolist() == numpy.isin(column, values).tolist()
+    big = numpy.array([2**64 - 1], dtype="uint64")  # hashes use the whole range
+    assert _member(numpy.array([2**64 - 1, 3], dtype="uint64"), big).tolist() == [True, False]
