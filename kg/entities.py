@@ -445,16 +445,20 @@ class EntityCues:
     ) -> list[Span]:
         """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH')."""
         forms: dict[str, tuple[str, ...]] = {}
+        # The Doc's text once: `Span.text` joins its tokens' texts, one Token object each.
+        text = doc.text
         for span in spans:
-            typed = classes[(span.start_char, span.end_char)]
+            key = (span.start_char, span.end_char)
+            typed = classes[key]
             if typed == (REF,):
                 continue
-            stripped = span.text[: len(strip_legal(span.text.lower(), self.cues.legal_forms))]
-            variants = {span.text, stripped}
+            written = text[key[0] : key[1]]
+            stripped = written[: len(strip_legal(written.lower(), self.cues.legal_forms))]
+            variants = {written, stripped}
             if typed == ("Company",):
                 variants |= self._short_forms(stripped)
             if typed == ("Person",):
-                words = [w for w in span.text.split() if w.lower() not in self.cues.titles]
+                words = [w for w in written.split() if w.lower() not in self.cues.titles]
                 if len(words) >= 2:
                     variants.add(words[-1])  # the surname, hyphenated or not
             for form in variants:
@@ -463,21 +467,18 @@ class EntityCues:
         out: list[Span] = []
         if not forms:
             return out
-        # Token boundaries from a table (read as one array: making a Token object per
-        # word cost more than the scan): a form found inside a token is no mention.
-        offsets = doc.to_array(["IDX", "LENGTH"]).reshape(len(doc), 2).tolist()
-        starts = {idx: i for i, (idx, _n) in enumerate(offsets)}
-        ends = {idx + n: i + 1 for i, (idx, n) in enumerate(offsets)}
-        for start, end, form in find_whole_words(doc.text, forms):
-            first, last = starts.get(start), ends.get(end)
-            if first is None or last is None:
+        for start, end, form in find_whole_words(text, forms):
+            # A form found inside a token is no mention: `char_span` (strict) is None
+            # unless both ends are token boundaries, found by binary search in C.
+            span = doc.char_span(start, end, label="REPEAT")
+            if span is None:
                 continue
             key = (start, end)
             typed = forms[form]
             if key in weak:
                 classes[key] = typed
             classes.setdefault(key, typed)
-            out.append(Span(doc, first, last, label="REPEAT"))
+            out.append(span)
         return out
 
     def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
