@@ -21,6 +21,7 @@ and `tests/test_depmatch.py` checks it finds exactly what spaCy's matcher finds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy
@@ -52,18 +53,60 @@ def _check(attrs: dict[str, Any]) -> None:
             raise ValueError(f"dependency pattern condition not supported: {cond}")
 
 
-def token_matches(tok: Token, attrs: dict[str, Any]) -> bool:
-    """The Matcher's semantics for one token: every attribute condition holds."""
+#: One compiled attribute condition: (value getter, kind, operand).
+_Cond = tuple[Callable[[Token], Any], int, Any]
+_EQ, _IN, _NOT_IN = 0, 1, 2
+
+
+def compile_attrs(attrs: dict[str, Any]) -> tuple[_Cond, ...]:
+    """A node's RIGHT_ATTRS as (getter, kind, operand) triples; word lists as sets.
+
+    Built once per pattern: a list's `in` scans it, and the lemma lists of the
+    funding or membership verbs are long.
+    """
+    out: list[_Cond] = []
     for name, cond in attrs.items():
-        value = _ATTRS[name](tok)
+        getter = _ATTRS[name]
         if isinstance(cond, dict):
-            if "IN" in cond and value not in cond["IN"]:
+            if "IN" in cond:
+                out.append((getter, _IN, frozenset(cond["IN"])))
+            if "NOT_IN" in cond:
+                out.append((getter, _NOT_IN, frozenset(cond["NOT_IN"])))
+        else:
+            out.append((getter, _EQ, cond))
+    return tuple(out)
+
+
+def holds(tok: Token, conds: tuple[_Cond, ...]) -> bool:
+    """Whether `tok` meets every compiled condition (the Matcher's semantics)."""
+    for getter, kind, operand in conds:
+        value = getter(tok)
+        if kind == _IN:
+            if value not in operand:
                 return False
-            if "NOT_IN" in cond and value in cond["NOT_IN"]:
+        elif kind == _NOT_IN:
+            if value in operand:
                 return False
-        elif value != cond:
+        elif value != operand:
             return False
     return True
+
+
+def token_matches(tok: Token, attrs: dict[str, Any]) -> bool:
+    """The Matcher's semantics for one token: every attribute condition holds."""
+    return holds(tok, compile_attrs(attrs))
+
+
+def _member(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+    """`numpy.isin(column, values)` for sorted `values`, by binary search.
+
+    `isin` sorts and de-duplicates both arrays on every call, which for a
+    Doc's few hundred tokens cost more than the tree walk it feeds.
+    """
+    if not len(values):
+        return numpy.zeros(len(column), dtype=bool)
+    at = numpy.searchsorted(values, column)
+    return values[numpy.minimum(at, len(values) - 1)] == column
 
 
 def _related(tok: Token, op: str) -> Iterator[Token]:
@@ -87,6 +130,8 @@ class AnchoredDependencyMatcher:
         # attribute -> value id -> (order added, match id) of the anchors filed there
         self._filed: dict[str, dict[int, list[tuple[int, int]]]] = {}
         self._values: dict[str, numpy.ndarray] = {}
+        # match id -> the pattern compiled: its anchor's other conditions and its edges
+        self._compiled: dict[int, _Compiled] = {}
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -118,6 +163,21 @@ class AnchoredDependencyMatcher:
             filed.setdefault(self._value_id(attr, value), []).append((len(self.patterns), match_id))
         self.patterns[key] = pattern
         self._values[column] = numpy.array(sorted(filed), dtype="uint64")
+        # The filed condition holds for every token the lookup finds: check only the rest.
+        rest = {
+            a: c
+            for a, c in anchor.items()
+            if a != attr or (isinstance(c, dict) and set(c) != {"IN"})
+        }
+        self._compiled[match_id] = _Compiled(
+            anchor=compile_attrs(rest),
+            edges=tuple(
+                (e["LEFT_ID"], e["REL_OP"], e["RIGHT_ID"], compile_attrs(e["RIGHT_ATTRS"]))
+                for e in pattern[1:]
+            ),
+            root=pattern[0]["RIGHT_ID"],
+            order=tuple(p["RIGHT_ID"] for p in pattern),
+        )
 
     def _value_id(self, attr: str, value: str) -> int:
         """The number `Doc.to_array` gives for `value`: a POS symbol, else a string hash."""
@@ -141,29 +201,45 @@ class AnchoredDependencyMatcher:
         for col, attr in enumerate(names):
             filed = self._filed[attr]
             column = columns[:, col]
-            for i in numpy.flatnonzero(numpy.isin(column, self._values[attr])).tolist():
+            for i in numpy.flatnonzero(_member(column, self._values[attr])).tolist():
                 anchored.extend((i, order, mid) for order, mid in filed[int(column[i])])
         anchored.sort()
         found: list[tuple[int, list[int]]] = []
-        strings = self.vocab.strings
+        tokens: dict[int, Token] = {}
         for i, _order, match_id in anchored:
-            pattern = self.patterns[strings[match_id]]
-            if not token_matches(doc[i], pattern[0]["RIGHT_ATTRS"]):
+            compiled = self._compiled[match_id]
+            tok = tokens.get(i)
+            if tok is None:
+                tok = tokens[i] = doc[i]
+            if not holds(tok, compiled.anchor):
                 continue
-            for nodes in self._solve(pattern, 1, {pattern[0]["RIGHT_ID"]: doc[i]}):
-                found.append((match_id, [nodes[p["RIGHT_ID"]].i for p in pattern]))
+            for nodes in _solve(compiled.edges, 0, {compiled.root: tok}):
+                found.append((match_id, [nodes[name].i for name in compiled.order]))
         return found
 
-    def _solve(
-        self, pattern: list[dict[str, Any]], step: int, nodes: dict[str, Token]
-    ) -> Iterator[dict[str, Token]]:
-        if step == len(pattern):
-            yield dict(nodes)
-            return
-        edge = pattern[step]
-        # Like spaCy's matcher, two nodes may bind the same token.
-        for cand in _related(nodes[edge["LEFT_ID"]], edge["REL_OP"]):
-            if token_matches(cand, edge["RIGHT_ATTRS"]):
-                nodes[edge["RIGHT_ID"]] = cand
-                yield from self._solve(pattern, step + 1, nodes)
-                del nodes[edge["RIGHT_ID"]]
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One pattern ready to run: conditions as `compile_attrs` triples."""
+
+    anchor: tuple[_Cond, ...]
+    edges: tuple[tuple[str, str, str, tuple[_Cond, ...]], ...]  # left, op, right, conditions
+    root: str
+    order: tuple[str, ...]  # node names in pattern order, as matches report them
+
+
+def _solve(
+    edges: tuple[tuple[str, str, str, tuple[_Cond, ...]], ...],
+    step: int,
+    nodes: dict[str, Token],
+) -> Iterator[dict[str, Token]]:
+    if step == len(edges):
+        yield dict(nodes)
+        return
+    left, op, right, conds = edges[step]
+    # Like spaCy's matcher, two nodes may bind the same token.
+    for cand in _related(nodes[left], op):
+        if holds(cand, conds):
+            nodes[right] = cand
+            yield from _solve(edges, step + 1, nodes)
+            del nodes[right]

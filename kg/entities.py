@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 
 from kg.lexflags import LexemeFlags
 from kg.lexicon import Lexicon, load_lexicon
-from kg.mentions import acronym_pairs, acronym_spans, find_whole_words
+from kg.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
 from kg.nlp import REF, register_extensions
 from kg.typing_cues import CueTyper, strip_legal
 
@@ -31,6 +31,12 @@ _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
 _LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
+#: Tokens a name stops before (after its first word), and the characters they contain.
+_CUTS = {"(", ".", "/", ";", ":"}
+_CUT_CHARS = re.compile(r"[\n(./;:]")
+#: Words cut from the front and from the end of a candidate name.
+_LEADING = {"the", "a", "an", "this", "its", "their"}
+_TRAILING = {"'s", "\u2019s", "and", "of", "for", "in"}
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 
 
@@ -262,6 +268,7 @@ class EntityCues:
         self.matcher.add(key, [self.flags.rewrite(p) for p in patterns], **kwargs)
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
         candidates: list[tuple[int, Span]] = []
         for ent in doc.ents:
             if ent.label_ in _NER_KEEP:
@@ -288,7 +295,7 @@ class EntityCues:
                 while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
                     start += 1
                 raw = Span(doc, start, raw.end, label=raw.label_)
-            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw)
+            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
             if span is None:
                 continue
             key = (span.start_char, span.end_char)
@@ -297,8 +304,6 @@ class EntityCues:
                 prio[key] = rank
                 spans.append(span)
         # Longest span wins (filter_spans); hints of spans inside it still count.
-        classes: dict[tuple[int, int], tuple[str, ...]] = {}
-        ents: list[Span] = []
         classes: dict[tuple[int, int], tuple[str, ...]] = {}
         weak: set[tuple[int, int]] = set()
         kept: list[Span] = []
@@ -311,16 +316,10 @@ class EntityCues:
         split = self._split_of_the(
             self._split_place_prefix(filter_spans(named + refs)), known_spans
         )
+        hinted = sorted(hints)  # by start offset, so each span reads only the hints inside it
         for span in filter_spans(split):
             key = (span.start_char, span.end_char)
-            # Cue hints name exactly their span; model labels of inner spans still count.
-            inner = {
-                h
-                for k, hs in hints.items()
-                if k[0] >= span.start_char and k[1] <= span.end_char
-                for h in hs
-                if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
-            }
+            inner = inner_hints(hints, hinted, key)
             typed = self.cues.classify(span, inner | {span.label_})
             if not typed and not self.cues.dropped(span):
                 typed = self.cues.weak_class(span, inner | {span.label_})
@@ -330,7 +329,7 @@ class EntityCues:
                 kept.append(span)
                 classes[(span.start_char, span.end_char)] = typed
         # Acronyms and later short forms inherit the classes of the name they stand for.
-        derived = acronym_spans(kept, classes) + self._repeats(doc, kept, classes, weak)
+        derived = acronym_spans(kept, classes) + self._repeats(doc, text, kept, classes, weak)
         ents: list[Span] = []
         for span in filter_spans(kept + derived):
             typed = classes[(span.start_char, span.end_char)]
@@ -439,22 +438,28 @@ class EntityCues:
     def _repeats(
         self,
         doc: Doc,
+        text: str,
         spans: list[Span],
         classes: dict[tuple[int, int], tuple[str, ...]],
         weak: set[tuple[int, int]],
     ) -> list[Span]:
-        """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH')."""
+        """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH').
+
+        `text` is the Doc's text, read once: `Span.text` makes a Token per word.
+        """
         forms: dict[str, tuple[str, ...]] = {}
         for span in spans:
-            typed = classes[(span.start_char, span.end_char)]
+            key = (span.start_char, span.end_char)
+            typed = classes[key]
             if typed == (REF,):
                 continue
-            stripped = span.text[: len(strip_legal(span.text.lower(), self.cues.legal_forms))]
-            variants = {span.text, stripped}
+            written = text[key[0] : key[1]]
+            stripped = written[: len(strip_legal(written.lower(), self.cues.legal_forms))]
+            variants = {written, stripped}
             if typed == ("Company",):
                 variants |= self._short_forms(stripped)
             if typed == ("Person",):
-                words = [w for w in span.text.split() if w.lower() not in self.cues.titles]
+                words = [w for w in written.split() if w.lower() not in self.cues.titles]
                 if len(words) >= 2:
                     variants.add(words[-1])  # the surname, hyphenated or not
             for form in variants:
@@ -463,21 +468,18 @@ class EntityCues:
         out: list[Span] = []
         if not forms:
             return out
-        # Token boundaries from a table (read as one array: making a Token object per
-        # word cost more than the scan): a form found inside a token is no mention.
-        offsets = doc.to_array(["IDX", "LENGTH"]).reshape(len(doc), 2).tolist()
-        starts = {idx: i for i, (idx, _n) in enumerate(offsets)}
-        ends = {idx + n: i + 1 for i, (idx, n) in enumerate(offsets)}
-        for start, end, form in find_whole_words(doc.text, forms):
-            first, last = starts.get(start), ends.get(end)
-            if first is None or last is None:
+        for start, end, form in find_whole_words(text, forms):
+            # A form found inside a token is no mention: `char_span` (strict) is None
+            # unless both ends are token boundaries, found by binary search in C.
+            span = doc.char_span(start, end, label="REPEAT")
+            if span is None:
                 continue
             key = (start, end)
             typed = forms[form]
             if key in weak:
                 classes[key] = typed
             classes.setdefault(key, typed)
-            out.append(Span(doc, first, last, label="REPEAT"))
+            out.append(span)
         return out
 
     def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
@@ -510,20 +512,26 @@ class EntityCues:
                 out.append(span)
         return out
 
-    def _trim(self, span: Span) -> Span | None:
-        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks."""
+    def _trim(self, span: Span, text: str) -> Span | None:
+        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
+
+        `text` is the Doc's text (`doc.text` joins every token's text on each call).
+        """
         doc = span.doc
         start, end = span.start, span.end
-        for i in range(start, end):
-            if "\n" in doc[i].text or (doc[i].text in {"(", ".", "/", ";", ":"} and i > start):
-                end = i
+        # Most names hold none of the cut characters: then no token can be a cut, and
+        # the scan (two Token objects per word) is skipped.
+        if _CUT_CHARS.search(text, span.start_char, span.end_char):
+            for i in range(start, end):
+                if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
+                    end = i
+                    break
+        while start < end:
+            first = doc[start]  # one Token object per step, not one per test
+            lower = first.lower_
+            if not (lower in _LEADING or first.is_punct or first.is_space):
                 break
-        while start < end and (
-            doc[start].lower_ in {"the", "a", "an", "this", "its", "their"}
-            or doc[start].is_punct
-            or doc[start].is_space
-        ):
-            if doc[start].lower_ == "the" and span.label_ == REF:
+            if lower == "the" and span.label_ == REF:
                 break
             start += 1
         while (
@@ -535,21 +543,20 @@ class EntityCues:
             )
         ):
             start += 1
-        while end > start and (
-            doc[end - 1].is_punct
-            or doc[end - 1].is_space
-            or doc[end - 1].lower_ in {"'s", "\u2019s", "and", "of", "for", "in"}
-        ):
+        while end > start:
+            last = doc[end - 1]
+            if not (last.is_punct or last.is_space or last.lower_ in _TRAILING):
+                break
+            word = last.text
             if (
-                doc[end - 1].text in {".", ")"}
+                word in {".", ")"}
                 and end - start > 1
                 and (
-                    doc[end - 1].text == "."
-                    and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                    word == "." and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
                 )
             ):
                 break
-            if doc[end - 1].text in {"®", "™"}:
+            if word in {"®", "™"}:
                 break
             end -= 1
         if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):

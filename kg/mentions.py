@@ -11,6 +11,7 @@ pattern per document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
@@ -97,3 +98,25 @@ def acronym_pairs(doc: Doc) -> list[tuple[int, int, int, int]]:
         ):
             pairs.append((ent.start_char, ent.end_char, nxt.start_char, nxt.end_char))
     return pairs
+
+
+def inner_hints(
+    hints: dict[tuple[int, int], set[str]], hinted: list[tuple[int, int]], key: tuple[int, int]
+) -> set[str]:
+    """The hints of the candidates inside the span `key` (character offsets).
+
+    Cue hints name exactly their span; model labels of inner spans still count.
+    `hinted` is `sorted(hints)`: a bisect finds the first candidate starting
+    inside the span, instead of a test of every candidate for every span.
+    """
+    start, end = key
+    inner: set[str] = set()
+    for i in range(bisect_left(hinted, (start,)), len(hinted)):
+        k = hinted[i]
+        if k[0] > end:
+            break
+        if k[1] <= end:
+            inner.update(
+                h for h in hints[k] if k == key or not h.startswith(("CUE_", "QUOTED_", "LIST_"))
+            )
+    return inner

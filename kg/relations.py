@@ -30,6 +30,7 @@ from kg.discourse import (
     is_working_group,
     relative_antecedent,
 )
+from kg.docarrays import entity_windows
 from kg.financing import (
     FINANCING_RULES,
     about_money,
@@ -74,9 +75,15 @@ class RelationPatterns:
         flags = LexemeFlags(nlp.vocab)
         self.surface = Matcher(nlp.vocab, validate=False)  # flags.rewrite validates
         self.surface_info: dict[str, tuple[str, int, int]] = {}
+        tails: list[int | None] = []
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
+            tails.extend(_entity_tail(name, p) for p in patterns)
             self.surface.add(name, [flags.rewrite(p) for p in patterns])
             self.surface_info[name] = (pred, s_idx, o_idx)
+        #: Most tokens any surface pattern matches after its last entity (None: no limit).
+        self.surface_tail = (
+            None if None in tails else max((t for t in tails if t is not None), default=0)
+        )
         self.deps = AnchoredDependencyMatcher(nlp.vocab)
         # One key per pattern, so a match tells which pattern's node ids it carries.
         self.dep_info: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
@@ -95,11 +102,9 @@ class RelationPatterns:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[dict[str, Any]] = []
-        for match_id, start, end in self.surface(doc):
+        for match_id, start, end in self._surface_matches(doc):
             name = doc.vocab.strings[match_id]
             pred, s_idx, o_idx = self.surface_info[name]
-            if doc[start].sent.start != doc[end - 1].sent.start:
-                continue  # a pattern across a sentence boundary states nothing
             toks = [t for t in doc[start:end] if t.ent_type_]
             if len(toks) < 2:
                 continue
@@ -124,6 +129,24 @@ class RelationPatterns:
             self._from_dep(doc, found, doc.vocab.strings[match_id], token_ids)
         doc._.kg_relations = found
         return doc
+
+    def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Surface matches (match id, start, end) inside one sentence, in the Matcher's order.
+
+        Every surface pattern starts on an entity token and goes at most
+        `surface_tail` tokens past its last one, a hit needs two of them, and a
+        pattern across a sentence boundary states nothing; so the Matcher runs only
+        over those stretches of sentences with two or more entity tokens
+        (`entity_windows`, about a third of the tokens). A Matcher's cost is per
+        token: its entity-type conditions are Python calls on every token it sees.
+        The surface patterns have no greedy filter, so each window yields exactly
+        the hits a whole-Doc run finds there that can count, in the same order.
+        """
+        return [
+            (match_id, first + start, first + end)
+            for first, last in entity_windows(doc, after=self.surface_tail)
+            for match_id, start, end in self.surface(doc[first:last])
+        ]
 
     def _from_dep(self, doc: Doc, found: list[dict[str, Any]], key: str, ids: list[int]) -> None:
         name, pred, pattern = self.dep_info[key]
@@ -526,6 +549,43 @@ def _inherit_subject(pattern: list[dict[str, Any]]) -> list[dict[str, Any]] | No
         "RIGHT_ATTRS": {**pattern[0]["RIGHT_ATTRS"], "DEP": {"IN": ["xcomp", "conj", "advcl"]}},
     }
     return [anchor, *edges]
+
+
+def _entity_tail(name: str, pattern: list[dict[str, Any]]) -> int | None:
+    """How many tokens a surface pattern may match after its last entity token.
+
+    None when unbounded. `RelationPatterns._surface_matches` runs the Matcher
+    only from the first entity token of a sentence to this many tokens past
+    its last one, which finds every hit only if each pattern starts on a
+    required entity token; a pattern that does not is refused.
+    """
+    if not _is_entity(pattern[0]):
+        raise ValueError(f"surface pattern {name} must start on an entity token")
+    last = max(i for i, tok in enumerate(pattern) if _is_entity(tok))
+    tail = 0
+    for tok in pattern[last + 1 :]:
+        op = tok.get("OP", "!")
+        if op in {"*", "+"}:
+            return None
+        if op.startswith("{"):
+            high = op.strip("{}").split(",")[-1]
+            if not high:
+                return None
+            tail += int(high)
+        else:
+            tail += 1
+    return tail
+
+
+def _is_entity(tok: dict[str, Any]) -> bool:
+    """A required token whose entity type is one of a list without the empty type."""
+    types = tok.get("ENT_TYPE")
+    return (
+        "OP" not in tok
+        and isinstance(types, dict)
+        and set(types) == {"IN"}
+        and "" not in types["IN"]
+    )
 
 
 def pattern_end(pattern: list[dict[str, Any]], prep: str) -> str | None:
