@@ -585,10 +585,6 @@ def _is_name(tok: Token) -> bool:
     return not tok.is_stop and bool(_NAME_MATCH(tok.text))
 
 
-def _overlaps(key: tuple[int, int], span: Span) -> bool:
-    return key[0] < span.end_char and span.start_char < key[1]
-
-
 @Language.factory("kg_entities", default_config={"lexicon_dir": ""})
 def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityCues:
     register_extensions()
