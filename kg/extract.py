@@ -58,13 +58,13 @@ _CUE_PREFIX = re.compile(
 
 def extract(articles: Iterable[Article], nlp: Language, cfg: Config) -> Iterator[Extraction]:
     """Stream articles through the pipeline in batches; one Extraction per article."""
-    reader = _DocReader(nlp)
+    reader = DocReader(nlp)
     stream = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=cfg.batch_size):
         yield reader.read(doc, article)
 
 
-class _DocReader:
+class DocReader:
     """Turns one processed Doc into an Extraction; holds only lexicon-derived settings."""
 
     def __init__(self, nlp: Language) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 ORG_CLASSES = ("Cluster", "Institution", "Company", "Project", "Funder")
 #: Label of anaphoric noun phrases ("the working group"), resolved in kg.extract.
 REF = "REF"
+#: The first of kg's rule components that run on the model's finished annotations.
+FIRST_RULE_COMPONENT = "kg_entities"
 
 
 def load_pipeline(cfg: Config) -> Language:
@@ -96,10 +98,21 @@ def load_pipeline(cfg: Config) -> Language:
     titles = keep_title_abbreviations(nlp, lexicon)
     no_break = sorted(NO_BREAK_AFTER | {t.lower() for t in titles})
     nlp.add_pipe("kg_sentences", before="parser", config={"no_break_after": no_break})
-    nlp.add_pipe("kg_entities", config={"lexicon_dir": lexicon_dir}, last=True)
+    nlp.add_pipe(FIRST_RULE_COMPONENT, config={"lexicon_dir": lexicon_dir}, last=True)
     nlp.add_pipe("merge_entities", last=True)
     nlp.add_pipe("kg_relations", config={"lexicon_dir": lexicon_dir}, last=True)
     return nlp
+
+
+def split_pipeline(nlp: Language) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """The pipeline as (model part, rule part): the statistical components and what
+    they need, then kg's rule components, which read only finished annotations.
+
+    The two parts can run in different threads, one Doc after the other.
+    """
+    names = nlp.pipe_names
+    cut = names.index(FIRST_RULE_COMPONENT) if FIRST_RULE_COMPONENT in names else len(names)
+    return list(nlp.pipeline[:cut]), list(nlp.pipeline[cut:])
 
 
 def split_legal_form_periods(nlp: Language, lexicon: Lexicon) -> None:

@@ -15,8 +15,10 @@ Why this shape:
   are held at once. Inside a worker the chunks run in spaCy `memory_zone`s of
   about `ZONE_ARTICLES` articles each, so strings interned for their Docs are
   freed every so often and the vocabulary does not grow over a long run.
-* `workers=1` runs the same chunk loop in this process: no pool, no pickling,
-  and the same results as the pool by construction.
+* `workers=1` runs in this process: no pool, no pickling. With a spare core the
+  model runs in a second thread while this one does kg's rule work
+  (`kg.overlap`); without one, the same chunk loop the workers run. Either
+  way the results are those of the pool.
 * Workers finish together. When the caller knows how many articles are coming,
   the last chunks shrink (`tapered_sizes`), so the build does not wait on one
   worker's full chunk while the other cores idle.
@@ -72,11 +74,14 @@ def extract_parallel(
     chunk_size: int | None = None,
     nlp: Any = None,
     total: int | None = None,
+    overlap: bool | None = None,
 ) -> Iterator[Extraction]:
     """Extract every article with `workers` processes; yields in input order.
 
     With `workers <= 1` the work runs in this process, on `nlp` when the
-    caller already holds a loaded pipeline (else one is loaded here).
+    caller already holds a loaded pipeline (else one is loaded here), and
+    with the model in a second thread (`kg.overlap`) when `overlap` is true,
+    or by default when the process has a spare core.
 
     `chunk_size` (default `cfg.batch_size`) is how many articles one task
     carries: large enough that pickling and scheduling are noise next to the
@@ -88,6 +93,11 @@ def extract_parallel(
             from kg.nlp import load_pipeline
 
             nlp = load_pipeline(cfg)
+        from kg.overlap import extract_overlapped, spare_core
+
+        if spare_core() if overlap is None else overlap:
+            yield from extract_overlapped(articles, nlp, cfg)
+            return
         zoned = _Zoned(nlp, cfg)
         try:
             for chunk in _chunks(articles, max(1, chunk_size or cfg.batch_size)):
