@@ -393,9 +393,13 @@ def main(argv: list[str] | None = None) -> None:
         run = run_once(
             corpus, workdir, args.workers, index, src, words=words, bare_too=not args.skip_bare
         )
+        against = (
+            f"bare {run['bare_words_per_s']:.0f} w/s, ratio {run['ratio']:.2f}, "
+            if "ratio" in run
+            else "bare not measured, "
+        )
         print(
-            f"run {index + 1}/{args.runs}: bare {run.get('bare_words_per_s', 0):.0f} w/s, "
-            f"build {run['build_words_per_s']:.0f} w/s, ratio {run.get('ratio', 0):.2f}, "
+            f"run {index + 1}/{args.runs}: {against}build {run['build_words_per_s']:.0f} w/s, "
             f"rebuild {run['rebuild_seconds']:.2f} s, peak RSS {run['build_peak_rss_mb']:.0f} MiB",
             file=sys.stderr,
             flush=True,
