@@ -355,3 +355,40 @@ ALLOWED = {
     "locatedIn": ({"Company", "Institution", "Cluster", "Project", "Funder"}, {"Place"}),
     "produces": ({"Company", "Institution"}, {"Product"}),
 }
+
+
+def entity_tail(name: str, pattern: list[dict[str, Any]]) -> int | None:
+    """How many tokens a surface pattern may match after its last entity token.
+
+    None when unbounded. `kg.relations.RelationPatterns._surface_matches` runs the Matcher
+    only from the first entity token of a sentence to this many tokens past
+    its last one, which finds every hit only if each pattern starts on a
+    required entity token; a pattern that does not is refused.
+    """
+    if not _is_entity(pattern[0]):
+        raise ValueError(f"surface pattern {name} must start on an entity token")
+    last = max(i for i, tok in enumerate(pattern) if _is_entity(tok))
+    tail = 0
+    for tok in pattern[last + 1 :]:
+        op = tok.get("OP", "!")
+        if op in {"*", "+"}:
+            return None
+        if op.startswith("{"):
+            high = op.strip("{}").split(",")[-1]
+            if not high:
+                return None
+            tail += int(high)
+        else:
+            tail += 1
+    return tail
+
+
+def _is_entity(tok: dict[str, Any]) -> bool:
+    """A required token whose entity type is one of a list without the empty type."""
+    types = tok.get("ENT_TYPE")
+    return (
+        "OP" not in tok
+        and isinstance(types, dict)
+        and set(types) == {"IN"}
+        and "" not in types["IN"]
+    )

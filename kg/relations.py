@@ -43,7 +43,7 @@ from kg.lexflags import LexemeFlags
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp import REF, register_extensions
 from kg.normalize import find_amounts
-from kg.patterns import ALLOWED, surface_patterns
+from kg.patterns import ALLOWED, entity_tail, surface_patterns
 from kg.referents import (
     CLUSTER_NOUNS,
     JOINABLE,
@@ -77,7 +77,7 @@ class RelationPatterns:
         self.surface_info: dict[str, tuple[str, int, int]] = {}
         tails: list[int | None] = []
         for name, (pred, s_idx, o_idx, patterns) in surface_patterns(lexicon).items():
-            tails.extend(_entity_tail(name, p) for p in patterns)
+            tails.extend(entity_tail(name, p) for p in patterns)
             self.surface.add(name, [flags.rewrite(p) for p in patterns])
             self.surface_info[name] = (pred, s_idx, o_idx)
         #: Most tokens any surface pattern matches after its last entity (None: no limit).
@@ -549,43 +549,6 @@ def _inherit_subject(pattern: list[dict[str, Any]]) -> list[dict[str, Any]] | No
         "RIGHT_ATTRS": {**pattern[0]["RIGHT_ATTRS"], "DEP": {"IN": ["xcomp", "conj", "advcl"]}},
     }
     return [anchor, *edges]
-
-
-def _entity_tail(name: str, pattern: list[dict[str, Any]]) -> int | None:
-    """How many tokens a surface pattern may match after its last entity token.
-
-    None when unbounded. `RelationPatterns._surface_matches` runs the Matcher
-    only from the first entity token of a sentence to this many tokens past
-    its last one, which finds every hit only if each pattern starts on a
-    required entity token; a pattern that does not is refused.
-    """
-    if not _is_entity(pattern[0]):
-        raise ValueError(f"surface pattern {name} must start on an entity token")
-    last = max(i for i, tok in enumerate(pattern) if _is_entity(tok))
-    tail = 0
-    for tok in pattern[last + 1 :]:
-        op = tok.get("OP", "!")
-        if op in {"*", "+"}:
-            return None
-        if op.startswith("{"):
-            high = op.strip("{}").split(",")[-1]
-            if not high:
-                return None
-            tail += int(high)
-        else:
-            tail += 1
-    return tail
-
-
-def _is_entity(tok: dict[str, Any]) -> bool:
-    """A required token whose entity type is one of a list without the empty type."""
-    types = tok.get("ENT_TYPE")
-    return (
-        "OP" not in tok
-        and isinstance(types, dict)
-        and set(types) == {"IN"}
-        and "" not in types["IN"]
-    )
 
 
 def pattern_end(pattern: list[dict[str, Any]], prep: str) -> str | None:

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from kg.docarrays import entity_windows, sentence_starts
 from kg.ingest import read_inputs
-from kg.relations import _entity_tail
+from kg.patterns import entity_tail
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,13 +43,13 @@ def test_entity_windows_keep_sentences_with_two_entities(blank_nlp) -> None:
 
 def test_entity_tail_counts_tokens_after_the_last_entity() -> None:
     ent = {"ENT_TYPE": {"IN": ["Company"]}}
-    assert _entity_tail("x", [ent, {"LOWER": "in"}, ent]) == 0
-    assert _entity_tail("x", [ent, ent, {"ORTH": ")"}, {"ORTH": "x", "OP": "{0,3}"}]) == 4
-    assert _entity_tail("x", [ent, ent, {"ORTH": ")", "OP": "*"}]) is None
+    assert entity_tail("x", [ent, {"LOWER": "in"}, ent]) == 0
+    assert entity_tail("x", [ent, ent, {"ORTH": ")"}, {"ORTH": "x", "OP": "{0,3}"}]) == 4
+    assert entity_tail("x", [ent, ent, {"ORTH": ")", "OP": "*"}]) is None
     with pytest.raises(ValueError, match="start on an entity"):
-        _entity_tail("x", [{"LOWER": "the"}, ent])
+        entity_tail("x", [{"LOWER": "the"}, ent])
     with pytest.raises(ValueError, match="start on an entity"):
-        _entity_tail("x", [{"ENT_TYPE": {"NOT_IN": [""]}}, ent])
+        entity_tail("x", [{"ENT_TYPE": {"NOT_IN": [""]}}, ent])
 
 
 @pytest.mark.model
