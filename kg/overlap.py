@@ -115,7 +115,10 @@ def _zone(
             for _name, proc in rules:
                 doc = proc(doc)
             yield reader.read(doc, article)
-        if handover.get() is not _DONE:
+        end = handover.get()
+        if isinstance(end, _Failed):  # failed after its last Doc, say while closing
+            raise end.error
+        if end is not _DONE:
             raise RuntimeError("the model thread returned more Docs than articles")
     finally:
         stop.set()

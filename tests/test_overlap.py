@@ -99,3 +99,28 @@ def test_the_in_process_default_follows_the_cores(
         list(extract_parallel(articles[:1], Config(), 1, nlp=nlp))
         assert calls == expected
     assert isinstance(spare_core(), bool)
+
+
+def test_a_model_error_after_the_last_doc_is_not_lost(
+    articles: list[Article], nlp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.nlp
+
+    class FailsAtTheEnd:
+        def __call__(self, doc):
+            return doc
+
+        def pipe(self, docs, batch_size: int = 1):
+            yield from docs
+            raise ValueError("the model failed after its last Doc")
+
+    real = kg.nlp.split_pipeline
+    monkeypatch.setattr(
+        kg.nlp,
+        "split_pipeline",
+        lambda nlp: ([*real(nlp)[0], ("end", FailsAtTheEnd())], real(nlp)[1]),
+    )
+    stream = extract_overlapped(articles[:3], nlp, Config())
+    assert len([next(stream) for _ in range(3)]) == 3
+    with pytest.raises(ValueError, match="after its last Doc"):
+        next(stream)
