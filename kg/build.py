@@ -471,8 +471,7 @@ def _create(
     from kg import rdf
     from kg.parallel import nquads_parallel
 
-    parallel = cfg.workers > 1 and count >= cfg.workers * MIN_ARTICLES_PER_WORKER
-    workers = cfg.workers if parallel else 1
+    workers = cfg.workers if cfg.workers > 1 and count >= enough_for_workers(cfg) else 1
 
     def documents() -> Iterator[bytes]:
         for document, part in nquads_parallel(lines, resolution, workers):

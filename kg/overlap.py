@@ -28,7 +28,6 @@ How it stays correct:
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import queue
 import sys
@@ -71,13 +70,11 @@ def extract_overlapped(
     """Extractions of `articles` in input order, the model running in a second thread."""
     from kg.extract import DocReader
     from kg.nlp import split_pipeline
-    from kg.parallel import ZONE_ARTICLES
+    from kg.parallel import ZONE_ARTICLES, in_chunks
 
     model, rules = split_pipeline(nlp)
     reader = DocReader(nlp)
-    iterator = iter(articles)
-    size = zone_articles or ZONE_ARTICLES
-    while batch := list(itertools.islice(iterator, size)):
+    for batch in in_chunks(articles, zone_articles or ZONE_ARTICLES):
         with nlp.memory_zone(), _switch_interval(SWITCH_INTERVAL):
             yield from _zone(batch, nlp, model, rules, reader, cfg.batch_size)
 

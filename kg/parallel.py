@@ -100,7 +100,7 @@ def extract_parallel(
             return
         zoned = _Zoned(nlp, cfg)
         try:
-            for chunk in _chunks(articles, max(1, chunk_size or cfg.batch_size)):
+            for chunk in in_chunks(articles, max(1, chunk_size or cfg.batch_size)):
                 yield from zoned.extract(chunk)
         finally:
             zoned.close()
@@ -148,7 +148,7 @@ class ExtractionPool:
         self.start()
         assert self._executor is not None
         sizes = tapered_sizes(total, self.chunk_size, self.workers) if total else None
-        chunks = _chunks(articles, self.chunk_size, sizes)
+        chunks = in_chunks(articles, self.chunk_size, sizes)
         try:
             for extractions in _ordered(self._executor, _work, chunks, self.workers):
                 yield from extractions
@@ -181,7 +181,9 @@ def tapered_sizes(total: int, size: int, workers: int) -> list[int]:
     return sizes
 
 
-def _chunks(items: Iterable[T], size: int, sizes: Iterable[int] | None = None) -> Iterator[list[T]]:
+def in_chunks(
+    items: Iterable[T], size: int, sizes: Iterable[int] | None = None
+) -> Iterator[list[T]]:
     """Consecutive chunks of `items`: of the given `sizes` while they last, then of `size`."""
     iterator = iter(items)
     for step in itertools.chain(sizes or (), itertools.repeat(size)):
@@ -231,7 +233,7 @@ def nquads_parallel(
     second pool (no model: it starts in a fraction of a second) carries the
     resolution once per worker and batches of (key, record) lines per task.
     """
-    batches = _chunks(spool, NQUADS_BATCH)
+    batches = in_chunks(spool, NQUADS_BATCH)
     if workers <= 1:
         from kg.spool import article_nquads
 

@@ -15,7 +15,7 @@ from kg.config import Config
 from kg.errors import ModelError
 from kg.ingest import read_inputs
 from kg.model import Article
-from kg.parallel import MIN_TAPERED, _chunks, extract_parallel, tapered_sizes
+from kg.parallel import MIN_TAPERED, extract_parallel, in_chunks, tapered_sizes
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -32,15 +32,15 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
 
 def test_chunks_keep_order_and_cover_everything() -> None:
     items = [Article.create(str(i), f"text {i}", "s", i) for i in range(7)]
-    chunks = list(_chunks(iter(items), 3))
+    chunks = list(in_chunks(iter(items), 3))
     assert [len(c) for c in chunks] == [3, 3, 1]
     assert [a for c in chunks for a in c] == items
 
 
 def test_chunks_follow_given_sizes_then_the_default() -> None:
     items = list(range(10))
-    assert list(_chunks(items, 3, [4, 1])) == [[0, 1, 2, 3], [4], [5, 6, 7], [8, 9]]
-    assert list(_chunks(items, 3, [6, 6])) == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]
+    assert list(in_chunks(items, 3, [4, 1])) == [[0, 1, 2, 3], [4], [5, 6, 7], [8, 9]]
+    assert list(in_chunks(items, 3, [6, 6])) == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]
 
 
 @pytest.mark.parametrize("total", [1, 7, 64, 300, 4809])
