@@ -141,7 +141,7 @@ def child_bare(corpus: Path, workers: int) -> dict[str, Any]:
     nlp = None
     for name in DEFAULT_MODELS:
         try:
-            nlp = spacy.load(name, exclude=["senter"])  # as kg.nlp.load_pipeline does
+            nlp = spacy.load(name, exclude=["senter"])  # as kg.nlp.pipeline.load_pipeline does
             break
         except OSError:
             continue
@@ -162,7 +162,7 @@ def child_bare(corpus: Path, workers: int) -> dict[str, Any]:
 
 def child_build(corpus: Path, store: Path, workers: int) -> dict[str, Any]:
     """One `kg build` through the library call the CLI makes (model loading included)."""
-    from kg.build import build
+    from kg.build.runner import build
     from kg.config import Config
 
     with TreeMemory() as memory:

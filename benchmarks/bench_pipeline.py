@@ -5,7 +5,7 @@ same process, alternating) several times and prints median words/s and their
 ratio. The rule components should keep the ratio at 0.8 or above.
 
 kg runs the model with its attribute table in place of spaCy's attribute_ruler
-(same annotations, less time: kg/attribute_table.py), so the full pipeline can
+(same annotations, less time: kg/nlp/attribute_table.py), so the full pipeline can
 come close to bare spaCy although it does more. A third variant, bare spaCy
 with that one swap, shows the two effects apart: "bare+table" against bare is
 what the swap saves, kg against "bare+table" is what kg's own components cost.
@@ -25,7 +25,7 @@ import spacy
 
 from kg.config import DEFAULT_MODELS, Config
 from kg.ingest import read_inputs
-from kg.nlp import load_pipeline
+from kg.nlp.pipeline import load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ as a real `kg serve` process (so the clients here do not share its GIL), on a
 store built from the synthetic corpus (benchmarks/corpus.py) or a given one.
 
 * endpoint: POST /sparql (form), JSON results, one HTTP connection per request;
-* kg query: `kg.query.answer(cfg, query, "json")`, i.e. what the command does
+* kg query: `kg.sparql.query.answer(cfg, query, "json")`, i.e. what the command does
   after Python has started (open the store read-only, query, format); the
   process start-up of the CLI itself is measured separately as `kg query (process)`;
 * throughput: N concurrent client threads, each sending M requests that cycle
@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.config import Config, default_queries_dir
-from kg.query import answer
+from kg.sparql.query import answer
 
 
 def _percentile(values: list[float], p: float) -> float:

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from kg.build import build
+    from kg.build.runner import build
     from kg.config import Config
 
     shutil.rmtree(args.store, ignore_errors=True)

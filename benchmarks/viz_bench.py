@@ -53,8 +53,8 @@ def bench_size(n: int, runs: int, workdir: Path) -> dict[str, float | int | str]
     from helpers_browser import Browser
     from helpers_network import synthetic_corpus
 
-    from kg.network import load_network
-    from kg.viz import render
+    from kg.view.network import load_network
+    from kg.view.viz import render
 
     store = synthetic_corpus(n).store()
     loads, renders = [], []

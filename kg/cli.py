@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg import __version__
-from kg.config import DEFAULT_STORE, Config
+from kg.config import DEFAULT_STORE, Config, store_auth_from
 from kg.errors import KGError
-from kg.export import EXPORT_FORMATS
-from kg.query import QUERY_FORMATS
+from kg.names import plural
+from kg.sparql.query import QUERY_FORMATS
+from kg.view.export import EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from kg.build import BuildReport
-    from kg.store import Store
+    from kg.build.runner import BuildReport
+    from kg.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,30 +171,32 @@ def cli(
             format="%(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
-    ctx.obj = Config(store=store, update_url=update_url, model=model)
+    ctx.obj = Config(
+        store=store,
+        update_url=update_url,
+        model=model,
+        store_auth=store_auth_from(os.environ),
+    )
 
 
 # --- build -----------------------------------------------------------------
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
 
 def _summary(report: BuildReport) -> str:
     lines = [
-        f"Built {report.store}: {_plural(report.articles, 'article')} "
+        f"Built {report.store}: {plural(report.articles, 'article')} "
         f"({report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
         f"{report.removed} removed; {report.extracted} extracted"
         f"{', extractor changed since last build' if report.cache_stale else ''})",
-        f"  {_plural(report.entities, 'entity').replace('entitys', 'entities')}, "
-        f"{_plural(report.relations, 'relation')} "
-        f"({_plural(report.statements, 'statement')} with evidence), "
-        f"{_plural(report.triples, 'triple')}; "
-        f"{_plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
+        f"  {plural(report.entities, 'entity').replace('entitys', 'entities')}, "
+        f"{plural(report.relations, 'relation')} "
+        f"({plural(report.statements, 'statement')} with evidence), "
+        f"{plural(report.triples, 'triple')}; "
+        f"{plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
     ]
     if report.skipped:
-        lines.append(f"Skipped {_plural(len(report.skipped), 'input')}:")
+        lines.append(f"Skipped {plural(len(report.skipped), 'input')}:")
         lines.extend(f"  {s.path}: {s.reason}" for s in report.skipped)
     return "\n".join(lines)
 
@@ -221,7 +224,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], prune: bool, workers: int
         kg build data/articles
         kg --store out/store build --prune data/articles more/news.jsonl
     """
-    from kg.build import build as run_build
+    from kg.build.runner import build as run_build
     from kg.config import cpu_count
     from kg.progress import ProgressBar
 
@@ -252,7 +255,7 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
         kg query 'SELECT ?name WHERE { ?c a kg:Company ; rdfs:label ?name }'
         kg query queries/funding.rq --format csv > funding.csv
     """
-    from kg.query import answer
+    from kg.sparql.query import answer
 
     click.echo(answer(_config(ctx), query, fmt), nl=False)
 
@@ -278,11 +281,11 @@ def export(ctx: click.Context, fmt: str, output: str) -> None:
         kg export --format jsonld -o graph.jsonld
         kg export --format nquads -o - | gzip > graph.nq.gz
     """
-    from kg.export import export_store
+    from kg.view.export import export_store
 
     count = export_store(_config(ctx), fmt, output)
     where = "stdout" if output == "-" else output
-    click.echo(f"wrote {where}: {_plural(count, 'statement')} ({fmt})", err=output == "-")
+    click.echo(f"wrote {where}: {plural(count, 'statement')} ({fmt})", err=output == "-")
 
 
 # --- viz / stats / validate / eval -----------------------------------------
@@ -327,7 +330,7 @@ def viz(ctx: click.Context, output: str, **options: Any) -> None:
         kg viz -o network.html
         kg viz -o leipzig.html --focus "University of Leipzig" --hops 2
     """
-    from kg.viz import render
+    from kg.view.viz import render
 
     with _reading(_config(ctx)) as store:
         report = render(store, output, **options)
@@ -353,7 +356,7 @@ def stats(ctx: click.Context, fmt: str, top: int) -> None:
         kg stats
         kg stats --format json --top 20
     """
-    from kg.stats import compute_stats
+    from kg.view.stats import compute_stats
 
     with _reading(_config(ctx)) as store:
         figures = compute_stats(store, top=top)
@@ -370,7 +373,7 @@ def validate(ctx: click.Context) -> None:
     \b
         kg validate
     """
-    from kg.validate import validate as run_validate
+    from kg.eval.shapes import validate as run_validate
 
     cfg = _config(ctx)
     with _reading(cfg) as store:
@@ -397,7 +400,7 @@ def eval_(ctx: click.Context, gold: Path, graph: Path | None, fmt: str, details:
         kg eval data/gold/dev.json
         kg eval gold.json --graph graph.ttl --format markdown
     """
-    from kg.eval import evaluate
+    from kg.eval.score import evaluate
 
     report = evaluate(gold, _config(ctx), graph)
     if fmt == "json":
@@ -439,8 +442,8 @@ def serve(
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
             http://127.0.0.1:7878/sparql
     """
-    from kg.serve import ServeOptions
-    from kg.serve import serve as run_server
+    from kg.sparql.server import ServeOptions
+    from kg.sparql.server import serve as run_server
 
     options = ServeOptions(host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
     run_server(

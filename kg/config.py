@@ -8,6 +8,7 @@ KG_MODEL) into a frozen `Config` so every stage sees the same settings.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,27 @@ def default_queries_dir() -> Path:
     return _resource_dir("queries")
 
 
+def asset_bytes(name: str) -> bytes:
+    """A file of the page assets shipped inside the package (`kg/assets/`).
+
+    Read through importlib.resources, so it works from a checkout, an
+    installed wheel or a zipped package alike.
+    """
+    from importlib.resources import files
+
+    return (files("kg") / "assets" / name).read_bytes()
+
+
+def store_auth_from(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """Credentials of a remote store from KG_STORE_USER / KG_STORE_PASSWORD, if given.
+
+    Only ever from the environment: a password on the command line would show
+    in the process list and the shell history.
+    """
+    user = environ.get("KG_STORE_USER")
+    return (user, environ.get("KG_STORE_PASSWORD") or "") if user else None
+
+
 def cpu_count() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
@@ -55,6 +77,8 @@ class Config:
 
     store: str = DEFAULT_STORE
     update_url: str | None = None
+    #: (user, password) for a remote store, read from the environment by the CLI.
+    store_auth: tuple[str, str] | None = field(default=None, repr=False)
     model: str | None = None
     lexicon_dir: Path = field(default_factory=default_lexicon_dir)
     ontology_dir: Path = field(default_factory=default_ontology_dir)

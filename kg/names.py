@@ -63,3 +63,27 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def normalize_name(name: str) -> str:
+    """Reduce a name to the form names are compared in (ANNOTATION.md 3.2).
+
+    Machine translation and resolution disagree on accents, case, "&" and
+    punctuation ("André"/"Andre", "e. V."/"e.V.", "Cell & Gene"/"Cell and
+    Gene"); none of that should decide whether an entity was found.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.lower().replace("&", " and ")
+    text = _NON_ALNUM.sub(" ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def plural(count: int, word: str) -> str:
+    """'1 article', '2 articles': counts in summaries and reports."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

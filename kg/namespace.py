@@ -15,7 +15,11 @@ import re
 from urllib.parse import quote, unquote
 
 from kg.model import ENTITY_CLASSES, RELATIONS
-from kg.store import DATA_BASE
+
+#: The data namespace, and the IRIs of the graphs that are not articles.
+DATA_BASE = "https://w3id.org/cluster-kg/id/"
+ENTITIES_GRAPH = DATA_BASE + "graph/entities"
+SYSTEM_GRAPH = DATA_BASE + "graph/system"
 
 KG = "https://w3id.org/cluster-kg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/cluster-kg/ontology"

@@ -4,7 +4,7 @@ Why its own tiny class rather than a dependency: it only has to redraw one
 stderr line a few times a second, and it must stay silent when stderr is not a
 terminal (CI logs, pipes, tests), because a carriage-return animation in a log
 file is noise. It matches the `progress(stage, done, total)` callback that
-`kg.build.build` accepts, so the CLI passes an instance straight through.
+`kg.build.runner.build` accepts, so the CLI passes an instance straight through.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def blank_nlp():  # -> spacy.Language
 def nlp():  # -> spacy.Language
     """The real pipeline, loaded once per session (slow)."""
     from kg.config import Config
-    from kg.nlp import load_pipeline
+    from kg.nlp.pipeline import load_pipeline
 
     return load_pipeline(Config())
 
@@ -59,14 +59,14 @@ def nlp():  # -> spacy.Language
 @pytest.fixture
 def reuse_nlp(nlp, monkeypatch: pytest.MonkeyPatch):  # -> spacy.Language
     """Make every build in the test (CLI ones too) use the session's loaded pipeline."""
-    monkeypatch.setattr("kg.nlp.load_pipeline", lambda cfg: nlp)
+    monkeypatch.setattr("kg.nlp.pipeline.load_pipeline", lambda cfg: nlp)
     return nlp
 
 
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:
     """Path of a store built once from the seed articles. Read it; never write to it."""
-    from kg.build import Stages, build
+    from kg.build.runner import Stages, build
     from kg.config import Config
 
     base = tmp_path_factory.mktemp("built")

@@ -1,6 +1,6 @@
 """Build small in-memory Oxigraph stores in the fixed RDF shape (brief, "RDF shape").
 
-The network/viz/stats tests must not depend on extraction or on kg.rdf being
+The network/viz/stats tests must not depend on extraction or on kg.graph.rdf being
 finished, so they write the quads themselves, exactly as the contract says a
 build does: article graphs with statements and binary edges, the entities
 graph with classes and names, and a system graph that views must ignore.

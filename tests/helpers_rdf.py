@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from kg.build.spool import Tally
+from kg.graph.rdf import article_triples, entity_triples, summary_triples, system_triples
 from kg.model import (
     Article,
     Entity,
@@ -23,9 +25,7 @@ from kg.model import (
     RelationFact,
     Resolution,
 )
-from kg.rdf import article_triples, entity_triples, summary_triples, system_triples
-from kg.spool import Tally
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
 
 WG_TITLE = 'Successful start of the biosaxony working group "Cell Therapies"'
 WG_BODY = (
@@ -419,7 +419,7 @@ def load_store(graphs: dict[str, list[ox.Triple]]) -> ox.Store:
 
 
 class MemoryStore:
-    """The part of the `kg.store.Store` protocol validation needs, over an in-memory store."""
+    """The part of the `kg.store.base.Store` protocol validation needs, over an in-memory store."""
 
     location = ":memory:"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.namespace import PREFIXES
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.namespace import ENTITIES_GRAPH, PREFIXES, SYSTEM_GRAPH
 
 
 def sample_graphs() -> dict[str, list[ox.Triple]]:

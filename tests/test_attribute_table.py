@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from kg.attribute_table import table_for
 from kg.config import DEFAULT_MODELS
 from kg.ingest import read_inputs
+from kg.nlp.attribute_table import table_for
 
 REPO = Path(__file__).resolve().parent.parent
 _ATTRS = ("tag_", "pos_", "morph", "lemma_", "dep_")

@@ -18,7 +18,7 @@ import pytest
 from helpers_browser import Browser, chromium_path
 
 from kg.config import Config
-from kg.serve import ServeOptions, make_server
+from kg.sparql.server import ServeOptions, make_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -128,7 +128,7 @@ def test_bad_query_shows_the_parser_message(page: Page) -> None:
 
 
 def test_network_view_is_served(page: Page) -> None:
-    pytest.importorskip("kg.viz")
+    pytest.importorskip("kg.view.viz")
     b = page.browser
     page.open("network")
     b.wait_for("window.kgPage && window.kgPage.timing.firstDraw !== null")

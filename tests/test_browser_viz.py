@@ -16,8 +16,8 @@ import pytest
 from helpers_browser import Browser
 from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
 
-from kg.network import load_network
-from kg.viz import PHYSICS_LIMIT, render
+from kg.view.network import load_network
+from kg.view.viz import PHYSICS_LIMIT, render
 
 # No skip when chromium is missing: `make test` installs it, and a browser test
 # that silently does not run would hide a broken page.

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 
 import pytest
 
+import kg.build.workers
 import kg.ingest
-import kg.parallel
-from kg import build as build_mod
-from kg.build import Stages, build
+from kg.build import runner as build_mod
+from kg.build.runner import Stages, build
 from kg.config import Config
 from kg.errors import InputError, StoreError
 from kg.model import (
@@ -31,9 +31,9 @@ from kg.model import (
     RelationFact,
     Resolution,
 )
-from kg.namespace import article_iri, entity_iri
-from kg.oxistore import OxiStore
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
+from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH, article_iri, entity_iri
+from kg.store import open_store
+from kg.store.embedded import OxiStore
 
 WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
@@ -340,13 +340,41 @@ def test_fingerprint_ignores_downstream_modules(tmp_path: Path) -> None:
     assert build_mod.pipeline_fingerprint(Config(lexicon_dir=lexicon)) != first
 
 
-def test_fingerprint_names_real_modules_and_keeps_extraction_code() -> None:
-    """A misspelt name would silently put a module back in; extraction code must stay in."""
-    package = Path(build_mod.__file__).parent
-    modules = {p.stem for p in package.glob("*.py")}
-    assert not build_mod._NOT_EXTRACTION - modules
-    for stem in ("ingest", "nlp", "entities", "relations", "extract", "model", "lexicon"):
-        assert stem not in build_mod._NOT_EXTRACTION
+def test_fingerprint_covers_nlp_and_leaves_out_downstream_stages() -> None:
+    """An allow-list by package: every NLP module is in (new ones too), no later stage is."""
+    import kg
+    from kg.build.fingerprint import EXTRACTION_MODULES, extraction_code
+
+    package = Path(kg.__file__).resolve().parent
+    covered = {p.relative_to(package).as_posix() for p in extraction_code(package)}
+    nlp = {p.relative_to(package).as_posix() for p in (package / "nlp").rglob("*.py")}
+    assert nlp and nlp <= covered
+    assert "nlp/rules/financing.py" in covered and "nlp/reader.py" in covered
+    for later in ("build", "store", "graph", "view", "sparql", "eval"):
+        assert not any(path.startswith(later + "/") for path in covered), later
+    assert {"cli.py", "config.py", "progress.py"}.isdisjoint(covered)
+    # every named kernel module exists: a misspelt name would silently drop it
+    assert all((package / f"{name}.py").is_file() for name in EXTRACTION_MODULES)
+
+
+def test_fingerprint_changes_with_nlp_code_only(tmp_path: Path) -> None:
+    """A copy of the package: editing a rule changes the fingerprint, editing a view does not."""
+    import shutil
+
+    import kg
+    from kg.build.fingerprint import extraction_code
+
+    copy = tmp_path / "kg"
+    shutil.copytree(Path(kg.__file__).resolve().parent, copy)
+
+    def digest() -> list[bytes]:
+        return [p.read_bytes() for p in extraction_code(copy)]
+
+    before = digest()
+    (copy / "view" / "stats.py").write_text("# changed\n", encoding="utf-8")
+    assert digest() == before
+    (copy / "nlp" / "rules" / "new_family.py").write_text("RULES = {}\n", encoding="utf-8")
+    assert digest() != before
 
 
 def _articles(root: Path) -> list[Article]:
@@ -380,7 +408,7 @@ def test_workers_and_the_parallel_stage(
     parent_loads: int,
 ) -> None:
     if min_per_worker is not None:
-        monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", min_per_worker)
+        monkeypatch.setattr("kg.build.runner.MIN_ARTICLES_PER_WORKER", min_per_worker)
     calls: list[int] = []
 
     def parallel(articles: Iterable[Article], cfg: Config) -> Iterator[Extraction]:
@@ -405,16 +433,16 @@ def test_two_workers_write_the_same_store_as_one(
     """With workers, article triples are made in other processes; both load N-Quads."""
     for i in range(4):
         (corpus / f"more{i}.txt").write_text(f"Firm{i} news\n\nFirm{i} joins Lab in Town{i}.\n")
-    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr("kg.parallel.NQUADS_BATCH", 1)  # one task per article: interleaved
+    monkeypatch.setattr("kg.build.runner.MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr("kg.build.workers.NQUADS_BATCH", 1)  # one task per article: interleaved
     pooled: list[int] = []
-    real = kg.parallel.nquads_parallel
+    real = kg.build.workers.nquads_parallel
 
     def counted(*args: Any) -> Iterator[tuple[bytes, Any]]:
         pooled.append(args[2])
         return real(*args)
 
-    monkeypatch.setattr("kg.parallel.nquads_parallel", counted)
+    monkeypatch.setattr("kg.build.workers.nquads_parallel", counted)
 
     def parallel(articles: Iterable[Article], cfg: Config) -> Iterator[Extraction]:
         return fake.extract(articles, "nlp", cfg)
@@ -447,7 +475,7 @@ def test_progress_reports_extraction_then_writing(
 
 
 class FakePool:
-    """Stands in for kg.parallel.ExtractionPool: records when it is started and used."""
+    """Stands in for kg.build.workers.ExtractionPool: records when it is started and used."""
 
     events: ClassVar[list[str]] = []
 
@@ -474,8 +502,8 @@ def test_a_first_build_starts_the_workers_while_reading(
     """New store: workers start once enough articles are read; an update starts them later."""
     for i in range(3):
         (corpus / f"more{i}.txt").write_text(f"Firm{i} news\n\nFirm{i} joins Lab.\n")
-    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 2)  # 2 workers: 4 of 5 articles
-    monkeypatch.setattr(kg.parallel, "ExtractionPool", FakePool)
+    monkeypatch.setattr("kg.build.runner.MIN_ARTICLES_PER_WORKER", 2)  # 2 workers: 4 of 5 articles
+    monkeypatch.setattr(kg.build.workers, "ExtractionPool", FakePool)
     real_read = kg.ingest.iter_inputs
 
     def reading(paths: Any) -> Iterator[Any]:

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from kg.cli import cli
 from kg.config import Config
-from kg.export import EXPORT_FORMATS
 from kg.store import open_store
+from kg.view.export import EXPORT_FORMATS
 
 COMMANDS = sorted(cli.commands)
 
@@ -230,7 +230,7 @@ def test_rebuild_is_idempotent_and_replaces_changed_articles(
 ) -> None:
     # Teammates edit extraction code while this runs; a changed fingerprint would
     # (rightly) re-extract. That path has its own test in test_build.py.
-    monkeypatch.setattr("kg.build.pipeline_fingerprint", lambda cfg: "pinned")
+    monkeypatch.setattr("kg.build.runner.pipeline_fingerprint", lambda cfg: "pinned")
     assert invoke(runner, tmp_store, "build", str(seed_dir)).exit_code == 0
     before = quads(tmp_store)
     again = invoke(runner, tmp_store, "build", str(seed_dir))

@@ -22,7 +22,8 @@ import pytest
 
 from benchmarks.corpus import write_corpus
 from kg.config import Config
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
+from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.store import open_store
 
 pytestmark = pytest.mark.model
 

@@ -8,10 +8,10 @@ import pytest
 from spacy.matcher import DependencyMatcher
 
 from kg.config import Config
-from kg.dep_patterns import dep_patterns
-from kg.depmatch import AnchoredDependencyMatcher
 from kg.ingest import read_inputs
 from kg.lexicon import load_lexicon
+from kg.nlp.depmatch import AnchoredDependencyMatcher
+from kg.nlp.rules.dependency import dep_patterns
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_unsupported_operator_or_attribute_is_refused(blank_nlp) -> None:
 def test_member_is_isin_for_sorted_values() -> None:
     import numpy
 
-    from kg.depmatch import _member
+    from kg.nlp.depmatch import _member
 
     rng = numpy.random.default_rng(7)
     for size in (0, 1, 5, 40):
@@ -74,7 +74,7 @@ def test_anchor_conditions_beyond_the_filed_one_still_hold(blank_nlp) -> None:
 
 
 def test_token_matches_semantics(blank_nlp) -> None:
-    from kg.depmatch import token_matches
+    from kg.nlp.depmatch import token_matches
 
     tok = blank_nlp("Fund")[0]
     assert token_matches(tok, {"LOWER": "fund", "ORTH": {"IN": ["Fund", "x"]}})

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc, Span
 
-from kg.docarrays import entity_windows, sentence_starts
 from kg.ingest import read_inputs
-from kg.patterns import entity_tail
+from kg.nlp.docarrays import entity_windows, sentence_starts
+from kg.nlp.rules.surface import entity_tail
 
 REPO = Path(__file__).resolve().parent.parent
 

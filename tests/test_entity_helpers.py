@@ -30,7 +30,7 @@ def _inner_by_scan(hints: dict, key: tuple[int, int]) -> set[str]:
 def test_inner_hints_agree_with_a_full_scan() -> None:
     import random
 
-    from kg.mentions import inner_hints
+    from kg.nlp.mentions import inner_hints
 
     labels = ["ORG", "GPE", "CUE_Project", "QUOTED_Cluster", "LIST_Company", "LEGAL", "HEAD"]
     rng = random.Random(3)
@@ -47,7 +47,7 @@ def test_inner_hints_agree_with_a_full_scan() -> None:
 
 
 def test_inner_hints_keep_cue_hints_on_their_own_span_only() -> None:
-    from kg.mentions import inner_hints
+    from kg.nlp.mentions import inner_hints
 
     hints = {(0, 10): {"CUE_Project", "ORG"}, (0, 20): {"HEAD"}, (12, 20): {"QUOTED_X", "GPE"}}
     hinted = sorted(hints)

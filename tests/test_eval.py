@@ -13,19 +13,19 @@ from typing import Any
 import pytest
 
 from kg.errors import FormatError, GoldError, InputError
-from kg.eval import (
+from kg.eval.score import (
     Gold,
     dataset_from_quads,
     evaluate,
     gold_to_graph,
     load_gold,
     load_graph,
-    normalize_name,
     parse_gold,
     score,
     score_store,
 )
 from kg.model import ENTITY_CLASSES, RELATIONS
+from kg.names import normalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_GOLD = ROOT / "tests" / "data" / "eval" / "seeds.json"
@@ -356,7 +356,7 @@ def test_scores_do_not_depend_on_serialisation_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nq", ".nt", ".jsonld"])
 def test_load_graph_reads_each_format(tmp_path: Path, suffix: str) -> None:
-    from kg.eval import GRAPH_FORMATS
+    from kg.eval.score import GRAPH_FORMATS
 
     g = load_gold(SEEDS_GOLD)
     dataset = gold_to_graph(g)
@@ -610,7 +610,8 @@ def test_evaluate_reads_the_store_without_its_system_graph(tmp_store: str) -> No
     import pyoxigraph
 
     from kg.config import Config
-    from kg.store import SYSTEM_GRAPH, open_store
+    from kg.namespace import SYSTEM_GRAPH
+    from kg.store import open_store
 
     graphs: dict[str, list[Any]] = {}
     nquads = gold_to_graph(load_gold(SEEDS_GOLD)).serialize(format="nquads")

@@ -11,11 +11,12 @@ import rdflib
 from helpers_store import sample_graphs
 from rdflib.compare import isomorphic
 
-from kg import export as export_mod
 from kg.config import Config
 from kg.errors import FormatError, KGError, StoreError
-from kg.export import EXPORT_FORMATS, export, export_store, jsonld_document
-from kg.store import SYSTEM_GRAPH, open_store
+from kg.namespace import SYSTEM_GRAPH
+from kg.store import open_store
+from kg.view import export as export_mod
+from kg.view.export import EXPORT_FORMATS, export, export_store, jsonld_document
 
 RDFLIB_FORMATS = {
     "turtle": "turtle",

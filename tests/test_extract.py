@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from kg.config import Config
-from kg.extract import extract
+from kg.graph.resolve import resolve
 from kg.ingest import read_inputs
 from kg.model import Article, Extraction
-from kg.resolve import resolve
+from kg.nlp.reader import extract
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -1,4 +1,4 @@
-"""Facts whose second end the clause leaves to the context (kg.discourse).
+"""Facts whose second end the clause leaves to the context (kg.nlp.rules.discourse).
 
 Invented names only: each case fails without the mechanism named in its comment.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from kg.config import Config
-from kg.extract import extract
 from kg.model import Article, Extraction
+from kg.nlp.reader import extract
 
 pytestmark = pytest.mark.model
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from kg.config import Config
-from kg.extract import extract
 from kg.model import Article, Extraction
+from kg.nlp.reader import extract
 
 pytestmark = pytest.mark.model
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus import write_corpus
-from kg.build import BuildReport, Stages, build
+from kg.build.runner import BuildReport, Stages, build
 from kg.config import Config
 from kg.ingest import read_inputs
 from kg.model import Article, Extraction
@@ -41,7 +41,7 @@ class Counting:
         return self.nlp
 
     def extract(self, articles: Iterable[Article], nlp: Any, cfg: Config) -> Iterable[Extraction]:
-        from kg.extract import extract
+        from kg.nlp.reader import extract
 
         def counted() -> Iterable[Article]:
             for art in articles:

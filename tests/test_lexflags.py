@@ -10,9 +10,9 @@ from spacy.matcher import Matcher
 
 from kg.config import Config
 from kg.ingest import read_inputs
-from kg.lexflags import LexemeFlags
 from kg.lexicon import load_lexicon
-from kg.patterns import surface_patterns
+from kg.nlp.lexflags import LexemeFlags
+from kg.nlp.rules.surface import surface_patterns
 
 REPO = Path(__file__).resolve().parent.parent
 

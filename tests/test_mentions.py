@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from kg.mentions import find_whole_words
 from kg.names import group_key
-from kg.typing_cues import strip_legal
+from kg.nlp.cues import strip_legal
+from kg.nlp.mentions import find_whole_words
 
 
 def _by_regex(text: str, forms: list[str]) -> list[tuple[int, int, str]]:

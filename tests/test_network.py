@@ -1,4 +1,4 @@
-"""kg.network and kg.layout: the store read into networkx, views cut from it, big-graph layout."""
+"""kg.view.network and kg.view.layout: the store read into networkx, views, big-graph layout."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from helpers_network import (
     synthetic_corpus,
 )
 
-from kg.layout import EDGE_LENGTH, precomputed_layout
-from kg.network import (
+from kg.names import normalize_name
+from kg.view.layout import EDGE_LENGTH, precomputed_layout
+from kg.view.network import (
     GraphSelectionError,
     betweenness,
     communities,
     find_entities,
     load_network,
-    normalize_name,
     parse_types,
     select,
     simple_undirected,
@@ -128,10 +128,19 @@ def test_loading_is_deterministic() -> None:
         ("The Ada  Nováková", "ada novakova"),
         ("Tissue & Organ", "tissue and organ"),
         ("C.O-D", "c o d"),
+        ("Gießen", "gießen"),
     ],
 )
 def test_normalize_name_follows_the_scoring_contract(raw: str, normalised: str) -> None:
     assert normalize_name(raw) == normalised
+
+
+def test_the_page_search_and_the_scorer_compare_names_alike() -> None:
+    """One normalisation for both: a city with 'ß' must not become 'gie en' on the page."""
+    import kg.eval.score
+    import kg.view.network
+
+    assert kg.view.network.normalize_name is kg.eval.score.normalize_name
 
 
 def test_find_entities_by_any_name(graph: nx.MultiDiGraph) -> None:

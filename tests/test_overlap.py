@@ -1,4 +1,4 @@
-"""kg.overlap: the model in a second thread changes nothing but the time it takes."""
+"""kg.build.overlap: the model in a second thread changes nothing but the time it takes."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
+from kg.build.overlap import SWITCH_INTERVAL, extract_overlapped, spare_core
+from kg.build.workers import extract_parallel
 from kg.config import Config
 from kg.ingest import read_inputs
 from kg.model import Article
-from kg.overlap import SWITCH_INTERVAL, extract_overlapped, spare_core
-from kg.parallel import extract_parallel
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -53,16 +53,18 @@ def test_the_switch_interval_is_restored(articles: list[Article], nlp) -> None:
 def test_a_model_error_reaches_the_caller(
     articles: list[Article], nlp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.nlp
+    import kg.nlp.pipeline
 
     def boom(doc):  # a model component that fails on the third Doc
         if doc.text == articles[2].text:
             raise ValueError("model failed on this text")
         return doc
 
-    real = kg.nlp.split_pipeline
+    real = kg.nlp.pipeline.split_pipeline
     monkeypatch.setattr(
-        kg.nlp, "split_pipeline", lambda nlp: ([*real(nlp)[0], ("boom", boom)], real(nlp)[1])
+        kg.nlp.pipeline,
+        "split_pipeline",
+        lambda nlp: ([*real(nlp)[0], ("boom", boom)], real(nlp)[1]),
     )
     stream = extract_overlapped(articles, nlp, Config(batch_size=1))
     assert len([next(stream), next(stream)]) == 2  # the Docs before the failing one
@@ -83,19 +85,19 @@ def test_the_in_process_default_follows_the_cores(
     articles: list[Article], nlp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One worker overlaps by default only where a spare core exists."""
-    import kg.overlap
+    import kg.build.overlap
 
     calls: list[int] = []
-    real = kg.overlap.extract_overlapped
+    real = kg.build.overlap.extract_overlapped
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kg.overlap, "extract_overlapped", counted)
+    monkeypatch.setattr(kg.build.overlap, "extract_overlapped", counted)
     for cores, expected in ((False, []), (True, [1])):
         calls.clear()
-        monkeypatch.setattr(kg.overlap, "spare_core", lambda cores=cores: cores)
+        monkeypatch.setattr(kg.build.overlap, "spare_core", lambda cores=cores: cores)
         list(extract_parallel(articles[:1], Config(), 1, nlp=nlp))
         assert calls == expected
     assert isinstance(spare_core(), bool)
@@ -104,7 +106,7 @@ def test_the_in_process_default_follows_the_cores(
 def test_a_model_error_after_the_last_doc_is_not_lost(
     articles: list[Article], nlp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.nlp
+    import kg.nlp.pipeline
 
     class FailsAtTheEnd:
         def __call__(self, doc):
@@ -114,9 +116,9 @@ def test_a_model_error_after_the_last_doc_is_not_lost(
             yield from docs
             raise ValueError("the model failed after its last Doc")
 
-    real = kg.nlp.split_pipeline
+    real = kg.nlp.pipeline.split_pipeline
     monkeypatch.setattr(
-        kg.nlp,
+        kg.nlp.pipeline,
         "split_pipeline",
         lambda nlp: ([*real(nlp)[0], ("end", FailsAtTheEnd())], real(nlp)[1]),
     )

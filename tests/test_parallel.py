@@ -1,4 +1,4 @@
-"""kg.parallel: the same Extractions whatever the number of worker processes.
+"""kg.build.workers: the same Extractions whatever the number of worker processes.
 
 Determinism across worker counts is what lets `kg build --workers N` be a pure
 speed knob: the store a 2-worker build writes must equal the 1-worker one.
@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
+from kg.build.chunks import MIN_TAPERED, in_chunks, tapered_sizes
+from kg.build.workers import extract_parallel
 from kg.config import Config
 from kg.errors import ModelError
 from kg.ingest import read_inputs
 from kg.model import Article
-from kg.parallel import MIN_TAPERED, extract_parallel, in_chunks, tapered_sizes
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"
 
@@ -72,7 +73,7 @@ def test_two_workers_give_the_same_extractions_as_one(articles: list[Article], n
 @pytest.mark.model
 def test_in_process_chunks_equal_plain_extract(articles: list[Article], nlp) -> None:
     """The memory zones around the chunks must not change what is extracted."""
-    from kg.extract import extract
+    from kg.nlp.reader import extract
 
     cfg = Config()
     plain = [ex.to_json() for ex in extract(articles, nlp, cfg)]
@@ -100,12 +101,12 @@ def test_stopping_early_does_not_hang(articles: list[Article]) -> None:
 @pytest.mark.model
 def test_memory_zones_span_chunks_and_are_left(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Words new to the model live for ZONE_ARTICLES articles, not for one chunk, then go."""
-    import kg.parallel
+    import kg.build.workers
 
-    monkeypatch.setattr(kg.parallel, "ZONE_ARTICLES", 4)
+    monkeypatch.setattr(kg.build.workers, "ZONE_ARTICLES", 4)
     words = [f"Zorblaxian{i}q" for i in range(6)]
     items = [Article.create(str(i), f"{w} met the board.", "s", i) for i, w in enumerate(words)]
-    zoned = kg.parallel._Zoned(nlp, Config())
+    zoned = kg.build.workers._Zoned(nlp, Config())
     for i in range(0, 4, 2):
         zoned.extract(items[i : i + 2])
         if i == 0:  # one chunk done, the zone still open: its words are still known
@@ -119,7 +120,7 @@ def test_memory_zones_span_chunks_and_are_left(nlp, monkeypatch: pytest.MonkeyPa
 
 def test_a_pool_lets_its_workers_go_once_done(articles: list[Article]) -> None:
     """The workers (and their models) must not live on into the write phase."""
-    from kg.parallel import ExtractionPool
+    from kg.build.workers import ExtractionPool
 
     pool = ExtractionPool(Config(model="no_such_spacy_model_xyz"), 2)
     pool.start()

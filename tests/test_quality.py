@@ -1,6 +1,6 @@
 """Extraction quality on both gold sets stays at or above the targets.
 
-Built through `kg.build`, the path users take, and scored with `kg.eval`, the
+Built through `kg.build.runner`, the path users take, and scored with `kg.eval.score`, the
 rules of ANNOTATION.md section 3. The dev set was written independently of
 the extractor and uses invented names, so it guards generalisation; the seed
 articles guard the sample corpus.
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Stages, build
+from kg.build.runner import Stages, build
 from kg.config import Config
-from kg.eval import load_gold, score_store
+from kg.eval.score import load_gold, score_store
 from kg.store import open_store
 
 pytestmark = pytest.mark.model
@@ -61,7 +61,7 @@ def test_scores_do_not_depend_on_the_hash_seed(name: str, nlp, tmp_path: Path) -
     import subprocess
     import sys
 
-    from kg.export import export
+    from kg.view.export import export
 
     corpus = tmp_path / "articles"
     shutil.copytree(REPO / articles, corpus)
@@ -71,7 +71,7 @@ def test_scores_do_not_depend_on_the_hash_seed(name: str, nlp, tmp_path: Path) -
     with open_store(cfg) as store:
         export(store, "nquads", graph)
     code = (
-        "import sys; from kg.eval import load_gold, load_graph, score; "
+        "import sys; from kg.eval.score import load_gold, load_graph, score; "
         "print(score(load_graph(sys.argv[1]), load_gold(sys.argv[2])).to_json())"
     )
     outputs = {

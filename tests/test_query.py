@@ -12,7 +12,7 @@ import rdflib
 
 from kg.config import Config
 from kg.errors import FormatError, QueryError, StoreError
-from kg.query import answer, format_output, load_query, refuse_updates, run_query
+from kg.sparql.query import answer, format_output, load_query, refuse_updates, run_query
 from kg.store import open_store
 
 LABELS = """SELECT ?e ?label WHERE {

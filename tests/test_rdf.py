@@ -1,4 +1,4 @@
-"""kg.rdf writes exactly the brief's RDF shape, deterministically and without blank nodes."""
+"""kg.graph.rdf writes exactly the brief's RDF shape, deterministically and without blank nodes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from helpers_rdf import graph_contents, seed_corpus, tiny_corpus
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import namespace as ns
-from kg.model import Entity, Extraction, Resolution
-from kg.rdf import (
+from kg.graph.rdf import (
     Lines,
     Terms,
     article_triples,
@@ -25,6 +24,7 @@ from kg.rdf import (
     fill_system,
     system_triples,
 )
+from kg.model import Entity, Extraction, Resolution
 
 DATA = Path(__file__).parent / "data" / "rdf"
 

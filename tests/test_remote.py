@@ -27,11 +27,12 @@ import helpers_store
 import pyoxigraph as ox
 import pytest
 
-from kg.config import Config, default_queries_dir
+from kg.config import Config, default_queries_dir, store_auth_from
 from kg.errors import QueryError, StoreError
-from kg.query import answer, run_query
-from kg.remote import RemoteStore, batch_requests, derive_update_url
-from kg.store import ENTITIES_GRAPH, open_store
+from kg.namespace import ENTITIES_GRAPH
+from kg.sparql.query import answer, run_query
+from kg.store import open_store
+from kg.store.remote import RemoteStore, batch_requests, derive_update_url
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 A1 = "https://w3id.org/cluster-kg/id/article/a1"
@@ -172,7 +173,7 @@ def test_saved_queries_answer_as_the_embedded_store(remote: RemoteStore, sample_
 def test_cli_level_query_export_and_stats_match(
     remote: RemoteStore, sample_store: str, tmp_path: Path
 ) -> None:
-    from kg.export import export_store
+    from kg.view.export import export_store
 
     local, far = Config(store=sample_store), Config(store=remote.location)
     q = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
@@ -182,7 +183,7 @@ def test_cli_level_query_export_and_stats_match(
         export_store(local, fmt, tmp_path / f"local.{fmt}")
         export_store(far, fmt, tmp_path / f"far.{fmt}")
         assert (tmp_path / f"far.{fmt}").read_bytes() == (tmp_path / f"local.{fmt}").read_bytes()
-    stats = pytest.importorskip("kg.stats")
+    stats = pytest.importorskip("kg.view.stats")
     with open_store(local) as embedded:
         assert stats.compute_stats(remote) == stats.compute_stats(embedded)
 
@@ -271,16 +272,17 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_STORE_USER", "reader")
-    monkeypatch.setenv("KG_STORE_PASSWORD", "s3cret")
+def test_credentials_come_from_the_environment() -> None:
+    auth = store_auth_from({"KG_STORE_USER": "reader", "KG_STORE_PASSWORD": "s3cret"})
+    assert store_auth_from({"KG_STORE_PASSWORD": "s3cret"}) is None
+    assert "s3cret" not in repr(Config(store_auth=auth))
     httpd = HTTPServer(("127.0.0.1", 0), _Recorder)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/query"
         with pytest.raises(StoreError, match="refused access") as err:
-            open_store(Config(store=url))
+            open_store(Config(store=url, store_auth=auth))
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -297,7 +299,7 @@ def test_build_into_the_server_gives_the_embedded_graph(
 
     The build runs as the real CLI in its own process, as a user would run it.
     """
-    from kg.export import export_store
+    from kg.view.export import export_store
 
     far = Config(store=server)
     kg_build(server, seed_dir)
@@ -314,7 +316,7 @@ def test_build_into_the_server_gives_the_embedded_graph(
                 assert sorted(rows[0], key=key) == sorted(rows[1], key=key), path.name
             else:
                 assert mine == theirs, path.name
-        stats = pytest.importorskip("kg.stats")
+        stats = pytest.importorskip("kg.view.stats")
         assert stats.compute_stats(remote_store) == stats.compute_stats(embedded)
     export_store(local, "turtle", tmp_path / "local.ttl")
     export_store(far, "turtle", tmp_path / "far.ttl")
@@ -339,7 +341,7 @@ def kg_build(store: str, articles: Path) -> None:
 @pytest.mark.server
 def test_kg_serve_can_front_a_remote_store(remote: RemoteStore) -> None:
     """`kg --store URL serve` gives the remote graph the same read-only endpoint."""
-    from kg.serve import ServeOptions, make_server
+    from kg.sparql.server import ServeOptions, make_server
 
     endpoint = make_server(Config(store=remote.location), ServeOptions(port=0))
     thread = threading.Thread(target=endpoint.serve_forever, args=(0.05,), daemon=True)

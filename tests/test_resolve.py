@@ -1,11 +1,11 @@
-"""kg.resolve on hand-made extractions: merges that must and must not happen."""
+"""kg.graph.resolve on hand-made extractions: merges that must and must not happen."""
 
 from __future__ import annotations
 
 from kg.config import Config
+from kg.graph.rdf import article_triples
+from kg.graph.resolve import resolve
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
-from kg.rdf import article_triples
-from kg.resolve import resolve
 
 
 def _article(i: int, names: list[tuple[str, ...]], types: str = "Company") -> Extraction:

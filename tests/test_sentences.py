@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import NO_BREAK_AFTER, SentenceMarks
+from kg.nlp.sentences import NO_BREAK_AFTER, SentenceMarks
 
 
 def _marks(blank_nlp, text: str, no_break: set[str] = NO_BREAK_AFTER) -> dict[str, bool]:

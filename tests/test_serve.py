@@ -28,8 +28,8 @@ import pytest
 
 from kg.config import Config
 from kg.errors import StoreError
-from kg.protocol import negotiate
-from kg.serve import ServeOptions, SparqlServer, make_server
+from kg.sparql.protocol import negotiate
+from kg.sparql.server import ServeOptions, SparqlServer, make_server
 from kg.store import open_store
 
 SELECT_ALL = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
@@ -408,7 +408,7 @@ def test_saved_queries_are_listed_and_run(start: Start) -> None:
 
 
 def test_network_page(start: Start) -> None:
-    pytest.importorskip("kg.viz")
+    pytest.importorskip("kg.view.viz")
     reply = request(start().url + "network")
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/html")

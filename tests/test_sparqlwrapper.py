@@ -9,7 +9,7 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.config import Config
-from kg.serve import ServeOptions, make_server
+from kg.sparql.server import ServeOptions, make_server
 
 
 @pytest.fixture

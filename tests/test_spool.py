@@ -1,4 +1,4 @@
-"""kg.spool: the build's records on disk, and the N-Quads the workers send back."""
+"""kg.build.spool: the build's records on disk, and the N-Quads the workers send back."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 from helpers_rdf import seed_corpus, tiny_corpus
 
+from kg.build.spool import Spool, Tally, article_graphs, article_nquads, nquads
 from kg.errors import StoreError
+from kg.graph.summary import RuleFigures
 from kg.model import Article, Extraction
-from kg.spool import RuleFigures, Spool, Tally, article_graphs, article_nquads, nquads
 
 KG = "https://w3id.org/cluster-kg/ontology#"
 ID = "https://w3id.org/cluster-kg/id/"

@@ -1,4 +1,4 @@
-"""kg.stats and kg.graphio: the figures and the Gephi/yEd exports agree with the graph."""
+"""kg.view.stats and kg.view.graphio: the figures and the Gephi/yEd exports agree with the graph."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from helpers_network import ShapeBuilder, entity_iri, small_corpus
 
 from kg.errors import KGError
-from kg.graphio import JOIN, write_gexf, write_graphml
-from kg.stats import Stats, compute_stats
+from kg.view.graphio import JOIN, write_gexf, write_graphml
+from kg.view.stats import Stats, compute_stats
 
 
 @pytest.fixture(scope="module")

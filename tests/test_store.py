@@ -10,10 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import oxistore
 from kg.config import Config
 from kg.errors import QueryError, StoreError
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH, open_store
+from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.store import embedded as oxistore
+from kg.store import open_store
 
 KG = "https://w3id.org/cluster-kg/ontology#"
 ID = "https://w3id.org/cluster-kg/id/"
@@ -94,7 +95,7 @@ def test_unwritable_parent_fails_at_open(tmp_path: Path, monkeypatch: pytest.Mon
     parent.mkdir()
     real_access = os.access
     monkeypatch.setattr(
-        "kg.oxistore.os.access",
+        "kg.store.embedded.os.access",
         lambda p, mode: False if Path(p) == parent else real_access(p, mode),
     )
     with pytest.raises(StoreError, match="not writable"):

@@ -24,9 +24,8 @@ from typing import Any
 import pytest
 from helpers_queries import BY_ARTICLES, BY_RULE, aggregate_by_articles, aggregate_by_rule
 
-from kg.build import BuildReport, Stages, build
+from kg.build.runner import BuildReport, Stages, build
 from kg.config import Config
-from kg.export import export
 from kg.model import (
     Article,
     Entity,
@@ -38,6 +37,7 @@ from kg.model import (
     Resolution,
 )
 from kg.store import open_store
+from kg.view.export import export
 
 FACT = re.compile(
     r"\b([A-Z]\w+) (memberOf|partOf|participatesIn) ([A-Z]\w+) by ([\w-]+) at ([\d.]+)( maybe)?\."
@@ -110,8 +110,8 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture(params=[1, 2], ids=["1-worker", "2-workers"])
 def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """With 2, the first build makes its article graphs in worker processes, one per task."""
-    monkeypatch.setattr("kg.build.MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr("kg.parallel.NQUADS_BATCH", 1)
+    monkeypatch.setattr("kg.build.runner.MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr("kg.build.workers.NQUADS_BATCH", 1)
     return int(request.param)
 
 
@@ -249,7 +249,7 @@ def test_summaries_are_not_exported(corpus: Path, tmp_path: Path) -> None:
 @pytest.mark.model
 def test_seed_build_summaries_agree_and_validate(built_store: str) -> None:
     """The real pipeline on the seed articles: the same rows both ways, and a valid graph."""
-    from kg.validate import validate
+    from kg.eval.shapes import validate
 
     rows = assert_summaries_agree(built_store)
     assert len(rows["statements-by-rule"]) > 5

@@ -15,8 +15,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from kg import namespace as ns
 from kg.config import Config, default_ontology_dir
 from kg.errors import InputError
-from kg.store import ENTITIES_GRAPH, SYSTEM_GRAPH
-from kg.validate import ValidationReport, validate, validate_graph
+from kg.eval.shapes import ValidationReport, validate, validate_graph
+from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
 
 ONTOLOGY = default_ontology_dir()
 XSD_DECIMAL = URIRef(ns.XSD_DECIMAL)
@@ -263,11 +263,11 @@ def test_unreadable_shapes_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_graph_wide_sparql_checks_agree_with_pyshacl(data: rdflib.Graph) -> None:
-    """kg.validate runs the SHACL-SPARQL constraints itself (pyshacl is too slow for them);
+    """kg.eval.shapes runs the SHACL-SPARQL constraints itself (pyshacl is too slow for them);
     on a graph breaking all of them the findings must be exactly pyshacl's own."""
     import pyshacl
 
-    from kg.validate import _results
+    from kg.eval.shapes import _results
 
     _edge_without_statement(data)
     _statement_without_edge(data)

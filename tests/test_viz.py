@@ -1,4 +1,4 @@
-"""kg.viz: the written page is self-contained, safe, deterministic and shows what was asked."""
+"""kg.view.viz: the written page is self-contained, safe, deterministic and shows what was asked."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
 
 from kg.errors import KGError
-from kg.network import GraphSelectionError, load_network, primary_class
-from kg.viz import (
+from kg.view.network import GraphSelectionError, load_network, primary_class
+from kg.view.viz import (
     CLASS_STYLE,
     PHYSICS_LIMIT,
     RELATION_STYLE,

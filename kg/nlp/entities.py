@@ -1,0 +1,591 @@
+"""The entity component: find name spans and decide their classes from cues.
+
+The stock model finds name spans reasonably but types them badly for this
+domain (it calls lower-case cluster brands persons and small firms places), so
+`kg_entities` re-decides every span from cues that generalise: legal forms,
+head nouns, academic titles, cue nouns before quoted names, and known-name
+lists from `data/lexicon/` as a supplement. What the model alone suggests is a
+weak guess that later cues in the same article may overrule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp.cues import CueTyper, strip_legal
+from kg.nlp.labels import REF, register_extensions
+from kg.nlp.lexflags import LexemeFlags
+from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
+
+_NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
+_NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
+_NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
+_LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
+_NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
+_SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
+#: Tokens a name stops before (after its first word), and the characters they contain.
+_CUTS = {"(", ".", "/", ";", ":"}
+_CUT_CHARS = re.compile(r"[\n(./;:]")
+#: Words cut from the front and from the end of a candidate name.
+_LEADING = {"the", "a", "an", "this", "its", "their"}
+_TRAILING = {"'s", "\u2019s", "and", "of", "for", "in"}
+_QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
+
+
+def _token_specs(lex: Lexicon) -> dict[str, object]:
+    """Matcher token descriptions shared by the entity patterns."""
+    return {
+        "name": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False, "IS_SENT_START": False},
+        "name_any": {"TEXT": {"REGEX": _NAME_RE}, "IS_STOP": False},
+        "name_amp": {"TEXT": {"REGEX": _NAME_AMP_RE}, "IS_STOP": False},
+        "propn": {"POS": "PROPN", "IS_STOP": False},
+        "conn": {"LOWER": {"IN": ["and", "&", "of", "for", "-", "für", "und", "de"]}},
+        "head": {"LOWER": {"IN": sorted(lex.heads)}, "IS_TITLE": True},
+    }
+
+
+class EntityCues:
+    """Find and type entity spans; the typed spans become `doc.ents`.
+
+    Why a component of its own rather than more NER training: there is no
+    annotated corpus to train on, while the cues of this genre are strong and
+    stable (a "GmbH" is a company, a "Faculty" an institution, "working group
+    X" a cluster), and they work for names nobody has seen.
+    """
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.cues = CueTyper(lexicon)
+        self.flags = LexemeFlags(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated in _add
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        spec = _token_specs(lexicon)
+        name, name_any, conn = spec["name"], spec["name_any"], spec["conn"]
+
+        # One pattern per token-length of legal form: an IN-list per position keeps the
+        # Matcher's state count (and so its cost per token) independent of the list size.
+        by_length: dict[int, list[list[str]]] = {}
+        for form in self.cues.legal_forms:
+            words = [t.lower_ for t in nlp.make_doc(form)]
+            by_length.setdefault(len(words), []).append(words)
+        legal_seqs = []
+        for length, forms in sorted(by_length.items()):
+            if length == 1:
+                legal_seqs.append([{"LOWER": {"IN": sorted(f[0] for f in forms)}}])
+            else:
+                legal_seqs.extend([{"LOWER": w} for w in f] for f in forms)
+        self.brands = {k.name.lower() for k in lexicon.known if " " not in k.name}
+        # Patterns start at the rare token (the legal form, the head noun, the mark) and
+        # the name in front is collected by `_extend_left`: a pattern that may start on
+        # any capitalised word keeps a match state open at every token.
+        self._add("LEGAL", legal_seqs, greedy="LONGEST")
+        head = spec["head"]
+        post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+            {**conn, "OP": "?"},
+            {**name, "OP": "*"},
+        ]
+        comma_post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"LOWER": {"IN": ["and", "&"]}},
+            {**name, "OP": "+"},
+        ]
+        comma3_post = [
+            {"LOWER": {"IN": ["for", "of", "für"]}},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"ORTH": ","},
+            {**name, "OP": "+"},
+            {"LOWER": {"IN": ["and", "&"]}},
+            {**name, "OP": "+"},
+        ]
+        self._add(
+            "HEAD",
+            [
+                [head, *post],
+                [head, *comma_post],
+                [head, *comma3_post],
+                [head, {**name, "OP": "{0,2}"}],
+            ],
+            greedy="LONGEST",
+        )
+        cue_classes = {
+            "working group": "Cluster",
+            "working groups": "Cluster",
+            "innovation cluster": "Cluster",
+            "cluster": "Cluster",
+            "network": "Cluster",
+            "alliance": "Cluster",
+            "accelerator": "Cluster",
+            "project": "Project",
+            "research project": "Project",
+            "joint project": "Project",
+            "collaborative project": "Project",
+            "initiative": "Project",
+            "programme": "Project",
+            "program": "Project",
+            "consortium": "Project",
+            "research consortium": "Project",
+            "study": "Project",
+            "clinical study": "Project",
+            "trial": "Project",
+            "product": "Product",
+            "drug": "Product",
+            "therapy": "Product",
+        }
+        for cue in lexicon.words("product_cues"):
+            cue_classes.setdefault(cue, "Product")
+        self.cue_words = {w for cue in cue_classes for w in cue.split()}
+        # A person's title never continues a cue name ('working group Dr. X' is not a name).
+        name = {**name, "LOWER": {"NOT_IN": sorted(self.cues.titles)}}
+        # Single-word cues of one class share a pattern; multi-word cues keep their own.
+        grouped: dict[tuple[str, int], list[str]] = {}
+        for cue, cls in cue_classes.items():
+            grouped.setdefault((cls, len(cue.split())), []).append(cue)
+        for (cls, length), cues in sorted(grouped.items()):
+            if length == 1:
+                cue_seqs = [[{"LOWER": {"IN": sorted(cues)}}]]
+            else:
+                cue_seqs = [[{"LOWER": w} for w in cue.split()] for cue in cues]
+            q = {"ORTH": {"IN": _QUOTES}}
+            inner = {"ORTH": {"NOT_IN": _QUOTES}, "IS_SENT_START": False}
+            tail = (
+                [{**name, "OP": "{0,2}"}]
+                if cls == "Product"
+                else [{**name, "OP": "*"}, {**conn, "OP": "?"}, {**name, "OP": "*"}]
+            )
+            self._add(
+                f"QUOTED_{cls}",
+                [[*seq, q, {**inner, "OP": "{1,14}"}, q] for seq in cue_seqs],
+                greedy="LONGEST",
+            )
+            self._add(f"CUE_{cls}", [[*seq, name, *tail] for seq in cue_seqs], greedy="LONGEST")
+        self._add(
+            "LIST_Company",
+            [
+                [
+                    {
+                        "LOWER": {
+                            "IN": [
+                                "companies",
+                                "company",
+                                "firms",
+                                "firm",
+                                "start-ups",
+                                "startups",
+                                "start-up",
+                                "startup",
+                                "spin-off",
+                                "manufacturer",
+                                "manufacturers",
+                            ]
+                        }
+                    }
+                ]
+            ],
+        )
+        self._add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
+        title_tok = {"LOWER": {"IN": sorted(self.cues.titles)}}
+        self._add(
+            "PERSON",
+            [
+                [
+                    title_tok,
+                    {**title_tok, "OP": "*"},
+                    {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(self.cues.titles)}},
+                    # 'Ebersbach-Yilmaz' is three tokens; 'Přibil' is title-case too
+                    {"TEXT": {"REGEX": r"^(?:[A-ZÄÖÜ][^\s]*|-)$"}, "OP": "{0,4}"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        self._add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        self._add(
+            "QUOTED",
+            [
+                [
+                    {"ORTH": {"IN": _QUOTES}},
+                    {"TEXT": {"REGEX": _NAME_RE}},
+                    {"ORTH": {"NOT_IN": _QUOTES}, "OP": "{0,5}"},
+                    {"ORTH": {"IN": _QUOTES}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        self._add(
+            "LOWER_CLUSTER",
+            [
+                [
+                    {"LOWER": "the"},
+                    {"POS": {"IN": ["NOUN", "ADJ", "CCONJ"]}, "OP": "{2,6}"},
+                    {"LOWER": "cluster"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        singles = sorted(p for p in self.cues.anaphors if " " not in p)
+        multi = [p.split() for p in self.cues.anaphors if " " in p]
+        ref_start = [
+            {"LOWER": {"IN": ["the", "this", "our"]}},
+            # 'the new EU project' refers back; 'the future cluster initiative'
+            # (a noun compound) describes something new.
+            {"POS": {"IN": ["ADJ", "PROPN"]}, "IS_LOWER": False, "OP": "?"},
+            {"POS": "ADJ", "OP": "?"},
+        ]
+        self._add(
+            REF,
+            [[*ref_start, {"LOWER": {"IN": singles}}]]
+            + [[*ref_start, *[{"LOWER": w} for w in words]] for words in multi],
+            greedy="LONGEST",
+        )
+        # Short capitalised acronyms match only as written: 'US' is a country, 'us' is not.
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for known in lexicon.all_known():
+            loose, exact = [], []
+            for form in (known.name, *known.aliases):
+                (exact if CueTyper.exact_form(form) else loose).append(nlp.make_doc(form))
+            if loose:
+                self.phrases.add(known.classes[0], loose)
+            if exact:
+                self.exact.add(known.classes[0], exact)
+
+    def _add(self, key: str, patterns: list[list[dict[str, Any]]], **kwargs: Any) -> None:
+        """Add patterns whose word-list and regex conditions are read from lexeme flags."""
+        self.matcher.add(key, [self.flags.rewrite(p) for p in patterns], **kwargs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        candidates: list[tuple[int, Span]] = []
+        for ent in doc.ents:
+            if ent.label_ in _NER_KEEP:
+                candidates.append((1, ent))
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if key in _LEFT_EXTENDED:
+                first = self._extend_left(doc, start)
+                if first == start and key != "HEAD":
+                    continue  # a legal form or a mark with no name in front of it
+                start = first
+            if key == "LIST_Company":
+                candidates.extend((3, s) for s in self._list_members(doc, end, key))
+            else:
+                candidates.append((3, Span(doc, start, end, label=key)))
+        for _match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
+            candidates.append((4, Span(doc, start, end, label="KNOWN")))
+        hints: dict[tuple[int, int], set[str]] = {}
+        prio: dict[tuple[int, int], int] = {}
+        spans: list[Span] = []
+        for rank, raw in candidates:
+            if raw.label_.startswith("CUE_"):
+                start = raw.start
+                while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
+                    start += 1
+                raw = Span(doc, start, raw.end, label=raw.label_)
+            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
+            if span is None:
+                continue
+            key = (span.start_char, span.end_char)
+            hints.setdefault(key, set()).add(raw.label_)
+            if rank > prio.get(key, 0):
+                prio[key] = rank
+                spans.append(span)
+        # Longest span wins (filter_spans); hints of spans inside it still count.
+        classes: dict[tuple[int, int], tuple[str, ...]] = {}
+        weak: set[tuple[int, int]] = set()
+        kept: list[Span] = []
+        # Anaphors ("the project") only where no name overlaps them.
+        named = filter_spans([s for s in spans if s.label_ != REF])
+        taken = {i for s in named for i in range(s.start, s.end)}
+        refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
+        doc._.kg_full_names = {}
+        known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
+        split = self._split_of_the(
+            self._split_place_prefix(filter_spans(named + refs)), known_spans
+        )
+        hinted = sorted(hints)  # by start offset, so each span reads only the hints inside it
+        for span in filter_spans(split):
+            key = (span.start_char, span.end_char)
+            inner = inner_hints(hints, hinted, key)
+            typed = self.cues.classify(span, inner | {span.label_})
+            if not typed and not self.cues.dropped(span):
+                typed = self.cues.weak_class(span, inner | {span.label_})
+                if typed:
+                    weak.add((span.start_char, span.end_char))
+            if typed:
+                kept.append(span)
+                classes[(span.start_char, span.end_char)] = typed
+        # Acronyms and later short forms inherit the classes of the name they stand for.
+        derived = acronym_spans(kept, classes) + self._repeats(doc, text, kept, classes, weak)
+        ents: list[Span] = []
+        for span in filter_spans(kept + derived):
+            typed = classes[(span.start_char, span.end_char)]
+            ents.append(Span(doc, span.start, span.end, label=REF if typed == (REF,) else typed[0]))
+        doc.ents = ents
+        doc._.kg_classes = classes
+        doc._.kg_weak = {k for k in weak if k in classes}
+        doc._.kg_acronyms = acronym_pairs(doc)
+        return doc
+
+    def _extend_left(self, doc: Doc, start: int, limit: int = 6) -> int:
+        """Start of the name in front of `start`: capitalised words, '&' and '-' joints.
+
+        The first word of a sentence may start a name but nothing before it joins;
+        a lower-case proper noun ('cellbridge') may only be the name's first word.
+        """
+        i = start
+        while i > 0 and start - i < limit:
+            tok = doc[i - 1]
+            if tok.text in {"&", "-"} and i - 1 > 0 and _is_name(doc[i - 2]):
+                i -= 1
+                continue
+            if _is_name(tok):
+                i -= 1
+                if tok.is_sent_start:
+                    break
+                continue
+            if not tok.is_stop and (tok.pos_ == "PROPN" or tok.lower_ in self.brands):
+                i -= 1
+            break
+        while i < start and doc[i].text in {"&", "-"}:
+            i += 1
+        return i
+
+    def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
+        """Names in 'the companies A, B and C': the cue noun types the whole list."""
+        members: list[Span] = []
+        start = None
+        while i < len(doc) and i - (members[-1].end if members else i) <= 2:
+            tok = doc[i]
+            is_name = (
+                bool(re.match(_NAME_RE, tok.text))
+                or tok.pos_ == "PROPN"
+                or (start is not None and tok.text in {"&", "-", "."})
+            )
+            if is_name and not tok.is_stop:
+                start = i if start is None else start
+            else:
+                if start is not None:
+                    members.append(Span(doc, start, i, label=label))
+                    start = None
+                if tok.text not in {",", "and", "as", "well", "or"}:
+                    break
+            i += 1
+        if start is not None:
+            members.append(Span(doc, start, i, label=label))
+        return members
+
+    def _short_forms(self, name: str) -> set[str]:
+        """'Lumeqa' and 'Elbtal Capital' for 'Lumeqa Therapeutics' / 'Elbtal Capital Partners'.
+
+        Only a distinctive first word starts a short form: 'Bio' or 'Saxon' would
+        match half the corpus.
+        """
+        words = name.split()
+        first = words[0] if words else ""
+        if (
+            len(words) < 2
+            or len(first) < 4
+            or first.lower() in self.cues.generic
+            or first.lower() in self.cues.known
+            or not re.match(_NAME_RE, first)
+        ):
+            return set()
+        return {" ".join(words[:n]) for n in range(1, len(words))}
+
+    def _split_of_the(self, spans: list[Span], known_spans: list[tuple[int, int]]) -> list[Span]:
+        """'Medical Faculty of the University of X' names two bodies, one inside the other."""
+        out: list[Span] = []
+        for span in spans:
+            cut = next(
+                (
+                    t.i
+                    for t in span[1:-2]
+                    if t.lower_ == "of" and t.nbor(1).lower_ == "the" and t.nbor(2).is_title
+                ),
+                None,
+            )
+            if (
+                cut is not None
+                and self.cues.head_class(span.doc[span.start : cut])
+                and (
+                    self.cues.head_class(span.doc[cut + 2 : span.end])
+                    or span.doc[cut + 2 : span.end].text.lower() in self.cues.known
+                )
+            ):
+                out.append(Span(span.doc, span.start, cut, label="HEAD"))
+                # A known name may run on past the span: '... of the Martin Luther
+                # University Halle-Wittenberg' keeps its full name.
+                end = max([span.end, *(e for s, e in known_spans if s == cut + 2)])
+                out.append(Span(span.doc, cut + 2, end, label="HEAD"))
+            else:
+                out.append(span)
+        return out
+
+    def _repeats(
+        self,
+        doc: Doc,
+        text: str,
+        spans: list[Span],
+        classes: dict[tuple[int, int], tuple[str, ...]],
+        weak: set[tuple[int, int]],
+    ) -> list[Span]:
+        """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH').
+
+        `text` is the Doc's text, read once: `Span.text` makes a Token per word.
+        """
+        forms: dict[str, tuple[str, ...]] = {}
+        for span in spans:
+            key = (span.start_char, span.end_char)
+            typed = classes[key]
+            if typed == (REF,):
+                continue
+            written = text[key[0] : key[1]]
+            stripped = written[: len(strip_legal(written.lower(), self.cues.legal_forms))]
+            variants = {written, stripped}
+            if typed == ("Company",):
+                variants |= self._short_forms(stripped)
+            if typed == ("Person",):
+                words = [w for w in written.split() if w.lower() not in self.cues.titles]
+                if len(words) >= 2:
+                    variants.add(words[-1])  # the surname, hyphenated or not
+            for form in variants:
+                if len(form) >= 3 and form.lower() not in self.cues.stop_names:
+                    forms.setdefault(form, typed)
+        out: list[Span] = []
+        if not forms:
+            return out
+        for start, end, form in find_whole_words(text, forms):
+            # A form found inside a token is no mention: `char_span` (strict) is None
+            # unless both ends are token boundaries, found by binary search in C.
+            span = doc.char_span(start, end, label="REPEAT")
+            if span is None:
+                continue
+            key = (start, end)
+            typed = forms[form]
+            if key in weak:
+                classes[key] = typed
+            classes.setdefault(key, typed)
+            out.append(span)
+        return out
+
+    def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
+        """'the Leipzig Helmholtz Institute' is an institute located in a place, not one name.
+
+        Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
+        """
+        out: list[Span] = []
+        for span in spans:
+            first = span[0]
+            if (
+                len(span) > 2
+                and self.cues.known.get(first.lower_) == ("Place",)
+                and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+                and span[1].lower_
+                not in self.cues.lex.heads  # 'Leipzig University ...' keeps its city
+                and any(
+                    t.is_title and t.lower_ not in self.cues.lex.heads and not t.is_stop
+                    for t in span[1:]
+                    if t.lower_ not in {"for", "of", "and"}
+                )
+            ):
+                doc = span.doc
+                out.append(Span(doc, span.start, span.start + 1, label="GPE"))
+                rest = Span(doc, span.start + 1, span.end, label=span.label_)
+                out.append(rest)
+                # The name as written stays a name of the organisation.
+                doc._.kg_full_names[(rest.start_char, rest.end_char)] = span.text
+            else:
+                out.append(span)
+        return out
+
+    def _trim(self, span: Span, text: str) -> Span | None:
+        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
+
+        `text` is the Doc's text (`doc.text` joins every token's text on each call).
+        """
+        doc = span.doc
+        start, end = span.start, span.end
+        # Most names hold none of the cut characters: then no token can be a cut, and
+        # the scan (two Token objects per word) is skipped.
+        if _CUT_CHARS.search(text, span.start_char, span.end_char):
+            for i in range(start, end):
+                if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
+                    end = i
+                    break
+        while start < end:
+            first = doc[start]  # one Token object per step, not one per test
+            lower = first.lower_
+            if not (lower in _LEADING or first.is_punct or first.is_space):
+                break
+            if lower == "the" and span.label_ == REF:
+                break
+            start += 1
+        while (
+            end - start > 1
+            and doc[start].lower_ in self.cues.nationalities
+            and (
+                span.label_ in {"LEGAL", "LIST_Company"}
+                or strip_legal(span.text.lower(), self.cues.legal_forms) != span.text.lower()
+            )
+        ):
+            start += 1
+        while end > start:
+            last = doc[end - 1]
+            if not (last.is_punct or last.is_space or last.lower_ in _TRAILING):
+                break
+            word = last.text
+            if (
+                word in {".", ")"}
+                and end - start > 1
+                and (
+                    word == "." and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                )
+            ):
+                break
+            if word in {"®", "™"}:
+                break
+            end -= 1
+        if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
+            # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
+            while end > start + 1 and doc[end - 1].lower_ in self.cue_words:
+                end -= 1
+        if end <= start:
+            return None
+        return Span(doc, start, end, label=span.label_)
+
+    @staticmethod
+    def _unquote(span: Span) -> Span:
+        """Keep the name inside the quotes: 'working group "X"' names X."""
+        toks = [t for t in span if t.text in _QUOTES]
+        if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
+            end = toks[-1].i
+            # '"NAME \u2013 a subtitle"': the name is what comes before the dash
+            dash = next(
+                (t.i for t in span.doc[toks[0].i + 2 : end] if t.text in _SUBTITLE_MARKS), None
+            )
+            return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
+        return span
+
+
+def _is_name(tok: Token) -> bool:
+    return not tok.is_stop and bool(_NAME_MATCH(tok.text))
+
+
+@Language.factory("kg_entities", default_config={"lexicon_dir": ""})
+def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityCues:
+    register_extensions()
+    return EntityCues(nlp, load_lexicon(Path(lexicon_dir)))

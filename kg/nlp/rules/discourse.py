@@ -1,0 +1,218 @@
+"""Relations whose ends the clause does not name: admissions, study sites, roles, subsidiaries.
+
+The news genre states many facts with one end left to the context:
+
+- 'X has admitted five start-ups into its programme, among them A and B': A and B
+  join X, the subject of the clause 'among them' hangs off;
+- 'Lead study centre is A; further study centres include B and C': A, B and C take
+  part in the study the article is about;
+- 'Principal investigator of the study is Prof. Y': Y takes part in the study;
+- 'Spokesman of the working group is Prof. Y': Y holds a position in it;
+- 'The Leipzig company ... will continue as a wholly owned subsidiary of Y': the
+  subject of the verb 'as a subsidiary' hangs off is part of Y;
+- 'the new subsidiary X' (no 'of'): X belongs to the company the sentence or the
+  last one is about.
+
+`discourse_patterns` gives the anchors to `kg.nlp.depmatch`; `discourse_ends` turns one
+match into (subject, predicate, object) triples for `kg.nlp.relations` to check and add.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+from kg.lexicon import Lexicon
+from kg.nlp.labels import REF
+from kg.nlp.referents import expand, owner, sentence_project, stand_in, verb_subject
+
+#: Verbs by which a programme or accelerator takes participants in.
+_ADMIT_VERBS = ["admit", "accept", "select", "choose", "welcome", "include", "take"]
+#: Nouns for a site of a clinical study ('study centre', 'trial site').
+_SITE_NOUNS = ["centre", "center", "site"]
+_STUDY_WORDS = ["study", "trial"]
+_SUBSIDIARY = ["subsidiary", "daughter"]
+_ORGS = {"Institution", "Company", "Cluster", "Project", REF}
+_JOINED = {"Cluster", "Project", REF}
+_RELATIVE = {"which", "that", "who"}
+_COMPANY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
+
+
+def _dep(anchor: dict[str, Any], *edges: tuple[str, str, str, dict[str, Any]]) -> list[dict]:
+    pattern: list[dict[str, Any]] = [{"RIGHT_ID": "anchor", "RIGHT_ATTRS": anchor}]
+    for left, op, right, attrs in edges:
+        pattern.append({"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": right, "RIGHT_ATTRS": attrs})
+    return pattern
+
+
+def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
+    """name -> (predicate, patterns); `discourse_ends` finds the ends of each match."""
+    be = {"LEMMA": "be"}
+    roles = sorted({r.split()[-1] for r in lex.words("role_words")} - {"partner", "investor"})
+    return {
+        # 'has admitted five start-ups into its programme, among them A and B'
+        "admitted-among": (
+            "participatesIn",
+            [_dep({"LOWER": "among", "DEP": "prep"}, ("anchor", ">", "them", {"LOWER": "them"}))],
+        ),
+        # 'Lead study centre is A', 'further study centres include B and C'
+        "study-site": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": {"IN": _SITE_NOUNS}, "DEP": "nsubj"},
+                    ("anchor", ">", "study", {"LOWER": {"IN": _STUDY_WORDS}, "DEP": "compound"}),
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "include", "comprise"]}}),
+                    ("verb", ">", "subj", {"DEP": {"IN": ["attr", "dobj"]}}),
+                ),
+            ],
+        ),
+        # 'Principal investigator (of the study) is Prof. Y'; 'Y, ... principal investigator'
+        "investigator": (
+            "participatesIn",
+            [
+                _dep(
+                    {"LEMMA": "investigator", "DEP": "nsubj"},
+                    ("anchor", "<", "verb", be),
+                    ("verb", ">", "subj", {"DEP": "attr", "ENT_TYPE": "Person"}),
+                ),
+                _dep(
+                    {"LEMMA": "investigator", "DEP": {"IN": ["appos", "conj", "attr"]}},
+                    ("anchor", "<<", "subj", {"ENT_TYPE": "Person"}),
+                ),
+            ],
+        ),
+        # 'Spokesman of the working group is Prof. Y'
+        "role-of-is": (
+            "affiliatedWith",
+            [
+                _dep(
+                    {"LEMMA": {"IN": roles}, "DEP": "nsubj"},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": sorted(_ORGS)}}),
+                    ("anchor", "<", "verb", be),
+                    ("verb", ">", "subj", {"DEP": "attr", "ENT_TYPE": "Person"}),
+                ),
+            ],
+        ),
+        # 'will be continued as a wholly owned subsidiary of Y'
+        "subsidiary-as": (
+            "partOf",
+            [
+                _dep(
+                    {"LEMMA": {"IN": _SUBSIDIARY}, "DEP": "pobj"},
+                    ("anchor", "<", "as", {"LOWER": "as"}),
+                    ("as", "<", "verb", {"POS": {"IN": ["VERB", "AUX"]}}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", {"DEP": "pobj"}),
+                ),
+            ],
+        ),
+        # 'the newly founded subsidiary X moved ...'
+        "the-subsidiary": (
+            "partOf",
+            [_dep({"LEMMA": {"IN": _SUBSIDIARY}}, ("anchor", ">", "det", {"LOWER": "the"}))],
+        ),
+    }
+
+
+DISCOURSE_RULES = frozenset(
+    {"admitted-among", "study-site", "investigator", "role-of-is"}
+    | {"subsidiary-as", "the-subsidiary"}
+)
+
+
+def relative_antecedent(tok: Token) -> Token:
+    """'the working group X, which belongs to Y': 'which' stands for what the clause modifies."""
+    if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+        return stand_in(tok.head.head)
+    return tok
+
+
+def is_working_group(tok: Token) -> bool:
+    """A name introduced as a working group ('the new working group "X"') is a unit, so
+    belonging to a cluster makes it part of it rather than a member."""
+    before = tok.doc.text[max(0, tok.idx - 30) : tok.idx].lower()
+    return "working group" in before or "working group" in tok.lower_
+
+
+def discourse_ends(name: str, nodes: dict[str, Token]) -> list[tuple[Token, str, Token]]:
+    """(subject, predicate, object) for one match of a `discourse_patterns` pattern."""
+    anchor = nodes["anchor"]
+    if name == "admitted-among":
+        return _admitted(anchor)
+    if name == "study-site":
+        project = sentence_project(anchor)
+        site = nodes["subj"]
+        if project is None:
+            return []
+        return [(s, "participatesIn", project) for s in expand(site)]
+    if name == "investigator":
+        of = next((c for c in anchor.children if c.lower_ == "of"), None)
+        target = next((stand_in(g) for g in of.children if g.dep_ == "pobj"), None) if of else None
+        if target is None or target.ent_type_ not in {"Project", REF}:
+            target = sentence_project(anchor)
+        return [] if target is None else [(nodes["subj"], "participatesIn", target)]
+    if name == "role-of-is":
+        return [(nodes["subj"], "affiliatedWith", nodes["obj"])]
+    if name == "subsidiary-as":
+        verb = nodes["verb"]
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        subj = subj if subj is not None else verb_subject(verb)
+        if subj is None:
+            return []
+        named = stand_in(subj)
+        if not named.ent_type_ and subj.lemma_.lower() in _COMPANY_NOUNS:
+            named = _last_other_company(subj, nodes["obj"]) or named
+        return [(named, "partOf", nodes["obj"])]
+    if name == "the-subsidiary":
+        if any(c.lower_ == "of" or c.dep_ == "poss" for c in anchor.children):
+            return []  # 'the subsidiary of Y' names its parent itself
+        named = stand_in(anchor)
+        if not named.ent_type_ and anchor.dep_ == "compound" and anchor.head.ent_type_:
+            named = anchor.head
+        parent = owner(anchor)
+        if not named.ent_type_ or parent is None or parent.ent_type_ != "Company":
+            return []
+        return [(named, "partOf", parent)]
+    return []
+
+
+def _admitted(among: Token) -> list[tuple[Token, str, Token]]:
+    """'X has admitted ... into its programme, among them A and B': A and B join X."""
+    verb = next((t for t in among.ancestors if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is None or verb.lemma_.lower() not in _ADMIT_VERBS:
+        return []
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    joined = stand_in(subj) if subj is not None else None
+    if joined is None or joined.ent_type_ not in _JOINED:
+        return []
+    first = next(
+        (
+            t
+            for t in among.doc[among.i + 2 : among.sent.end]
+            if t.ent_type_ and t.ent_type_ not in {"Place", "Person"}
+        ),
+        None,
+    )
+    if first is None:
+        return []
+    named = [t for t in expand(first) if t.i > among.i and t.ent_type_ in _ORGS - {REF}]
+    # Taking part in an accelerator or network is membership; in a project, participation.
+    pred = "participatesIn" if joined.ent_type_ == "Project" else "memberOf"
+    return [(t, pred, joined) for t in named]
+
+
+def _last_other_company(noun: Token, parent: Token) -> Token | None:
+    """'The Leipzig company ... will continue as a subsidiary of Y': the company named
+    last before it that is not Y (the one Y just bought), in this or the last sentence."""
+    sent = noun.sent
+    start = noun.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    family = parent.lower_.split()[0]
+    before = [
+        t
+        for t in noun.doc[start : noun.i]
+        if t.ent_type_ == "Company" and t.lower_.split()[0] != family
+    ]
+    return before[-1] if before else None

@@ -1,0 +1,394 @@
+"""Token-pattern tables for `kg.nlp.relations` (dependency patterns: `kg.nlp.rules.dependency`).
+
+Declarative data for spaCy's Matcher and DependencyMatcher, kept apart from the
+component so the patterns can be read and tuned as a list. Every pattern names
+the relation it states and which matched token is the subject and which the
+object; the word lists come from `data/lexicon/cues.json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kg.lexicon import Lexicon
+from kg.nlp.labels import REF
+
+ORGS = ["Cluster", "Institution", "Company", "Project", "Funder", REF]
+AGENTS = ["Cluster", "Institution", "Company", "Funder", REF]
+QUOTES = ['"', "\u201c", "\u201d", "\u201e", "'"]
+
+
+def _ent(types: Iterable[str], **extra: Any) -> dict[str, Any]:
+    return {"ENT_TYPE": {"IN": list(types)}, **extra}
+
+
+def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
+    tok: dict[str, Any] = {"LOWER": {"IN": list(words)}}
+    if op:
+        tok["OP"] = op
+    return tok
+
+
+#: Surface patterns: name -> (predicate, subject index, object index, token patterns).
+_THE = _lower("the", "a", "an", op="?")
+_CUE = _lower(
+    "innovation", "cluster", "network", "working", "group", "alliance", "association", op="*"
+)
+
+
+def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[dict[str, Any]]]]]:
+    units = sorted({w.split()[-1] for w in lex.words("unit_heads")})
+    subsid = sorted({w.split()[0] for w in lex.words("subsidiary_words")})
+    products = list(lex.words("product_nouns"))
+    locate = list(lex.words("locate_words"))
+    return {
+        "loc-prep": (
+            "locatedIn",
+            0,
+            -1,
+            [
+                [_ent(ORGS), _lower("in", "from"), _ent(["Place"])],
+                # 'Sorbitec UG (haftungsbeschränkt) from Freiberg', 'the IITS (IITS) in Chemnitz'
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ORTH": {"NOT_IN": [")"]}, "OP": "{1,2}"},
+                    {"ORTH": ")"},
+                    _lower("in", "from"),
+                    _ent(["Place"]),
+                ],
+                [_ent(ORGS), {"ORTH": "("}, _ent(["Place"]), {"ORTH": ")"}],
+                [
+                    _ent(ORGS),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower(*locate),
+                    _lower("in", "at"),
+                    _ent(["Place"]),
+                ],
+            ],
+        ),
+        "loc-compound": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [_ent(["Place"]), _ent(AGENTS)],
+                [
+                    _ent(["Place"]),
+                    _lower(
+                        "company",
+                        "firm",
+                        "start-up",
+                        "startup",
+                        "biotech",
+                        "pharmaceutical",
+                        "institute",
+                        "hospital",
+                        "based",
+                        "specialist",
+                        "manufacturer",
+                        "subsidiary",
+                    ),
+                    _ent(AGENTS),
+                ],
+                [
+                    _ent(["Place"]),
+                    {"ORTH": "-"},
+                    _lower("based"),
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "loc-cue": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Place"]),
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
+                    _lower(*lex.words("company_cues")),
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "loc-start-up": (
+            "locatedIn",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Place"]),
+                    {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,2}"},
+                    _lower("start", "spin"),
+                    {"ORTH": "-"},
+                    _lower("up", "ups", "off", "offs"),
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "loc-acronym": (
+            "locatedIn",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ENT_TYPE": {"NOT_IN": [""]}},
+                    {"ORTH": ")"},
+                    _lower("in", "from"),
+                    _ent(["Place"]),
+                ],
+            ],
+        ),
+        # 'awarded the prize to Dr. X from the Institute Y': the parser often hangs 'from'
+        # on the verb, but a person's name directly followed by 'from'/'at' and an
+        # organisation says where the person works.
+        "affiliation-from": (
+            "affiliatedWith",
+            0,
+            -1,
+            [[_ent(["Person"]), _lower("from", "at"), _THE, _ent(["Institution", "Company"])]],
+        ),
+        "affiliation-org-role": (
+            "affiliatedWith",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    _lower("'s", "\u2019s", op="?"),
+                    {"LOWER": {"IN": role_tokens(lex)}, "OP": "{1,3}"},
+                    {"LOWER": {"IN": [t.lower() for t in lex.words("person_titles")]}, "OP": "*"},
+                    _ent(["Person"]),
+                ],
+            ],
+        ),
+        "part-unit": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _lower("of"),
+                    _THE,
+                    _CUE,
+                    _ent(["Institution", "Cluster", "Company", "Funder"]),
+                ],
+                [
+                    _ent(ORGS),
+                    {"ORTH": "("},
+                    {"ENT_TYPE": {"NOT_IN": [""]}},
+                    {"ORTH": ")"},
+                    _lower("of", "at"),
+                    _THE,
+                    _ent(["Institution", "Cluster", "Company", "Funder"]),
+                ],
+            ],
+        ),
+        "part-from": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Cluster"]),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _lower("from", "within", "at"),
+                    _THE,
+                    _ent(["Cluster", "Institution"]),
+                ],
+            ],
+        ),
+        "part-subsidiary": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(AGENTS),
+                    {"ORTH": ","},
+                    _THE,
+                    _lower(*subsid),
+                    {"LOWER": "-", "OP": "?"},
+                    {"LOWER": "off", "OP": "?"},
+                    _lower("of"),
+                    _THE,
+                    _ent(AGENTS),
+                ],
+            ],
+        ),
+        "part-possessive": (
+            "partOf",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Cluster", "Institution", "Company"]),
+                    _lower("'s", "\u2019s"),
+                    _lower("new", op="?"),
+                    _CUE,
+                    _ent(["Cluster"]),
+                ],
+                [
+                    _ent(["Cluster", "Institution", "Company"]),
+                    _lower("working", "the"),
+                    _lower("group", "network", op="?"),
+                    {"ORTH": {"IN": QUOTES}, "OP": "?"},
+                    _ent(["Cluster"]),
+                ],
+            ],
+        ),
+        "member-apposition": (
+            "memberOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(AGENTS),
+                    {"ORTH": ","},
+                    _THE,
+                    _lower("member", "members"),
+                    _lower("of"),
+                    _THE,
+                    _ent(["Cluster", REF]),
+                ],
+            ],
+        ),
+        "produces-noun": (
+            "produces",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Company", "Institution"]),
+                    _lower("'s", "\u2019s", op="?"),
+                    _lower(*products),
+                    _ent(["Product"]),
+                ],
+                [_ent(["Company", "Institution"]), _lower("'s", "\u2019s"), _ent(["Product"])],
+            ],
+        ),
+        "produces-verb-surface": (
+            "produces",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Company", "Institution"]),
+                    {"LEMMA": {"IN": list(lex.words("produce_verbs"))}},
+                    _THE,
+                    {
+                        "POS": {"IN": ["NOUN", "ADJ", "VERB", "PROPN"]},
+                        "ENT_TYPE": "",
+                        "OP": "{0,3}",
+                    },
+                    _ent(["Product"]),
+                ],
+            ],
+        ),
+        "produces-of": (
+            "produces",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Product"]),
+                    _lower("of", "from"),
+                    _THE,
+                    _ent(["Company", "Institution", REF]),
+                ]
+            ],
+        ),
+        "produces-by": (
+            "produces",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Product"]),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower("by", "from"),
+                    _ent(["Company"]),
+                ],
+            ],
+        ),
+        "unit-head": (
+            "partOf",
+            0,
+            -1,
+            [
+                [
+                    _ent(ORGS, LOWER={"REGEX": r"\b(" + "|".join(units) + r")\b"}),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower("at", "of"),
+                    _THE,
+                    _ent(["Institution", "Company"]),
+                ],
+            ],
+        ),
+    }
+
+
+def role_tokens(lex: Lexicon) -> list[str]:
+    return sorted({w for r in lex.words("role_words") for w in r.split()} - {"of", "the", "and"})
+
+
+#: Which classes each end of a relation may have; anything else is dropped.
+ALLOWED = {
+    "memberOf": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Cluster"}),
+    "partOf": (
+        {"Cluster", "Institution", "Company", "Project", "Funder"},
+        {"Cluster", "Institution", "Company", "Funder"},
+    ),
+    "fundedBy": (
+        {"Project", "Cluster", "Company", "Institution"},
+        {"Funder", "Institution", "Company", "Cluster"},
+    ),
+    "participatesIn": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Project"}),
+    "affiliatedWith": ({"Person"}, {"Company", "Institution", "Cluster", "Funder", "Project"}),
+    "locatedIn": ({"Company", "Institution", "Cluster", "Project", "Funder"}, {"Place"}),
+    "produces": ({"Company", "Institution"}, {"Product"}),
+}
+
+
+def entity_tail(name: str, pattern: list[dict[str, Any]]) -> int | None:
+    """How many tokens a surface pattern may match after its last entity token.
+
+    None when unbounded. `kg.nlp.relations.RelationPatterns._surface_matches` runs the Matcher
+    only from the first entity token of a sentence to this many tokens past
+    its last one, which finds every hit only if each pattern starts on a
+    required entity token; a pattern that does not is refused.
+    """
+    if not _is_entity(pattern[0]):
+        raise ValueError(f"surface pattern {name} must start on an entity token")
+    last = max(i for i, tok in enumerate(pattern) if _is_entity(tok))
+    tail = 0
+    for tok in pattern[last + 1 :]:
+        op = tok.get("OP", "!")
+        if op in {"*", "+"}:
+            return None
+        if op.startswith("{"):
+            high = op.strip("{}").split(",")[-1]
+            if not high:
+                return None
+            tail += int(high)
+        else:
+            tail += 1
+    return tail
+
+
+def _is_entity(tok: dict[str, Any]) -> bool:
+    """A required token whose entity type is one of a list without the empty type."""
+    types = tok.get("ENT_TYPE")
+    return (
+        "OP" not in tok
+        and isinstance(types, dict)
+        and set(types) == {"IN"}
+        and "" not in types["IN"]
+    )

@@ -1,0 +1,213 @@
+"""Answer a SPARQL query and print the answer for a terminal or a program.
+
+The result is materialised once as W3C SPARQL JSON (SELECT/ASK) or sorted
+N-Triples (CONSTRUCT/DESCRIBE). Keeping the W3C form means csv/tsv/json come
+straight from pyoxigraph's own result serializers, so they are the standard
+formats other tools read, and only the human `table` view is written here.
+`kg query` is read-only: update requests are refused before they reach the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from kg.errors import FormatError, QueryError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from kg.config import Config
+    from kg.store.base import Store
+
+#: Output formats of `kg query`; csv/tsv/json are the W3C SPARQL result formats.
+QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+
+#: Prefixes the table view abbreviates IRIs with (display only, never parsed back).
+_SHORT_PREFIXES = ("kg", "id", "rdf", "rdfs", "skos", "xsd", "prov", "dcterms")
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+# The prologue (comments, BASE, PREFIX) may contain '#' inside IRIs, so it is
+# consumed token by token rather than by stripping comments with one regex.
+_PROLOGUE = re.compile(
+    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>",
+    re.IGNORECASE,
+)
+_CELL_WIDTH = 80
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """A materialised answer: `payload` is W3C JSON results or N-Triples."""
+
+    kind: Literal["select", "ask", "graph"]
+    payload: bytes
+
+    def solutions(self) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean:
+        import pyoxigraph
+
+        return pyoxigraph.parse_query_results(self.payload, pyoxigraph.QueryResultsFormat.JSON)
+
+    def triples(self) -> list[pyoxigraph.Triple]:
+        import pyoxigraph
+
+        parsed = pyoxigraph.parse(self.payload, pyoxigraph.RdfFormat.N_TRIPLES)
+        return [q.triple for q in parsed]
+
+
+def load_query(argument: str) -> str:
+    """The query text: the argument itself, or the file it names (a .rq path).
+
+    A path ending in .rq that does not exist is reported as a missing file,
+    not parsed as SPARQL, because that is almost always a typo.
+    """
+    path = Path(argument)
+    looks_like_file = "\n" not in argument and _is_file(path)
+    if looks_like_file:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise QueryError(f"cannot read query file {argument}: {reason}") from exc
+    if "\n" not in argument and argument.rstrip().endswith(".rq"):
+        raise QueryError(f"query file not found: {argument}")
+    return argument
+
+
+def _is_file(path: Path) -> bool:
+    """`Path.is_file` that treats "not a usable file name" (too long, NUL) as "no file"."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def refuse_updates(text: str) -> None:
+    """Raise when `text` is a SPARQL UPDATE: `kg query` must never change the graph."""
+    pos = 0
+    while match := _PROLOGUE.match(text, pos):
+        if match.end() == pos:
+            break
+        pos = match.end()
+    word = re.match(r"[A-Za-z]+", text[pos:])
+    if word and word.group(0).upper() in _UPDATE_KEYWORDS:
+        raise QueryError(
+            f"kg query is read-only: {word.group(0).upper()} updates are refused; "
+            "change the graph with `kg build`"
+        )
+
+
+def run_query(store: Store, text: str) -> QueryOutput:
+    """Run a read query against `store` and materialise its answer."""
+    import pyoxigraph
+
+    refuse_updates(text)
+    result = store.query(text)
+    if isinstance(result, pyoxigraph.QueryTriples):
+        triples = sorted(result, key=str)
+        payload = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return QueryOutput("graph", payload or b"")
+    kind: Literal["select", "ask"] = (
+        "ask" if isinstance(result, pyoxigraph.QueryBoolean) else "select"
+    )
+    return QueryOutput(kind, result.serialize(format=pyoxigraph.QueryResultsFormat.JSON))
+
+
+def _short(iri: str) -> str:
+    from kg.namespace import PREFIXES
+
+    for prefix in _SHORT_PREFIXES:
+        base = PREFIXES[prefix]
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
+    return f"<{iri}>"
+
+
+def _cell(term: object) -> str:
+    """One table cell: short IRIs, bare literal values, one line, bounded width."""
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.NamedNode):
+        text = _short(term.value)
+    elif isinstance(term, pyoxigraph.Literal):
+        text = term.value
+    else:
+        text = str(term)
+    text = " ".join(text.split())
+    return text if len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"
+
+
+def _table(output: QueryOutput) -> str:
+    solutions = output.solutions()
+    if output.kind == "ask":
+        return ("true" if bool(solutions) else "false") + "\n"
+    names = [v.value for v in solutions.variables]
+    rows = [[_cell(solution[i]) for i in range(len(names))] for solution in solutions]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def _turtle(output: QueryOutput) -> str:
+    import pyoxigraph
+
+    from kg.namespace import PREFIXES
+
+    data = pyoxigraph.serialize(
+        output.triples(), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES
+    )
+    return (data or b"").decode("utf-8")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in QUERY_FORMATS:
+        raise FormatError(f"unknown query format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+
+
+def format_output(output: QueryOutput, fmt: str = "table") -> str:
+    """Render an answer, ending in a newline; CONSTRUCT/DESCRIBE answers are always Turtle.
+
+    csv/tsv are byte-for-byte what pyoxigraph writes (CSV lines end in CRLF,
+    as the W3C format says), so print the result without adding a newline.
+    """
+    import pyoxigraph
+
+    _check_format(fmt)
+    if output.kind == "graph":
+        if fmt != "table":
+            raise FormatError(
+                f"--format {fmt} is for SELECT/ASK; CONSTRUCT/DESCRIBE answers print as Turtle"
+            )
+        return _turtle(output)
+    if fmt == "table":
+        return _table(output)
+    if fmt == "json":
+        return output.payload.decode("utf-8") + "\n"
+    formats = pyoxigraph.QueryResultsFormat
+    target = formats.CSV if fmt == "csv" else formats.TSV
+    data = output.solutions().serialize(format=target)
+    return (data or b"").decode("utf-8")
+
+
+def answer(cfg: Config, query: str, fmt: str = "table") -> str:
+    """What `kg query` prints: load the query (text or .rq file), run it read-only, render."""
+    from kg.store import open_store
+
+    text = load_query(query)
+    _check_format(fmt)
+    store = open_store(cfg, create=False)
+    try:
+        output = run_query(store, text)
+    finally:
+        store.close()
+    return format_output(output, fmt)
