@@ -11,7 +11,7 @@ from kg.config import Config
 from kg.ingest import read_inputs
 from kg.lexicon import load_lexicon
 from kg.nlp.depmatch import AnchoredDependencyMatcher
-from kg.nlp.rules.dependency import dep_patterns
+from kg.nlp.rules import dependency_rules
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,8 @@ def test_same_matches_as_spacy_on_the_corpus(nlp) -> None:
     articles, _ = read_inputs([REPO / "data" / "articles", REPO / "data" / "dev"])
     ours = AnchoredDependencyMatcher(nlp.vocab)
     theirs = DependencyMatcher(nlp.vocab)
-    for name, (_pred, patterns) in dep_patterns(load_lexicon(Config().lexicon_dir)).items():
-        for i, pattern in enumerate(patterns):
+    for name, rule in dependency_rules(load_lexicon(Config().lexicon_dir)).items():
+        for i, pattern in enumerate(rule.patterns):
             ours.add(f"{name}#{i}", pattern)
             theirs.add(f"{name}#{i}", [pattern])
     total = 0

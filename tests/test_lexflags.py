@@ -12,7 +12,7 @@ from kg.config import Config
 from kg.ingest import read_inputs
 from kg.lexicon import load_lexicon
 from kg.nlp.lexflags import LexemeFlags
-from kg.nlp.rules.surface import surface_patterns
+from kg.nlp.rules.surface import patterns as surface_patterns
 
 REPO = Path(__file__).resolve().parent.parent
 

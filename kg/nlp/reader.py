@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
 from kg.names import UnionFind, group_key
 from kg.nlp.cues import anaphor_class, strip_legal
+from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
 
 if TYPE_CHECKING:
@@ -30,13 +31,6 @@ if TYPE_CHECKING:
 REF = "REF"
 _ORG = {"Cluster", "Institution", "Company", "Project", "Funder"}
 _TRAILING_MARKS = "®™"
-#: Rules whose participation means running a thing, which stays participation.
-_RUNNING_RULES = (
-    "dep:participate-agent",
-    "dep:participate-verb",
-    "dep:initiative-of",
-    "dep:direction-of",
-)
 #: Anaphors for something one joins, whatever cue typed its name.
 _UNDERTAKING_NOUNS = {"project", "programme", "program", "initiative", "alliance", "consortium"}
 _JOINABLE_INTRO = re.compile(r"\b(?:accelerator|alliance|consortium|programme|program|project)\b")
@@ -129,18 +123,16 @@ class DocReader:
         }
         raw = list(doc._.kg_relations or [])
         for rel in raw:
-            if rel["rule"] == "surface:part-unit" and rel["s"] in info and rel["o"] in info:
+            if rel["names"] and rel["s"] in info and rel["o"] in info:
                 between = article.text[rel["s"][1] : rel["o"][0]]  # doc.text re-joins tokens
                 if re.fullmatch(r"\s+of\s+the\s+", between):
                     full = article.text[rel["s"][0] : rel["o"][1]]
                     extra_names.setdefault(rel["s"], []).append(full)
         local, key_of = self._entities(article, info, groups, extra_names, weak)
         antecedent = self._antecedents(article.text, refs, info, key_of)
-        relations = self._relations(doc, article, raw, key_of, antecedent)
-        relations += self._signature(article, sig, info, key_of)
-        relations = [
-            r if r.evidence.rule.startswith(_RUNNING_RULES) else _membership_of_clusters(r, local)
-            for r in relations
+        relations = self._relations(article, raw, key_of, antecedent, local)
+        relations += [
+            _settled(r, local, runs=False) for r in self._signature(article, sig, info, key_of)
         ]
         funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}
         entities = [
@@ -355,11 +347,11 @@ class DocReader:
 
     @staticmethod
     def _relations(
-        doc: Doc,
         article: Article,
         raw: list[dict[str, Any]],
         key_of: dict[tuple[int, int], str],
         antecedent: dict[tuple[int, int], str],
+        local: dict[str, LocalEntity],
     ) -> list[RelationFact]:
         facts = []
         for rel in raw:
@@ -375,18 +367,17 @@ class DocReader:
                 rule=rel["rule"],
                 confidence=rel["conf"],
             )
-            facts.append(
-                RelationFact(
-                    subject=s,
-                    predicate=rel["p"],
-                    object=o,
-                    evidence=evidence,
-                    hedged=rel["hedged"],
-                    role=rel["role"],
-                    amount=Decimal(rel["amount"]) if rel["amount"] else None,
-                    currency=rel["currency"],
-                )
+            fact = RelationFact(
+                subject=s,
+                predicate=rel["p"],
+                object=o,
+                evidence=evidence,
+                hedged=rel["hedged"],
+                role=rel["role"],
+                amount=Decimal(rel["amount"]) if rel["amount"] else None,
+                currency=rel["currency"],
             )
+            facts.append(_settled(fact, local, runs=rel["runs"]))
         return facts
 
     @staticmethod
@@ -482,19 +473,14 @@ def _family(cls: tuple[str, ...]) -> str:
     return "Org"
 
 
-def _membership_of_clusters(fact: RelationFact, local: dict[str, LocalEntity]) -> RelationFact:
-    """Taking part in a cluster or accelerator (not a project) is membership; a person's
-    position in a project ('Spokesperson of the research unit is Y') is taking part in it."""
-    types = set(local[fact.object].types)
-    if fact.predicate == "participatesIn" and "Cluster" in types and "Project" not in types:
-        return dataclasses.replace(fact, predicate="memberOf")
-    if (
-        fact.predicate == "affiliatedWith"
-        and "Person" in local[fact.subject].types
-        and types == {"Project"}
-    ):
-        return dataclasses.replace(fact, predicate="participatesIn", role=None)
-    return fact
+def _settled(fact: RelationFact, local: dict[str, LocalEntity], runs: bool) -> RelationFact:
+    """The fact with the relation its ends' merged classes call for (`settle_predicate`)."""
+    pred, role = settle_predicate(
+        fact.predicate, fact.role, local[fact.subject].types, local[fact.object].types, runs
+    )
+    if (pred, role) == (fact.predicate, fact.role):
+        return fact
+    return dataclasses.replace(fact, predicate=pred, role=role)
 
 
 def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:

@@ -13,19 +13,18 @@ The news genre states many facts with one end left to the context:
 - 'the new subsidiary X' (no 'of'): X belongs to the company the sentence or the
   last one is about.
 
-`discourse_patterns` gives the anchors to `kg.nlp.depmatch`; `discourse_ends` turns one
-match into (subject, predicate, object) triples for `kg.nlp.relations` to check and add.
+`patterns` gives the anchors to `kg.nlp.depmatch`; the handler of each rule (`HANDLERS`)
+turns one match into claims for `kg.nlp.relations` to check and add.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
 from kg.nlp.referents import expand, owner, sentence_project, stand_in, verb_subject
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep
 
 #: Verbs by which a programme or accelerator takes participants in.
 _ADMIT_VERBS = ["admit", "accept", "select", "choose", "welcome", "include", "take"]
@@ -39,28 +38,21 @@ _RELATIVE = {"which", "that", "who"}
 _COMPANY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
 
 
-def _dep(anchor: dict[str, Any], *edges: tuple[str, str, str, dict[str, Any]]) -> list[dict]:
-    pattern: list[dict[str, Any]] = [{"RIGHT_ID": "anchor", "RIGHT_ATTRS": anchor}]
-    for left, op, right, attrs in edges:
-        pattern.append({"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": right, "RIGHT_ATTRS": attrs})
-    return pattern
-
-
-def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
-    """name -> (predicate, patterns); `discourse_ends` finds the ends of each match."""
+def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
+    """name -> (predicate, patterns); the handlers in `HANDLERS` find the ends."""
     be = {"LEMMA": "be"}
     roles = sorted({r.split()[-1] for r in lex.words("role_words")} - {"partner", "investor"})
     return {
         # 'has admitted five start-ups into its programme, among them A and B'
         "admitted-among": (
             "participatesIn",
-            [_dep({"LOWER": "among", "DEP": "prep"}, ("anchor", ">", "them", {"LOWER": "them"}))],
+            [dep({"LOWER": "among", "DEP": "prep"}, ("anchor", ">", "them", {"LOWER": "them"}))],
         ),
         # 'Lead study centre is A', 'further study centres include B and C'
         "study-site": (
             "participatesIn",
             [
-                _dep(
+                dep(
                     {"LEMMA": {"IN": _SITE_NOUNS}, "DEP": "nsubj"},
                     ("anchor", ">", "study", {"LOWER": {"IN": _STUDY_WORDS}, "DEP": "compound"}),
                     ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "include", "comprise"]}}),
@@ -72,12 +64,12 @@ def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str,
         "investigator": (
             "participatesIn",
             [
-                _dep(
+                dep(
                     {"LEMMA": "investigator", "DEP": "nsubj"},
                     ("anchor", "<", "verb", be),
                     ("verb", ">", "subj", {"DEP": "attr", "ENT_TYPE": "Person"}),
                 ),
-                _dep(
+                dep(
                     {"LEMMA": "investigator", "DEP": {"IN": ["appos", "conj", "attr"]}},
                     ("anchor", "<<", "subj", {"ENT_TYPE": "Person"}),
                 ),
@@ -87,7 +79,7 @@ def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str,
         "role-of-is": (
             "affiliatedWith",
             [
-                _dep(
+                dep(
                     {"LEMMA": {"IN": roles}, "DEP": "nsubj"},
                     ("anchor", ">", "of", {"LOWER": "of"}),
                     ("of", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": sorted(_ORGS)}}),
@@ -100,7 +92,7 @@ def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str,
         "subsidiary-as": (
             "partOf",
             [
-                _dep(
+                dep(
                     {"LEMMA": {"IN": _SUBSIDIARY}, "DEP": "pobj"},
                     ("anchor", "<", "as", {"LOWER": "as"}),
                     ("as", "<", "verb", {"POS": {"IN": ["VERB", "AUX"]}}),
@@ -112,15 +104,9 @@ def discourse_patterns(lex: Lexicon) -> dict[str, tuple[str, list[list[dict[str,
         # 'the newly founded subsidiary X moved ...'
         "the-subsidiary": (
             "partOf",
-            [_dep({"LEMMA": {"IN": _SUBSIDIARY}}, ("anchor", ">", "det", {"LOWER": "the"}))],
+            [dep({"LEMMA": {"IN": _SUBSIDIARY}}, ("anchor", ">", "det", {"LOWER": "the"}))],
         ),
     }
-
-
-DISCOURSE_RULES = frozenset(
-    {"admitted-among", "study-site", "investigator", "role-of-is"}
-    | {"subsidiary-as", "the-subsidiary"}
-)
 
 
 def relative_antecedent(tok: Token) -> Token:
@@ -137,46 +123,79 @@ def is_working_group(tok: Token) -> bool:
     return "working group" in before or "working group" in tok.lower_
 
 
-def discourse_ends(name: str, nodes: dict[str, Token]) -> list[tuple[Token, str, Token]]:
-    """(subject, predicate, object) for one match of a `discourse_patterns` pattern."""
-    anchor = nodes["anchor"]
-    if name == "admitted-among":
-        return _admitted(anchor)
-    if name == "study-site":
-        project = sentence_project(anchor)
-        site = nodes["subj"]
-        if project is None:
-            return []
-        return [(s, "participatesIn", project) for s in expand(site)]
-    if name == "investigator":
-        of = next((c for c in anchor.children if c.lower_ == "of"), None)
-        target = next((stand_in(g) for g in of.children if g.dep_ == "pobj"), None) if of else None
-        if target is None or target.ent_type_ not in {"Project", REF}:
-            target = sentence_project(anchor)
-        return [] if target is None else [(nodes["subj"], "participatesIn", target)]
-    if name == "role-of-is":
-        return [(nodes["subj"], "affiliatedWith", nodes["obj"])]
-    if name == "subsidiary-as":
-        verb = nodes["verb"]
-        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        subj = subj if subj is not None else verb_subject(verb)
-        if subj is None:
-            return []
-        named = stand_in(subj)
-        if not named.ent_type_ and subj.lemma_.lower() in _COMPANY_NOUNS:
-            named = _last_other_company(subj, nodes["obj"]) or named
-        return [(named, "partOf", nodes["obj"])]
-    if name == "the-subsidiary":
-        if any(c.lower_ == "of" or c.dep_ == "poss" for c in anchor.children):
-            return []  # 'the subsidiary of Y' names its parent itself
-        named = stand_in(anchor)
-        if not named.ent_type_ and anchor.dep_ == "compound" and anchor.head.ent_type_:
-            named = anchor.head
-        parent = owner(anchor)
-        if not named.ent_type_ or parent is None or parent.ent_type_ != "Company":
-            return []
-        return [(named, "partOf", parent)]
-    return []
+def _claims(m: DepMatch, ends: list[tuple[Token, str, Token]]) -> list[Claim]:
+    """Each (subject, predicate, object), the object standing for its list, except a parent."""
+    role = m.anchor.text if m.name == "role-of-is" else None
+    return [
+        m.claim(s, p, o2, conf=0.7, role=role, anchor=m.anchor)
+        for s, p, o in ends
+        for o2 in (expand(o) if p != "partOf" else [o])
+    ]
+
+
+def _admitted_among(m: DepMatch) -> list[Claim]:
+    return _claims(m, _admitted(m.anchor))
+
+
+def _study_site(m: DepMatch) -> list[Claim]:
+    """'Lead study centre is A': A takes part in the study the article is about."""
+    project = sentence_project(m.anchor)
+    if project is None:
+        return []
+    return _claims(m, [(s, "participatesIn", project) for s in expand(m.nodes["subj"])])
+
+
+def _investigator(m: DepMatch) -> list[Claim]:
+    """'Principal investigator of the study is Prof. Y': Y takes part in the study."""
+    of = next((c for c in m.anchor.children if c.lower_ == "of"), None)
+    target = next((stand_in(g) for g in of.children if g.dep_ == "pobj"), None) if of else None
+    if target is None or target.ent_type_ not in {"Project", REF}:
+        target = sentence_project(m.anchor)
+    return [] if target is None else _claims(m, [(m.nodes["subj"], "participatesIn", target)])
+
+
+def _role_of_is(m: DepMatch) -> list[Claim]:
+    """'Spokesman of the working group is Prof. Y': Y holds a position in it."""
+    return _claims(m, [(m.nodes["subj"], "affiliatedWith", m.nodes["obj"])])
+
+
+def _subsidiary_as(m: DepMatch) -> list[Claim]:
+    """'will be continued as a wholly owned subsidiary of Y': the verb's subject."""
+    verb = m.nodes["verb"]
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    subj = subj if subj is not None else verb_subject(verb)
+    if subj is None:
+        return []
+    named = stand_in(subj)
+    if not named.ent_type_ and subj.lemma_.lower() in _COMPANY_NOUNS:
+        named = _last_other_company(subj, m.nodes["obj"]) or named
+    return _claims(m, [(named, "partOf", m.nodes["obj"])])
+
+
+def _the_subsidiary(m: DepMatch) -> list[Claim]:
+    """'the newly founded subsidiary X': X belongs to the company the text is about."""
+    anchor = m.anchor
+    if any(c.lower_ == "of" or c.dep_ == "poss" for c in anchor.children):
+        return []  # 'the subsidiary of Y' names its parent itself
+    named = stand_in(anchor)
+    if not named.ent_type_ and anchor.dep_ == "compound" and anchor.head.ent_type_:
+        named = anchor.head
+    parent = owner(anchor)
+    if not named.ent_type_ or parent is None or parent.ent_type_ != "Company":
+        return []
+    return _claims(m, [(named, "partOf", parent)])
+
+
+HANDLERS: dict[str, DepHandler] = {
+    "admitted-among": _admitted_among,
+    "study-site": _study_site,
+    "investigator": _investigator,
+    "role-of-is": _role_of_is,
+    "subsidiary-as": _subsidiary_as,
+    "the-subsidiary": _the_subsidiary,
+}
+INHERITING: frozenset[str] = frozenset()
+RUNNING: frozenset[str] = frozenset()
 
 
 def _admitted(among: Token) -> list[tuple[Token, str, Token]]:

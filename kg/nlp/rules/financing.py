@@ -9,11 +9,11 @@ the round is for, in this sentence or the few before it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spacy.tokens import Token
 
-from kg.nlp.referents import stand_in, topic
+from kg.lexicon import Lexicon
+from kg.nlp.referents import expand, stand_in, topic
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep
 
 #: Nouns that name a financing round or what it buys.
 _ROUND_WORDS = {"round", "financing", "seed", "series", "share", "shares", "stake"}
@@ -26,21 +26,14 @@ _FUNDERS = ["Funder", "Company", "Institution"]
 _LOOKBACK_SENTENCES = 3
 
 
-def _dep(anchor: dict[str, Any], *edges: tuple[str, str, str, dict[str, Any]]) -> list[dict]:
-    pattern: list[dict[str, Any]] = [{"RIGHT_ID": "anchor", "RIGHT_ATTRS": anchor}]
-    for left, op, right, attrs in edges:
-        pattern.append({"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": right, "RIGHT_ATTRS": attrs})
-    return pattern
-
-
-def financing_patterns() -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
+def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
     """name -> ('fundedBy', patterns); the node 'obj' is the investor."""
     return {
         # 'also the High-Tech Fund and several business angels participated'
         "round-participant": (
             "fundedBy",
             [
-                _dep(
+                dep(
                     {"LEMMA": "participate"},
                     ("anchor", ">", "obj", {"DEP": "nsubj", "ENT_TYPE": {"IN": _FUNDERS}}),
                 ),
@@ -50,7 +43,7 @@ def financing_patterns() -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
         "lead-investor": (
             "fundedBy",
             [
-                _dep(
+                dep(
                     {"LEMMA": {"IN": _INVESTORS}, "DEP": "nsubj"},
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "obj", {"DEP": "attr", "ENT_TYPE": {"IN": _FUNDERS}}),
@@ -61,7 +54,7 @@ def financing_patterns() -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
         "investor-apposition": (
             "fundedBy",
             [
-                _dep(
+                dep(
                     {"LEMMA": {"IN": _INVESTORS}},
                     (
                         "anchor",
@@ -75,7 +68,30 @@ def financing_patterns() -> dict[str, tuple[str, list[list[dict[str, Any]]]]]:
     }
 
 
-FINANCING_RULES = frozenset(financing_patterns())
+def _investors(m: DepMatch) -> list[Claim]:
+    """The investors a match names, each funding the company the round is for.
+
+    The company as named, not its appositions ('X, participant of Y'): only the
+    investors may be a list.
+    """
+    anchor, obj = m.anchor, m.obj
+    if not about_money(anchor) or has_own_target(anchor):
+        return []
+    if obj is not None and not misparsed_list(anchor, obj):
+        return []
+    company = financed_company(anchor)
+    if company is None or obj is None:
+        return []
+    return [m.claim(company, m.pred, o, conf=0.7, anchor=anchor) for o in expand(obj)]
+
+
+HANDLERS: dict[str, DepHandler] = {
+    "round-participant": _investors,
+    "lead-investor": _investors,
+    "investor-apposition": _investors,
+}
+INHERITING: frozenset[str] = frozenset()
+RUNNING: frozenset[str] = frozenset()
 
 
 def about_money(anchor: Token) -> bool:

@@ -1,9 +1,10 @@
-"""Token-pattern tables for `kg.nlp.relations` (dependency patterns: `kg.nlp.rules.dependency`).
+"""Surface rules: the noun-phrase idioms of the genre, as token patterns for spaCy's Matcher.
 
-Declarative data for spaCy's Matcher and DependencyMatcher, kept apart from the
-component so the patterns can be read and tuned as a list. Every pattern names
-the relation it states and which matched token is the subject and which the
-object; the word lists come from `data/lexicon/cues.json`.
+'the Dresden company X', 'X of the University of Y', 'the Vendrix product Z',
+'Leipzig-based X'. Every pattern names the relation it states and which of its
+entity tokens is the subject and which the object; the word lists come from
+`data/lexicon/cues.json`. The few rules whose ends need more than two positions
+have a handler in `HANDLERS`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
+from kg.nlp.rules.base import Claim, Pattern, SurfaceHandler, SurfaceMatch
 
 ORGS = ["Cluster", "Institution", "Company", "Project", "Funder", REF]
 AGENTS = ["Cluster", "Institution", "Company", "Funder", REF]
@@ -37,7 +39,8 @@ _CUE = _lower(
 )
 
 
-def surface_patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[list[dict[str, Any]]]]]:
+def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
+    """name -> (predicate, subject index, object index, patterns) over the entity tokens."""
     units = sorted({w.split()[-1] for w in lex.words("unit_heads")})
     subsid = sorted({w.split()[0] for w in lex.words("subsidiary_words")})
     products = list(lex.words("product_nouns"))
@@ -339,21 +342,50 @@ def role_tokens(lex: Lexicon) -> list[str]:
     return sorted({w for r in lex.words("role_words") for w in r.split()} - {"of", "the", "and"})
 
 
-#: Which classes each end of a relation may have; anything else is dropped.
-ALLOWED = {
-    "memberOf": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Cluster"}),
-    "partOf": (
-        {"Cluster", "Institution", "Company", "Project", "Funder"},
-        {"Cluster", "Institution", "Company", "Funder"},
-    ),
-    "fundedBy": (
-        {"Project", "Cluster", "Company", "Institution"},
-        {"Funder", "Institution", "Company", "Cluster"},
-    ),
-    "participatesIn": ({"Company", "Institution", "Person", "Cluster", "Funder"}, {"Project"}),
-    "affiliatedWith": ({"Person"}, {"Company", "Institution", "Cluster", "Funder", "Project"}),
-    "locatedIn": ({"Company", "Institution", "Cluster", "Project", "Funder"}, {"Place"}),
-    "produces": ({"Company", "Institution"}, {"Product"}),
+def two_ends(m: SurfaceMatch) -> list[Claim]:
+    """The default: the entity tokens at the rule's two positions are the ends."""
+    return [Claim(m.toks[m.s_idx], m.pred, m.toks[m.o_idx], m.rule, 0.8)]
+
+
+def _unit_of(m: SurfaceMatch) -> list[Claim]:
+    """'the Institute X of the University Y': X is part of Y, and 'X of the Y' is a name
+    of X; 'the project X of the Chair of Y': the chair runs the project."""
+    unit, parent = m.toks[m.s_idx], m.toks[m.o_idx]
+    if unit.ent_type_ == "Project":
+        return [Claim(parent, "participatesIn", unit, "surface:project-of", 0.8)]
+    return [Claim(unit, m.pred, parent, m.rule, 0.8, names=True)]
+
+
+def _org_role(m: SurfaceMatch) -> list[Claim]:
+    """'Y's managing director X': the role words between organisation and person."""
+    doc = m.toks[0].doc
+    role = (
+        " ".join(
+            t.text for t in doc[m.toks[0].i + 1 : m.toks[-1].i] if t.lower_ in m.ctx.role_tokens
+        )
+        or None
+    )
+    return [Claim(m.toks[m.s_idx], m.pred, m.toks[m.o_idx], m.rule, 0.8, role=role)]
+
+
+HANDLERS: dict[str, SurfaceHandler] = {
+    "loc-prep": two_ends,
+    "loc-compound": two_ends,
+    "loc-cue": two_ends,
+    "loc-start-up": two_ends,
+    "loc-acronym": two_ends,
+    "affiliation-from": two_ends,
+    "affiliation-org-role": _org_role,
+    "part-unit": _unit_of,
+    "part-from": two_ends,
+    "part-subsidiary": two_ends,
+    "part-possessive": two_ends,
+    "member-apposition": two_ends,
+    "produces-noun": two_ends,
+    "produces-verb-surface": two_ends,
+    "produces-of": two_ends,
+    "produces-by": two_ends,
+    "unit-head": two_ends,
 }
 
 

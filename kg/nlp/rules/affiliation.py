@@ -1,0 +1,212 @@
+"""A person's position in an organisation, with its role title when the text gives one.
+
+'X, head of the institute at Y', 'the director of Y, X', 'X heads Y', 'X has been
+appointed CFO of Y', 'Y was founded by X'. A role word must be one of the
+lexicon's `role_words`, so 'X, a guest of Y' states nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from kg.lexicon import Lexicon
+from kg.nlp.labels import REF
+from kg.nlp.referents import clause_subject, passive_subject
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, RuleContext, dep, spread
+
+#: Who can employ the person an appointment names.
+_EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
+
+
+def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
+    """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
+    pobj = {"DEP": "pobj"}
+    return {
+        "heads-org": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["head", "lead", "direct", "manage", "run", "chair"]}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {
+                            "DEP": "dobj",
+                            "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster", REF]},
+                        },
+                    ),
+                ),
+                dep(
+                    {"LEMMA": {"IN": ["management", "direction", "leadership", "chair", "helm"]}},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    (
+                        "of",
+                        ">",
+                        "obj",
+                        {"DEP": "pobj", "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster"]}},
+                    ),
+                ),
+            ],
+        ),
+        "appointed": (
+            "affiliatedWith",
+            [
+                dep(
+                    {
+                        "LEMMA": {"IN": ["appoint", "elect", "name", "hire", "recruit", "call"]},
+                        "TAG": "VBN",
+                    },
+                    ("anchor", ">", "subj", {"DEP": "nsubjpass", "ENT_TYPE": "Person"}),
+                ),
+                dep(
+                    {"LEMMA": {"IN": ["appoint", "elect", "name", "hire", "recruit"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {"DEP": "nsubj", "ENT_TYPE": {"NOT_IN": ["", "Person"]}},
+                    ),
+                    ("anchor", ">", "subj", {"DEP": "dobj", "ENT_TYPE": "Person"}),
+                ),
+            ],
+        ),
+        "founded-by": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["found", "establish", "start"]}, "TAG": "VBN"},
+                    ("anchor", ">", "by", {"DEP": "agent"}),
+                    ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "affiliation-apposition": (
+            "affiliatedWith",
+            [
+                dep({"ENT_TYPE": "Person"}, ("anchor", ">", "role", {"DEP": "appos"})),
+                dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", "<", "role", {"DEP": {"IN": ["nsubj", "attr"]}, "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+                dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", "<", "role", {"POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "affiliation-prep": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", ">", "prep", {"LOWER": {"IN": ["from", "at", "of"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "affiliation-possessive": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"ENT_TYPE": "Person"},
+                    ("anchor", ">", "role", {"POS": {"IN": ["NOUN", "PROPN"]}}),
+                    ("role", ">", "obj", {"DEP": "poss"}),
+                ),
+            ],
+        ),
+    }
+
+
+def _heads(m: DepMatch) -> list[Claim]:
+    """'X heads Y'; 'under the management of Y' names the head in the clause subject."""
+    subj = m.subj if "subj" in m.nodes else clause_subject(m.anchor)
+    return spread(m, subj, m.pred, m.obj, role="head")
+
+
+def _appointed(m: DepMatch) -> list[Claim]:
+    """'X has been appointed to the professorship ... at the Medical Faculty', 'Y has
+    appointed X as CFO': the organisation is the employer, 'as' gives the role."""
+    anchor = m.anchor
+    obj = m.obj
+    if obj is None:
+        obj = next(
+            (t for t in anchor.subtree if t.i > anchor.i and t.ent_type_ in _EMPLOYERS), None
+        )
+    role = None
+    as_role = next((c for c in anchor.children if c.lower_ == "as"), None)
+    if as_role is not None:
+        role = (
+            " ".join(
+                t.text
+                for t in as_role.subtree
+                if t.i > as_role.i and t.text not in {"(", ")"} and not t.ent_type_
+            )
+            or None
+        )
+    return spread(m, m.subj, m.pred, obj, role=role)
+
+
+def _founded_by(m: DepMatch) -> list[Claim]:
+    """'Y was founded by X': X holds a position in Y, as its founder."""
+    return spread(m, m.subj, m.pred, passive_subject(m.anchor), role="founder")
+
+
+def _role_noun(m: DepMatch) -> list[Claim]:
+    """'X, head of Y', 'the director of Y, X', 'Y's CEO X': only a role word states a
+    position; an apposition without 'of'/'at' names the organisation inside it."""
+    role_tok = m.nodes.get("role")
+    if m.name == "affiliation-apposition" and "obj" not in m.nodes:
+        role, obj = _role_and_org(m.ctx, m.nodes["role"])
+        return spread(m, m.subj, m.pred, obj, role=role)
+    if role_tok is not None and role_tok.lemma_.lower() in m.ctx.roles | {"head"}:
+        return spread(m, m.subj, m.pred, m.obj, role=_role_text(role_tok, None))
+    return []
+
+
+def _from_org(m: DepMatch) -> list[Claim]:
+    """'Prof. X from Y': a title before the name is the role, if it is a role word."""
+    return spread(m, m.subj, m.pred, m.obj, role=_title_before(m.ctx, m.anchor))
+
+
+def _role_text(role: Token, stop: Token | None) -> str:
+    """'head of software development' from the role noun up to the organisation."""
+    words = [t for t in role.subtree if t.i >= min(c.i for c in role.subtree)]
+    end = stop.i if stop is not None else role.i + 1
+    text = " ".join(t.text for t in words if t.i < end and not t.ent_type_).strip(" ,")
+    return re.sub(r"\s+(?:at|of|from|in|with)$", "", text)
+
+
+def _role_and_org(ctx: RuleContext, role: Token) -> tuple[str | None, Token | None]:
+    """For 'X, head of the institute at Y': the first organisation inside the apposition."""
+    if role.lemma_.lower() not in ctx.role_tokens and role.lower_ not in ctx.role_tokens:
+        return None, None
+    for t in role.subtree:
+        if t.i > role.i and t.ent_type_ and t.ent_type_ not in {"Person", "Place"}:
+            return _role_text(role, t), t
+    return None, None
+
+
+def _title_before(ctx: RuleContext, person: Token) -> str | None:
+    words = [t.text for t in person.lefts if t.dep_ in {"compound", "amod"} and not t.ent_type_]
+    title = " ".join(words)
+    return title if title.lower() in ctx.roles else None
+
+
+HANDLERS: dict[str, DepHandler] = {
+    "heads-org": _heads,
+    "appointed": _appointed,
+    "founded-by": _founded_by,
+    "affiliation-apposition": _role_noun,
+    "affiliation-prep": _from_org,
+    "affiliation-possessive": _role_noun,
+}
+INHERITING: frozenset[str] = frozenset()
+RUNNING: frozenset[str] = frozenset()

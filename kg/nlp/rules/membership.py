@@ -1,0 +1,155 @@
+"""Membership of a cluster or network: 'are members of', 'joined', 'members include'.
+
+Where the clause names only the members ('Founding members include A and B',
+'Among the first members are C'), the network is the nearest one named in this or
+the last sentence (`context_entity`).
+"""
+
+from __future__ import annotations
+
+from kg.lexicon import Lexicon
+from kg.nlp.referents import CLUSTER_NOUNS, context_entity, verb_subject
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
+from kg.nlp.rules.discourse import is_working_group, relative_antecedent
+
+
+def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
+    """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
+    member = {"LEMMA": {"IN": ["part", "member"]}}
+    subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
+    pobj = {"DEP": "pobj"}
+    return {
+        "member-copula": (
+            "memberOf",
+            [
+                dep(
+                    member,
+                    ("anchor", "<", "verb", {"POS": {"IN": ["AUX", "VERB"]}}),
+                    ("verb", ">", "subj", subj),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-copula-conj": (
+            "memberOf",
+            [
+                dep(
+                    member,
+                    ("anchor", "<", "verb", {"POS": {"IN": ["AUX", "VERB"]}, "DEP": "conj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-join": (
+            "memberOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["join", "enter"]}},
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "obj", {"DEP": "dobj"}),
+                ),
+                dep(
+                    {"LEMMA": "belong"},
+                    ("anchor", ">", "subj", subj),
+                    ("anchor", ">", "to", {"LOWER": "to"}),
+                    ("to", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-include": (
+            "memberOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["include", "comprise", "count"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "members",
+                        {"LEMMA": {"IN": ["member", "partner"]}, "DEP": "nsubj"},
+                    ),
+                    ("anchor", ">", "subj", {"DEP": "dobj"}),
+                ),
+            ],
+        ),
+        "member-including": (
+            "memberOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["member", "partner"]}},
+                    ("anchor", ">", "incl", {"LOWER": {"IN": ["including", "among"]}}),
+                    ("incl", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        "admitted-to": (
+            "memberOf",
+            [
+                dep(
+                    {
+                        "LEMMA": {"IN": ["admit", "accept", "welcome", "take", "include"]},
+                        "TAG": "VBN",
+                    },
+                    ("anchor", ">", "subj", {"DEP": "nsubjpass"}),
+                    ("anchor", ">", "to", {"LOWER": {"IN": ["to", "into", "in"]}}),
+                    ("to", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        "member-among": (
+            "memberOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["member", "founder", "partner"]}, "DEP": "pobj"},
+                    ("anchor", "<", "among", {"LOWER": "among"}),
+                    ("among", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "subj", {"DEP": {"IN": ["nsubj", "attr"]}}),
+                ),
+            ],
+        ),
+    }
+
+
+def _copula(m: DepMatch) -> list[Claim]:
+    """'A and B are members of X'; in 'Y was founded and is a member of X' the subject
+    sits on the first verb."""
+    subj = m.subj if m.subj is not None else verb_subject(m.nodes["verb"])
+    return spread(m, subj, m.pred, m.obj)
+
+
+def _join(m: DepMatch) -> list[Claim]:
+    """'the working group X, which belongs to the cluster Y': X is part of Y."""
+    subj, pred = m.subj, m.pred
+    if subj is not None:
+        subj = relative_antecedent(subj)
+        if subj.ent_type_ == "Cluster" and m.obj is not None and is_working_group(subj):
+            pred = "partOf"
+    return spread(m, subj, pred, m.obj)
+
+
+def _network_in_context(m: DepMatch) -> list[Claim]:
+    """'Founding members include A and B': the network named nearest before."""
+    return spread(m, m.subj, m.pred, context_entity(m.anchor, ("Cluster",), CLUSTER_NOUNS))
+
+
+def _members_including(m: DepMatch) -> list[Claim]:
+    """'X has 40 members, including A and B': X is the verb's subject."""
+    obj = next(
+        (c for c in m.anchor.head.children if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_),
+        None,
+    )
+    return spread(m, m.subj, m.pred, obj)
+
+
+HANDLERS: dict[str, DepHandler] = {
+    "member-copula": _copula,
+    "member-copula-conj": _copula,
+    "member-join": _join,
+    "member-include": _network_in_context,
+    "member-including": _members_including,
+    "admitted-to": two_ends,
+    "member-among": _network_in_context,
+}
+INHERITING = frozenset({"member-join"})
+RUNNING: frozenset[str] = frozenset()
