@@ -61,6 +61,36 @@ def store_auth_from(environ: Mapping[str, str]) -> tuple[str, str] | None:
     return (user, environ.get("KG_STORE_PASSWORD") or "") if user else None
 
 
+def user_agent() -> str:
+    """How kg introduces itself to web servers: name, version and where to read about it."""
+    from kg import __version__
+
+    return f"kg/{__version__} (knowledge-graph builder; +https://w3id.org/cluster-kg)"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How `kg build URL...` treats web servers (kg/web/fetch.py says why).
+
+    `cache_dir` None means no cache (every build fetches). `delay` is the
+    pause between two requests to one host; retries wait `delay` doubled each
+    time. `max_bytes` caps one response, `max_pages` the pages read from one
+    feed or sitemap. Private, loopback and link-local addresses are refused
+    unless `allow_private`.
+    """
+
+    cache_dir: Path | None = None
+    refresh: bool = False
+    allow_private: bool = False
+    delay: float = 1.0
+    timeout: float = 20.0
+    retries: int = 2
+    max_bytes: int = 5 * 2**20
+    max_redirects: int = 5
+    max_pages: int = 500
+    user_agent: str = field(default_factory=user_agent)
+
+
 def cpu_count() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
@@ -85,6 +115,7 @@ class Config:
     queries_dir: Path = field(default_factory=default_queries_dir)
     workers: int = 1
     batch_size: int = 64
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
 
     @property
     def store_is_remote(self) -> bool:

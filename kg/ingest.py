@@ -27,7 +27,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,14 @@ _log = logging.getLogger(__name__)
 TEXT_SUFFIX = ".txt"
 JSONL_SUFFIX = ".jsonl"
 SUPPORTED_SUFFIXES = (TEXT_SUFFIX, JSONL_SUFFIX)
+#: Formats met in news folders that are refused with a reason rather than passed over in silence.
+REFUSED_SUFFIXES = {
+    ".md": "Markdown is not read: save the page as .html or .txt",
+    ".markdown": "Markdown is not read: save the page as .html or .txt",
+}
+
+#: Reads the bytes of one file of a further format (e.g. HTML) into articles and skips.
+Reader = Callable[[bytes, str], Iterable[Article | Skipped]]
 
 #: Share of control characters above which a decoded file is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
@@ -91,21 +99,23 @@ class _Block:
     gap: int
 
 
-class _Unusable(Exception):
+class _Unusable(ValueError):
     """A file that cannot be built; the message is the `Skipped` reason."""
 
 
 # --- files -------------------------------------------------------------------
 
 
-def read_inputs(paths: Sequence[str | Path]) -> tuple[list[Article], list[Skipped]]:
+def read_inputs(
+    paths: Sequence[str | Path], readers: Mapping[str, Reader] | None = None
+) -> tuple[list[Article], list[Skipped]]:
     """Read every article under `paths`; return the articles and the skipped inputs.
 
     Raises `InputError` before reading anything when a path does not exist.
     """
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for item in iter_inputs(paths):
+    for item in iter_inputs(paths, readers):
         if isinstance(item, Article):
             articles.append(item)
         else:
@@ -113,8 +123,14 @@ def read_inputs(paths: Sequence[str | Path]) -> tuple[list[Article], list[Skippe
     return articles, skipped
 
 
-def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Article | Skipped]:
+def iter_inputs(
+    paths: Sequence[str | Path], readers: Mapping[str, Reader] | None = None
+) -> Iterator[Article | Skipped]:
     """Stream the articles and skipped inputs under `paths`, one file at a time.
+
+    `readers` maps further suffixes (".html") to the function that reads such
+    a file; the web room passes its HTML reader, so this kernel module needs
+    no HTML library and imports nothing above the kernel.
 
     Paths are checked eagerly (so a typo raises `InputError` at the call, not
     halfway through a build); files are then read lazily, so a corpus of
@@ -124,7 +140,7 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Article | Skipped]:
     and content are deterministic.
     """
     roots = [_check_exists(p) for p in paths]
-    return _generate(roots)
+    return _generate(roots, dict(readers or {}))
 
 
 def _check_exists(path: str | Path) -> tuple[Path, str]:
@@ -139,40 +155,58 @@ def _check_exists(path: str | Path) -> tuple[Path, str]:
     return p, p.as_posix()
 
 
-def _generate(roots: Iterable[tuple[Path, str]]) -> Iterator[Article | Skipped]:
+def _generate(
+    roots: Iterable[tuple[Path, str]], readers: dict[str, Reader]
+) -> Iterator[Article | Skipped]:
     seen: set[str] = set()
     for path, source in roots:
         if path.is_dir():
             found = False
-            for entry in _walk(path, source):
+            for entry in _walk(path, source, readers):
                 if isinstance(entry, Skipped):
                     yield entry
                     continue
                 found = True
-                yield from _read_once(entry[0], entry[1], seen)
+                yield from _read_once(entry[0], entry[1], seen, readers)
             if not found:
-                yield Skipped(source, "no .txt or .jsonl files in this directory")
+                yield Skipped(source, f"no {_kinds(readers)} files in this directory")
         else:
-            yield from _read_once(path, source, seen)
+            yield from _read_once(path, source, seen, readers)
 
 
-def _read_once(path: Path, source: str, seen: set[str]) -> Iterator[Article | Skipped]:
+def _kinds(readers: Mapping[str, Reader]) -> str:
+    """ ".txt or .jsonl", or ".txt, .jsonl, .htm or .html" with readers for more."""
+    *first, last = [*SUPPORTED_SUFFIXES, *sorted(readers)]
+    return f"{', '.join(first)} or {last}"
+
+
+def _read_once(
+    path: Path, source: str, seen: set[str], readers: dict[str, Reader]
+) -> Iterator[Article | Skipped]:
     """Read a file unless it was already read under another name."""
     key = os.path.realpath(path)
     if key in seen:
         return
     seen.add(key)
-    yield from _read_file(path, source)
+    yield from _read_file(path, source, readers)
 
 
-def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | Skipped]:
-    """Supported files under `root` in sorted relative-path order; unreadable dirs as Skipped."""
+def _walk(
+    root: Path, source: str, readers: dict[str, Reader]
+) -> Iterator[tuple[Path, str] | Skipped]:
+    """Readable files under `root` in sorted relative-path order; unreadable dirs as Skipped.
+
+    Files of a refused format (Markdown) are reported, so a folder of .md
+    news is not passed over in silence; other files (images, stylesheets of
+    a saved page) are not news and are left alone.
+    """
     errors: list[OSError] = []
     found: list[tuple[tuple[str, ...], Path]] = []
+    wanted = {*SUPPORTED_SUFFIXES, *readers, *REFUSED_SUFFIXES}
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith(".") or Path(name).suffix.lower() not in wanted:
                 continue
             file = Path(dirpath, name)
             found.append((file.relative_to(root).parts, file))
@@ -189,11 +223,14 @@ def _join(source: str, relative: Path) -> str:
     return (Path(source) / relative).as_posix()
 
 
-def _read_file(path: Path, source: str) -> Iterator[Article | Skipped]:
+def _read_file(path: Path, source: str, readers: dict[str, Reader]) -> Iterator[Article | Skipped]:
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix in REFUSED_SUFFIXES:
+        yield Skipped(source, REFUSED_SUFFIXES[suffix])
+        return
+    if suffix not in SUPPORTED_SUFFIXES and suffix not in readers:
         kind = f"'{suffix}'" if suffix else "(no extension)"
-        yield Skipped(source, f"unsupported file type {kind}: expected .txt or .jsonl")
+        yield Skipped(source, f"unsupported file type {kind}: expected {_kinds(readers)}")
         return
     if path.exists() and not path.is_file():
         # A FIFO or device would block or never end; only regular files are read.
@@ -203,6 +240,9 @@ def _read_file(path: Path, source: str) -> Iterator[Article | Skipped]:
         raw = path.read_bytes()
     except OSError as err:
         yield Skipped(source, f"cannot read file: {err.strerror or err}")
+        return
+    if suffix in readers:
+        yield from readers[suffix](raw, source)
         return
     try:
         if suffix == TEXT_SUFFIX:
@@ -214,6 +254,14 @@ def _read_file(path: Path, source: str) -> Iterator[Article | Skipped]:
             yield from _read_jsonl(raw, source)
     except _Unusable as err:
         yield Skipped(source, str(err))
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """The text of a page's bytes (UTF-8, else cp1252/latin-1 with a warning).
+
+    Raises ValueError, with the reason as its message, for empty or binary content.
+    """
+    return _decode(raw, source)
 
 
 def _decode(raw: bytes, source: str) -> str:

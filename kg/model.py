@@ -61,6 +61,9 @@ class Article:
     date: str | None = None
     url: str | None = None
     signature: tuple[int, int] | None = None
+    author: str | None = None
+    feed: str | None = None  # the feed or sitemap the page was listed in
+    fetched: str | None = None  # when the page was fetched (ISO 8601, UTC)
 
     @classmethod
     def create(

@@ -78,6 +78,9 @@ DATE = KG + "date"
 SOURCE_FILE = KG + "sourceFile"
 POSITION = KG + "position"
 URL = KG + "url"
+FEED = KG + "feed"
+AUTHOR = KG + "author"
+FETCHED = KG + "fetched"
 
 # --- build cache (system graph only) ---------------------------------------
 EXTRACTION_RECORD = KG + "extractionRecord"
@@ -99,6 +102,7 @@ XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
 XSD_DECIMAL = XSD + "decimal"
 XSD_DATE = XSD + "date"
+XSD_DATE_TIME = XSD + "dateTime"
 
 #: Entity class name (as in `Entity.types`) -> class IRI.
 ENTITY_CLASS_IRIS: dict[str, str] = {name: KG + name for name in ENTITY_CLASSES}
@@ -113,7 +117,7 @@ CLASSES: frozenset[str] = frozenset(
 
 #: Every kg: property whose values are IRIs.
 OBJECT_PROPERTIES: frozenset[str] = frozenset(
-    {*RELATION_IRIS.values(), MENTIONED_IN, SUBJECT, PREDICATE, OBJECT, IN_ARTICLE, URL}
+    {*RELATION_IRIS.values(), MENTIONED_IN, SUBJECT, PREDICATE, OBJECT, IN_ARTICLE, URL, FEED}
 )
 
 #: Every kg: property whose values are literals.
@@ -132,6 +136,8 @@ DATATYPE_PROPERTIES: frozenset[str] = frozenset(
         DATE,
         SOURCE_FILE,
         POSITION,
+        AUTHOR,
+        FETCHED,
         EXTRACTION_RECORD,
         SOURCE_KEY,
         FOR_RULE,

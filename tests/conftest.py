@@ -86,3 +86,12 @@ def sample_store(tmp_store: str) -> str:
     with open_store(Config(store=tmp_store), create=True) as store:
         store.apply(helpers_store.sample_graphs())
     return tmp_store
+
+
+@pytest.fixture
+def news_site():  # -> Iterator[helpers_web.NewsSite]
+    """A news site on 127.0.0.1 (pages, feeds, a sitemap, misbehaving routes) for one test."""
+    from helpers_web import Serving
+
+    with Serving() as site:
+        yield site

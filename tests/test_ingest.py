@@ -159,6 +159,7 @@ def test_directory_walk_is_recursive_sorted_and_skips_other_files() -> None:
     assert [(s.path, s.reason) for s in skipped] == [
         (f"{base}/empty.txt", "empty file"),
         (f"{base}/image.txt", "binary file (contains NUL bytes)"),
+        (f"{base}/notes.md", "Markdown is not read: save the page as .html or .txt"),
     ]
 
 
@@ -228,10 +229,18 @@ def test_suffix_is_matched_case_insensitively(tmp_path: Path) -> None:
 
 
 def test_directory_without_articles_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "notes.md").write_text("# notes\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     articles, skipped = _read(tmp_path)
     assert articles == []
     assert skipped == [Skipped(tmp_path.as_posix(), "no .txt or .jsonl files in this directory")]
+
+
+def test_markdown_is_refused_with_a_reason_not_ignored(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# notes\n", encoding="utf-8")
+    articles, skipped = _read(tmp_path)
+    assert articles == []
+    reason = "Markdown is not read: save the page as .html or .txt"
+    assert skipped == [Skipped((tmp_path / "notes.md").as_posix(), reason)]
 
 
 def test_iter_inputs_streams_file_by_file(tmp_path: Path) -> None:

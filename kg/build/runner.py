@@ -29,7 +29,7 @@ Why it is shaped this way:
   changed or went away. Either way a failed build leaves the store as it was,
   and a repeated build writes nothing (apply skips equal graphs).
 
-Article identity: a source key "<absolute file path>#<position>" says where
+Article identity: a source key "<absolute file path or URL>#<position>" says where
 an article came from; its content id says what it is. Same key, same id:
 unchanged. Same key, new id: changed (the old graph is dropped unless another
 source still has that text). `prune` makes the store mirror the given paths:
@@ -53,6 +53,7 @@ from kg.build.spool import Piece, Spool, Tally, graphs, nquads
 from kg.errors import InputError
 from kg.model import Article, Extraction, Skipped
 from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.web import is_url, read_sources
 
 if TYPE_CHECKING:
     from kg.build.workers import ExtractionPool
@@ -185,7 +186,9 @@ class _WarningCollector(logging.Handler):
 
 
 def source_key(article: Article) -> str:
-    return f"{os.path.abspath(article.source)}#{article.position}"
+    """Where an article was read: a URL as it is, a file by its absolute path; then its position."""
+    where = article.source if is_url(article.source) else os.path.abspath(article.source)
+    return f"{where}#{article.position}"
 
 
 @dataclass
@@ -237,6 +240,7 @@ def _stored_counts(store: Store) -> tuple[int, int, int, int] | None:
 
 def _read_articles(
     paths: Sequence[str | Path],
+    cfg: Config,
     report: BuildReport,
     enough: int = 0,
     on_enough: Callable[[], None] | None = None,
@@ -245,11 +249,9 @@ def _read_articles(
 
     `on_enough` is called once, as soon as `enough` articles have been read.
     """
-    from kg.ingest import iter_inputs
-
     articles: list[Article] = []
     first_source: dict[str, Article] = {}
-    for item in iter_inputs(paths):
+    for item in read_sources(paths, cfg):
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -297,7 +299,7 @@ def build(
         # A new store needs every article extracted: once there are enough for the
         # workers, they load the model while the rest of the corpus is read.
         warm = pool.start if pool is not None and is_new_store(cfg) else None
-        articles = _read_articles(paths, report, enough_for_workers(cfg), warm)
+        articles = _read_articles(paths, cfg, report, enough_for_workers(cfg), warm)
         if not articles:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in report.skipped[:3])
             more = f" ({reasons})" if reasons else ""

@@ -15,9 +15,11 @@ decided in one place (`fill_article`, `fill_system`) for both forms.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from kg import namespace as ns
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from kg.model import Extraction, RelationFact, Resolution
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A fetch time as kg/web writes it (UTC, seconds): anything else is not written.
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # Characters an IRI may not contain but real-world URLs sometimes do.
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
@@ -49,6 +53,27 @@ def decimal_lexical(value: Decimal | float | int) -> str:
     if number == 0:
         return "0"
     return format(number.normalize(), "f")
+
+
+def public_source(source: str) -> str:
+    """What kg:sourceFile says: a URL as it is, a file path never absolute.
+
+    An absolute path would publish the layout of the user's disk (home
+    directory, user name) in every export. A file under the directory the
+    build ran in is given relative to it; one elsewhere by its folder and
+    name only ("saved-pages/a.html"), which still tells a reader which file
+    it was without climbing out with "../../" through the same layout.
+    """
+    if "://" in source or not os.path.isabs(source):
+        return source
+    path = Path(source)
+    try:
+        relative = Path(os.path.relpath(path))
+    except ValueError:  # another drive on Windows: no relative form exists
+        relative = Path(os.pardir)
+    if relative.parts[:1] != (os.pardir,):
+        return relative.as_posix()
+    return Path(path.parent.name, path.name).as_posix()
 
 
 def _iso_date(text: str | None) -> str | None:
@@ -320,10 +345,16 @@ def fill_article(out: C, ex: Extraction, res: Resolution) -> C:
     date = _iso_date(art.date)
     if date is not None:
         out.value(article, ns.DATE, date, ns.XSD_DATE)
-    out.text(article, ns.SOURCE_FILE, art.source)
+    out.text(article, ns.SOURCE_FILE, public_source(art.source))
     out.value(article, ns.POSITION, str(int(art.position)), ns.XSD_INTEGER)
     if art.url:
         out.url(article, ns.URL, art.url)
+    if art.feed:
+        out.url(article, ns.FEED, art.feed)
+    if art.author:
+        out.text(article, ns.AUTHOR, art.author)
+    if art.fetched and _ISO_DATETIME.fullmatch(art.fetched):
+        out.value(article, ns.FETCHED, art.fetched, ns.XSD_DATE_TIME)
 
     for local in ex.entities:
         entity_id = res.entity_id(art.id, local)
