@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+import kg.build.runner
 import kg.build.workers
-import kg.ingest
 from kg.build import runner as build_mod
 from kg.build.runner import Stages, build
 from kg.config import Config
@@ -504,14 +504,14 @@ def test_a_first_build_starts_the_workers_while_reading(
         (corpus / f"more{i}.txt").write_text(f"Firm{i} news\n\nFirm{i} joins Lab.\n")
     monkeypatch.setattr("kg.build.runner.MIN_ARTICLES_PER_WORKER", 2)  # 2 workers: 4 of 5 articles
     monkeypatch.setattr(kg.build.workers, "ExtractionPool", FakePool)
-    real_read = kg.ingest.iter_inputs
+    real_read = kg.build.runner.read_sources
 
-    def reading(paths: Any) -> Iterator[Any]:
-        for item in real_read(paths):
+    def reading(paths: Any, cfg: Config) -> Iterator[Any]:
+        for item in real_read(paths, cfg):
             FakePool.events.append("read")
             yield item
 
-    monkeypatch.setattr(kg.ingest, "iter_inputs", reading)
+    monkeypatch.setattr(kg.build.runner, "read_sources", reading)
     FakePool.events = []
     store = str(tmp_path / "store")
     cfg = Config(store=store, workers=2)
