@@ -19,6 +19,7 @@ _INTRODUCING = {"establish", "found", "launch", "start", "create", "set", "initi
 CLUSTER_NOUNS = ("network", "cluster", "group", "association", "alliance", "accelerator")
 _FINANCING = {"round", "financing", "seed", "investor", "series"}
 _PROGRAMME_WORDS = ("programme", "program", "horizon", "framework", "funding line")
+_RELATIVE = {"which", "that", "who"}
 JOINABLE = ("project", "initiative", "programme", "program", "accelerator", "consortium")
 
 
@@ -167,6 +168,9 @@ def verb_subject(verb: Token) -> Token | None:
             return None
         t = t.head
         subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and subj.lower_ in _RELATIVE and t.dep_ == "relcl":
+            # 'X, which intends to relocate ...': the relative clause's antecedent
+            return t.head if t.head.ent_type_ else None
         if subj is not None:
             return subj if subj.ent_type_ else None
     return None

@@ -13,9 +13,15 @@ from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
-from kg.nlp.referents import clause_subject, passive_subject
+from kg.nlp.referents import clause_subject, expand, passive_subject
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, RuleContext, dep, spread
 
+#: Dependents that only list a name with others, describing none of them.
+_LISTING = {"cc", "punct", "det"}
+#: What a person holds a position in.
+_BODIES = ["Institution", "Company", "Cluster", "Funder"]
+#: Verbs of working somewhere: 'X conducts research at Y'.
+_WORK_VERBS = ["work", "research", "teach", "conduct", "lead", "serve", "do"]
 #: Who can employ the person an appointment names.
 _EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
 
@@ -23,6 +29,7 @@ _EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
     """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
     pobj = {"DEP": "pobj"}
+    role_words = sorted({r.split()[-1] for r in lex.words("role_words")})
     return {
         "heads-org": (
             "affiliatedWith",
@@ -100,6 +107,44 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
                     ("prep", ">", "obj", pobj),
                 ),
+                # 'X is also the founding director of Y'
+                dep(
+                    {"ENT_TYPE": "Person", "DEP": "nsubj"},
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "role", {"DEP": "attr", "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
+        # 'Secretary General of the Y (YAB) X', 'the President of Y, Professor X'
+        "title-of-org": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LOWER": {"IN": role_words}},
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": _BODIES}}),
+                ),
+            ],
+        ),
+        # 'X conducts research at Y', 'X, who leads the activities at Y'
+        "works-at": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LEMMA": {"IN": _WORK_VERBS}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "at", {"LOWER": "at"}),
+                    ("at", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": _BODIES}}),
+                ),
+                dep(
+                    {"LEMMA": {"IN": _WORK_VERBS}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "what", {"DEP": "dobj"}),
+                    ("what", ">", "at", {"LOWER": "at"}),
+                    ("at", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": _BODIES}}),
+                ),
             ],
         ),
         "affiliation-prep": (
@@ -163,24 +208,94 @@ def _role_noun(m: DepMatch) -> list[Claim]:
     """'X, head of Y', 'the director of Y, X', 'Y's CEO X': only a role word states a
     position; an apposition without 'of'/'at' names the organisation inside it."""
     role_tok = m.nodes.get("role")
+    people = _described(m.anchor)
     if m.name == "affiliation-apposition" and "obj" not in m.nodes:
         role, obj = _role_and_org(m.ctx, m.nodes["role"])
-        return spread(m, m.subj, m.pred, obj, role=role)
+        return _own(m, spread(m, m.subj, m.pred, obj, role=role, subjects=people))
     if role_tok is not None and role_tok.lemma_.lower() in m.ctx.roles | {"head"}:
-        return spread(m, m.subj, m.pred, m.obj, role=_role_text(role_tok, None))
+        role = _role_text(role_tok, None)
+        return _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=people))
     return []
 
 
 def _from_org(m: DepMatch) -> list[Claim]:
     """'Prof. X from Y': a title before the name is the role, if it is a role word."""
-    return spread(m, m.subj, m.pred, m.obj, role=_title_before(m.ctx, m.anchor))
+    role = _title_before(m.ctx, m.anchor)
+    return _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=_described(m.anchor)))
+
+
+def _described(person: Token) -> list[Token]:
+    """The people a description attached to `person` is about: `person`, and those
+    listed before it that carry no description of their own.
+
+    'Drs A and B from Y' are both from Y; in 'A (CEO of X) and B (manager at Y)' or
+    "X's president A and Y's mayor B" each description belongs to its own name only.
+    """
+    return [p for p in expand(person) if p.i == person.i or (p.i < person.i and _bare(p))]
+
+
+def _bare(person: Token) -> bool:
+    """A name with no title, apposition or clause of its own, only listed with others."""
+    return (
+        person.ent_type_ == "Person"
+        and person.dep_ != "appos"  # 'the Vendrix president A': a title of its own
+        and all(
+            c.dep_ in _LISTING or (c.dep_ == "conj" and c.ent_type_ == "Person")
+            for c in person.children
+        )
+    )
+
+
+def _own(m: DepMatch, claims: list[Claim]) -> list[Claim]:
+    """Claims whose person and organisation no other described person separates: in
+    'A from X, B from Y and C from Z' A is from X only."""
+    out = []
+    for c in claims:
+        lo, hi = sorted((c.s.i, c.o.i))
+        if not any(
+            t.ent_type_ == "Person" and t.i != m.anchor.i and not _bare(t)
+            for t in m.doc[lo + 1 : hi]
+        ):
+            out.append(c)
+    return out
+
+
+def _title_of_org(m: DepMatch) -> list[Claim]:
+    """'Secretary General of the Y (YAB) X': a role title of a named organisation written
+    before a name, the name right after the organisation (its acronym or a comma between)."""
+    words = [c.lower_ for c in m.anchor.lefts if c.dep_ == "compound" and not c.ent_type_]
+    role = " ".join([*words, m.anchor.lower_])
+    if role not in m.ctx.roles:
+        return []
+    doc, org = m.doc, m.obj
+    i = org.i + 1
+    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")":
+        i += 3  # its acronym
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    person = doc[i] if i < len(doc) else None
+    if person is None or person.ent_type_ != "Person" or person.sent.start != org.sent.start:
+        return []
+    return [m.claim(person, m.pred, org, role=role, anchor=m.anchor)]
+
+
+def _works_at(m: DepMatch) -> list[Claim]:
+    """'X conducts research at Y': the subject works there ('who' is the name before it)."""
+    subj = m.subj
+    if subj is not None and subj.lower_ in {"who", "that"} and subj.head.dep_ == "relcl":
+        subj = subj.head.head
+    if subj is None or subj.ent_type_ != "Person":
+        return []
+    return spread(m, subj, m.pred, m.obj, subjects=[subj])
 
 
 def _role_text(role: Token, stop: Token | None) -> str:
     """'head of software development' from the role noun up to the organisation."""
     words = [t for t in role.subtree if t.i >= min(c.i for c in role.subtree)]
     end = stop.i if stop is not None else role.i + 1
-    text = " ".join(t.text for t in words if t.i < end and not t.ent_type_).strip(" ,")
+    text = " ".join(
+        t.text for t in words if t.i < end and not t.ent_type_ and t.text not in {"(", ")"}
+    ).strip(" ,")
     return re.sub(r"\s+(?:at|of|from|in|with)$", "", text)
 
 
@@ -207,6 +322,8 @@ HANDLERS: dict[str, DepHandler] = {
     "affiliation-apposition": _role_noun,
     "affiliation-prep": _from_org,
     "affiliation-possessive": _role_noun,
+    "title-of-org": _title_of_org,
+    "works-at": _works_at,
 }
 INHERITING: frozenset[str] = frozenset()
 RUNNING: frozenset[str] = frozenset()

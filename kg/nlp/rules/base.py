@@ -171,16 +171,22 @@ def spread(
     obj: Token | None,
     role: str | None = None,
     rule: str | None = None,
+    subjects: list[Token] | None = None,
+    objects: list[Token] | None = None,
 ) -> list[Claim]:
     """The claims of a match whose ends are `subj` and `obj`, each standing for its list.
 
     'A, B and C are members of X' gives three; 'a member of X as well as of Y' and
     'carried out at A and at B' add the conjoined objects of the pattern's preposition.
+    `subjects` and `objects` replace the lists `subj` and `obj` stand for, where a
+    handler knows better.
     """
     if subj is None or obj is None:
         return []
     out: list[Claim] = []
     anchor = m.anchor
+    starts = subjects if subjects is not None else expand(subj)
+    finals = objects if objects is not None else expand(obj)
     for prep_name in ("of", "at", "in", "to", "from"):
         prep = m.nodes.get(prep_name)
         if prep is None:
@@ -188,13 +194,13 @@ def spread(
         end = pattern_end(m.pattern, prep_name)
         for conj in prep.conjuncts:
             for extra in (c for c in conj.children if c.dep_ == "pobj"):
-                starts = expand(extra) if end == "subj" else expand(subj)
-                ends = expand(extra) if end == "obj" else expand(obj)
-                for s in starts:
+                firsts = expand(extra) if end == "subj" else starts
+                ends = expand(extra) if end == "obj" else finals
+                for s in firsts:
                     for o in ends:
                         out.append(m.claim(s, pred, o, role=role, anchor=anchor, rule=rule))
-    for s in expand(subj):
-        for o in expand(obj):
+    for s in starts:
+        for o in finals:
             out.append(m.claim(s, pred, o, role=role, anchor=anchor, rule=rule))
     return out
 

@@ -26,6 +26,8 @@ from kg.nlp.labels import REF
 from kg.nlp.referents import expand, owner, sentence_project, stand_in, verb_subject
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep
 
+#: Verbs by which a consortium, project or network is said to consist of its members.
+_GATHER_VERBS = ["bring", "unite", "include", "comprise", "involve", "gather", "combine"]
 #: Verbs by which a programme or accelerator takes participants in.
 _ADMIT_VERBS = ["admit", "accept", "select", "choose", "welcome", "include", "take"]
 #: Nouns for a site of a clinical study ('study centre', 'trial site').
@@ -101,6 +103,23 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'The consortium brings together A, B and C', 'The network includes D and E'
+        "brings-together": (
+            "participatesIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _GATHER_VERBS}},
+                    ("anchor", ">", "obj", {"DEP": "nsubj", "ENT_TYPE": {"IN": sorted(_JOINED)}}),
+                    ("anchor", ">", "subj", {"DEP": "dobj"}),
+                ),
+                dep(
+                    {"LEMMA": "consist"},
+                    ("anchor", ">", "obj", {"DEP": "nsubj", "ENT_TYPE": {"IN": sorted(_JOINED)}}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "subj", {"DEP": "pobj"}),
+                ),
+            ],
+        ),
         # 'the newly founded subsidiary X moved ...'
         "the-subsidiary": (
             "partOf",
@@ -172,6 +191,18 @@ def _subsidiary_as(m: DepMatch) -> list[Claim]:
     return _claims(m, [(named, "partOf", m.nodes["obj"])])
 
 
+def _brings_together(m: DepMatch) -> list[Claim]:
+    """'The consortium brings together A, B and C' (the consortium named a sentence
+    before and resolved by the reader): each takes part in it, or is a member of a
+    network. 'together' must be there for 'bring'."""
+    if m.anchor.lemma_ == "bring" and not any(c.lower_ == "together" for c in m.anchor.children):
+        return []
+    target = m.nodes["obj"]
+    pred = "memberOf" if target.ent_type_ == "Cluster" else "participatesIn"
+    members = [t for t in expand(m.nodes["subj"]) if t.ent_type_ in _ORGS - {REF, "Project"}]
+    return [m.claim(t, pred, target, conf=0.7, anchor=m.anchor) for t in members]
+
+
 def _the_subsidiary(m: DepMatch) -> list[Claim]:
     """'the newly founded subsidiary X': X belongs to the company the text is about."""
     anchor = m.anchor
@@ -192,6 +223,7 @@ HANDLERS: dict[str, DepHandler] = {
     "investigator": _investigator,
     "role-of-is": _role_of_is,
     "subsidiary-as": _subsidiary_as,
+    "brings-together": _brings_together,
     "the-subsidiary": _the_subsidiary,
 }
 INHERITING: frozenset[str] = frozenset()

@@ -7,6 +7,8 @@ constructions whose subject may sit on another clause.
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from kg.lexicon import Lexicon
 from kg.nlp.referents import clause_subject
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
@@ -92,10 +94,31 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
 
 
 def _headquarters(m: DepMatch) -> list[Claim]:
-    """'... which has its headquarters in Eindhoven': whose headquarters they are."""
-    possessor = next((c for c in m.anchor.children if c.dep_ == "poss"), None)
-    subj = possessor if possessor is not None and possessor.ent_type_ else clause_subject(m.anchor)
+    """'... which has its headquarters in Eindhoven': whose headquarters they are; in
+    'the X site in Y' the name before the noun says it."""
+    possessor = next(
+        (
+            c
+            for c in m.anchor.children
+            if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ not in {"", "Place"})
+        ),
+        None,
+    )
+    subj = possessor if possessor is not None and possessor.ent_type_ else _own_subject(m.anchor)
     return spread(m, subj, m.pred, m.obj)
+
+
+def _own_subject(tok: Token) -> Token | None:
+    """The entity subject of the clause `tok` is in (or the name a relative clause
+    describes); None when that clause's subject is no entity, so 'The history of the
+    site in Y goes back ...: in 1911, X was founded' gives X no site in Y."""
+    for t in tok.ancestors:
+        subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if t.dep_ == "relcl" and t.head.ent_type_:
+            return t.head
+        if subj is not None:
+            return subj if subj.ent_type_ else None
+    return None
 
 
 def _site(m: DepMatch) -> list[Claim]:

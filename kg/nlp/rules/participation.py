@@ -16,6 +16,7 @@ from kg.nlp.referents import (
     JOINABLE,
     expand,
     is_financing,
+    is_framework,
     is_programme,
     passive_subject,
     sentence_project,
@@ -24,6 +25,13 @@ from kg.nlp.referents import (
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 from kg.nlp.rules.financing import financed_company
 
+#: Nouns for a body that several others form together: 'a joint partnership of A and B'.
+_JOINT_NOUNS = ["partnership", "collaboration", "consortium", "alliance", "joint venture"]
+#: Verbs of setting up or running an undertaking with others.
+_SETTING_UP = ["establish", "found", "build", "set", "create", "launch", "run", "operate"]
+#: Who speaks for a project.
+_SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
+_QUOTE_WORDS = {"(", ":", "\u201c", "\u201d", '"', "'"}
 _PARTICIPANT_NOUNS = [
     "scientist",
     "researcher",
@@ -145,6 +153,50 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("verb", ">", "obj", {"DEP": "nsubj"}),
                     ("anchor", ">", "of", {"LOWER": "of"}),
                     ("of", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        # 'X is a joint partnership of A, B and C'
+        "partnership-of": (
+            "participatesIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _JOINT_NOUNS}, "DEP": "attr"},
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "obj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        # 'the project X, which A and B are establishing', '..., which we run together with C'
+        "joined-relcl": (
+            "participatesIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _SETTING_UP}, "DEP": "relcl"},
+                    ("anchor", "<", "obj", {"ENT_TYPE": {"IN": ["Project", "Cluster", REF]}}),
+                    ("anchor", ">", "rel", {"LOWER": {"IN": ["which", "that"]}, "DEP": "dobj"}),
+                ),
+            ],
+        ),
+        # 'the project "X" (spokesperson: Professor Y)'
+        "spokesperson-apposition": (
+            "participatesIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _SPOKES_NOUNS}},
+                    ("anchor", ">", "subj", {"DEP": "appos", "ENT_TYPE": "Person"}),
+                ),
+            ],
+        ),
+        # 'In the network X, A works with B and C'
+        "in-named-undertaking": (
+            "participatesIn",
+            [
+                dep(
+                    {"ENT_TYPE": {"IN": ["Project", "Cluster"]}, "DEP": "pobj"},
+                    ("anchor", "<", "in", {"LOWER": {"IN": ["in", "within"]}}),
                 ),
             ],
         ),
@@ -313,6 +365,67 @@ def _the_project(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, m.anchor)
 
 
+def _joins(target: Token) -> str:
+    """Joining a named cluster or network is membership; anything else is taking part."""
+    return "memberOf" if target.ent_type_ == "Cluster" else "participatesIn"
+
+
+def _partnership(m: DepMatch) -> list[Claim]:
+    """'X is a joint partnership of A, B and C': each of them takes part in (or, for a
+    network, is a member of) X."""
+    if m.obj is None:
+        return []
+    target = stand_in(m.obj)
+    if not target.ent_type_:
+        return []
+    return spread(m, m.subj, _joins(target), target)
+
+
+def _joined_relcl(m: DepMatch) -> list[Claim]:
+    """'the project X, which A and B are establishing': A and B take part in X; 'which we
+    run together with C': C does too, whoever 'we' are."""
+    target = m.nodes["obj"]
+    pred = _joins(target)
+    subj = next((c for c in m.anchor.children if c.dep_ == "nsubj"), None)
+    claims = spread(m, subj, pred, target) if subj is not None and subj.ent_type_ else []
+    for prep in (c for c in m.anchor.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for partner in (g for g in prep.children if g.dep_ == "pobj"):
+            claims += spread(m, partner, pred, target)
+    return claims
+
+
+def _spokesperson(m: DepMatch) -> list[Claim]:
+    """'the project "X" (spokesperson: Professor Y)': Y takes part in the project named
+    right before the parenthesis, nowhere else."""
+    doc = m.doc
+    i = m.anchor.i - 1
+    while i >= m.anchor.sent.start and (doc[i].is_punct or doc[i].lower_ in _QUOTE_WORDS):
+        i -= 1
+    project = doc[i] if i >= m.anchor.sent.start else None
+    if project is None or project.ent_type_ != "Project" or is_programme(project):
+        return []
+    return spread(m, m.subj, m.pred, project, subjects=[m.subj] if m.subj is not None else [])
+
+
+def _in_named_undertaking(m: DepMatch) -> list[Claim]:
+    """'In the network X, A works with B and C': the clause's subject and its partners
+    belong to X, when 'In X' opens the sentence."""
+    prep = m.nodes["in"]
+    target = m.anchor
+    if prep.i != prep.sent.start or is_programme(target) or is_framework(target):
+        return []
+    verb = prep.sent.root
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return []
+    pred = _joins(target)
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    claims = spread(m, subj, pred, target) if subj is not None else []
+    for with_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for partner in (g for g in with_.children if g.dep_ == "pobj"):
+            claims += spread(m, partner, pred, target)
+    return claims
+
+
 HANDLERS: dict[str, DepHandler] = {
     "participate-verb": two_ends,
     "participate-agent": _led_by,
@@ -321,6 +434,10 @@ HANDLERS: dict[str, DepHandler] = {
     "participant-apposition": _in_sentence_project,
     "participant-copula": _in_sentence_project,
     "initiative-of": two_ends,
+    "partnership-of": _partnership,
+    "joined-relcl": _joined_relcl,
+    "spokesperson-apposition": _spokesperson,
+    "in-named-undertaking": _in_named_undertaking,
     "participate-involved": _in_sentence_project,
     "direction-of": _direction_of,
     "participate-relcl": _the_project,

@@ -9,12 +9,26 @@ are in `kg.nlp.rules.discourse`.
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
 from kg.nlp.referents import owner, stand_in, topic
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 
 _UNIT_NOUNS = ["subsidiary", "daughter", "division", "branch"]
+#: Nouns for a unit an organisation has: 'its X research cluster'.
+_OWN_UNIT_NOUNS = [
+    "cluster",
+    "institute",
+    "centre",
+    "center",
+    "department",
+    "faculty",
+    "laboratory",
+    "clinic",
+    "accelerator",
+]
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -26,6 +40,30 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
             [
                 dep(
                     {"LEMMA": {"IN": _UNIT_NOUNS}},
+                    ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
+                ),
+            ],
+        ),
+        # 'its LeiX research cluster', 'their new Institute Y centre'
+        "its-unit": (
+            "partOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": _OWN_UNIT_NOUNS}},
+                    ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
+                    (
+                        "anchor",
+                        ">",
+                        "subj",
+                        {
+                            "DEP": {"IN": ["compound", "nmod", "appos"]},
+                            "ENT_TYPE": {"IN": ["Institution", "Cluster", "Project"]},
+                        },
+                    ),
+                ),
+                # the parser may hang 'its' on the name itself
+                dep(
+                    {"ENT_TYPE": {"IN": ["Institution", "Cluster", "Project"]}},
                     ("anchor", ">", "poss", {"LOWER": {"IN": ["its", "their"]}}),
                 ),
             ],
@@ -85,8 +123,37 @@ def _its_subsidiary(m: DepMatch) -> list[Claim]:
     return spread(m, named, m.pred, owner(anchor) or topic(m.doc))
 
 
+def _its_unit(m: DepMatch) -> list[Claim]:
+    """'Excellent news for University Y: its X research cluster ...': X is part of
+    whoever 'its' is, the subject before it or the organisation named last before."""
+    if m.anchor.ent_type_ and not _names_unit(m.anchor):
+        return []
+    parent = owner(m.anchor)
+    if parent is None:
+        before = [
+            t
+            for t in m.anchor.sent
+            if t.i < m.anchor.i and t.ent_type_ in {"Institution", "Company", "Cluster"}
+        ]
+        parent = before[-1] if before else None
+    if parent is None:
+        return []
+    return spread(m, m.subj, m.pred, parent, subjects=[m.subj] if m.subj is not None else [])
+
+
+def _names_unit(name: Token) -> bool:
+    """The name, or the words right after it in its phrase, call it a unit."""
+    words = set(name.lower_.split())
+    for t in name.doc[name.i + 1 : name.i + 6]:
+        if t.pos_ in {"VERB", "AUX"} or (t.ent_type_ and t.dep_ != "appos"):
+            break
+        words.add(t.lemma_.lower())
+    return bool(words & set(_OWN_UNIT_NOUNS))
+
+
 HANDLERS: dict[str, DepHandler] = {
     "its-subsidiary": _its_subsidiary,
+    "its-unit": _its_unit,
     "founds-unit": two_ends,
     "subsidiary-copula": two_ends,
     "subsidiary-appos": two_ends,

@@ -32,6 +32,9 @@ def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
     return tok
 
 
+#: Bodies that belong to the organisation named before them with a possessive.
+_OWNED_BODIES = ("authority", "agency", "committee", "council", "board")
+
 #: Surface patterns: name -> (predicate, subject index, object index, token patterns).
 _THE = _lower("the", "a", "an", op="?")
 _CUE = _lower(
@@ -42,6 +45,8 @@ _CUE = _lower(
 def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
     """name -> (predicate, subject index, object index, patterns) over the entity tokens."""
     units = sorted({w.split()[-1] for w in lex.words("unit_heads")})
+    # A unit's name ends in or starts with its head noun: 'Centre for Area Studies'.
+    unit_names = r"\b(" + "|".join(sorted({*units, *_OWNED_BODIES} - {"for"})) + r")\b"
     subsid = sorted({w.split()[0] for w in lex.words("subsidiary_words")})
     products = list(lex.words("product_nouns"))
     locate = list(lex.words("locate_words"))
@@ -156,6 +161,21 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
             -1,
             [[_ent(["Person"]), _lower("from", "at"), _THE, _ent(["Institution", "Company"])]],
         ),
+        # '(spokesperson: Professor X, Institute Y)', a round table's 'X, Company Y;'
+        "affiliation-comma-org": (
+            "affiliatedWith",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Person"]),
+                    {"ORTH": ","},
+                    _THE,
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    {"ORTH": {"IN": [")", ";"]}},
+                ],
+            ],
+        ),
         "affiliation-org-role": (
             "affiliatedWith",
             -1,
@@ -244,6 +264,13 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _lower("group", "network", op="?"),
                     {"ORTH": {"IN": QUOTES}, "OP": "?"},
                     _ent(["Cluster"]),
+                ],
+                # "the university's Institute of Zoology", "the firm's Research Centre"
+                [
+                    _ent(["Cluster", "Institution", "Company", "Funder"]),
+                    _lower("'s", "\u2019s"),
+                    _lower("new", op="?"),
+                    _ent(["Institution", "Cluster"], LOWER={"REGEX": unit_names}),
                 ],
             ],
         ),
@@ -375,6 +402,7 @@ HANDLERS: dict[str, SurfaceHandler] = {
     "loc-start-up": two_ends,
     "loc-acronym": two_ends,
     "affiliation-from": two_ends,
+    "affiliation-comma-org": two_ends,
     "affiliation-org-role": _org_role,
     "part-unit": _unit_of,
     "part-from": two_ends,
