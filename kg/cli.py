@@ -306,8 +306,10 @@ def build(
 def query(ctx: click.Context, query: str, fmt: str) -> None:
     """Run a read-only SPARQL query (text or a .rq file) against the graph.
 
-    The prefixes kg:, id:, rdf:, rdfs:, skos:, xsd:, prov: and dcterms: are
-    predeclared. CONSTRUCT and DESCRIBE answers print as Turtle.
+    The prefixes kg:, ent:, art:, stmt:, graph:, summary:, id:, rdf:, rdfs:,
+    skos:, xsd:, prov: and dcterms: are predeclared; IRIs print as prefixed
+    names that paste back (ent:acme). CONSTRUCT and DESCRIBE answers print as
+    Turtle.
 
     Example:
 

@@ -148,9 +148,24 @@ DATATYPE_PROPERTIES: frozenset[str] = frozenset(
     }
 )
 
-#: Prefixes for serialisations and saved queries.
+# --- data IRIs: one namespace per kind of node --------------------------------
+ENTITY_BASE = DATA_BASE + "entity/"
+ARTICLE_BASE = DATA_BASE + "article/"
+STATEMENT_BASE = DATA_BASE + "statement/"
+GRAPH_BASE = DATA_BASE + "graph/"
+RULE_SUMMARY_BASE = DATA_BASE + "summary/rule/"
+
+#: Prefixes for serialisations, `kg query`, the query page and saved queries. Each kind
+#: of data node has its own, so every IRI kg prints is a prefixed name that parses back:
+#: `ent:acme`, never `id:entity/acme` (a local name cannot contain `/`; Turtle writers
+#: escape it as `id:entity\/acme`). `id:` stays declared for older queries.
 PREFIXES: dict[str, str] = {
     "kg": KG,
+    "ent": ENTITY_BASE,
+    "art": ARTICLE_BASE,
+    "stmt": STATEMENT_BASE,
+    "graph": GRAPH_BASE,
+    "summary": RULE_SUMMARY_BASE,
     "id": DATA_BASE,
     "rdf": RDF,
     "rdfs": RDFS,
@@ -160,10 +175,25 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
 }
 
-_ARTICLE_BASE = DATA_BASE + "article/"
-_ENTITY_BASE = DATA_BASE + "entity/"
-_STATEMENT_BASE = DATA_BASE + "statement/"
-_RULE_SUMMARY_BASE = DATA_BASE + "summary/rule/"
+#: A local part that needs no escape: unreserved characters and %XX (PN_LOCAL, SPARQL 1.1).
+_LOCAL_NAME = re.compile(r"(?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})+")
+
+
+def short_iri(iri: str) -> str:
+    """`iri` as a prefixed name that SPARQL and Turtle parse back, else as `<iri>`.
+
+    The longest matching namespace wins (`ent:x`, not `id:entity/x`). A local
+    part a prefixed name cannot hold as written (a `/`, a leading `-` or `.`,
+    a trailing `.`) gives the full IRI rather than a name that fails to parse.
+    """
+    prefix, base = "", ""
+    for name, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(base):
+            prefix, base = name, namespace
+    local = iri[len(base) :]
+    if base and _LOCAL_NAME.fullmatch(local) and local[0] not in "-." and local[-1] != ".":
+        return f"{prefix}:{local}"
+    return f"<{iri}>"
 
 
 #: A segment of only these characters is its own percent-encoding: `quote` leaves them alone.
@@ -186,19 +216,19 @@ def _segment(value: str) -> str:
 
 def article_iri(article_id: str) -> str:
     """The article node, which is also the name of the graph holding its facts."""
-    return _ARTICLE_BASE + _segment(article_id)
+    return ARTICLE_BASE + _segment(article_id)
 
 
 def entity_iri(entity_id: str) -> str:
     """The corpus-wide node of a resolved `Entity`."""
-    return _ENTITY_BASE + _segment(entity_id)
+    return ENTITY_BASE + _segment(entity_id)
 
 
 def entity_id_of(iri: str) -> str | None:
     """Inverse of `entity_iri`, or None for an IRI that is not an entity node."""
-    if not iri.startswith(_ENTITY_BASE):
+    if not iri.startswith(ENTITY_BASE):
         return None
-    return unquote(iri[len(_ENTITY_BASE) :])
+    return unquote(iri[len(ENTITY_BASE) :])
 
 
 def statement_iri(
@@ -216,12 +246,12 @@ def statement_iri(
     """
     key = "\x1f".join((article_id, subject_id, predicate, object_id, str(start), str(end)))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return _STATEMENT_BASE + digest
+    return STATEMENT_BASE + digest
 
 
 def rule_summary_iri(rule: str) -> str:
     """The build-summary node of an extraction rule, named by the rule so rebuilds keep it."""
-    return _RULE_SUMMARY_BASE + _segment(rule)
+    return RULE_SUMMARY_BASE + _segment(rule)
 
 
 def class_iri(name: str) -> str:

@@ -116,10 +116,10 @@ def test_jsonld_context_is_compact(sample_store: str, tmp_path: Path) -> None:
     assert ctx["confidence"] == {"@id": "kg:confidence", "@type": "xsd:decimal"}
     assert ctx["Company"] == "kg:Company"
     nodes = {n["@id"]: n for n in doc["@graph"]}
-    acme = nodes["id:entity/acme"]
+    acme = nodes["ent:acme"]
     assert acme["@type"] == ["Company", "Funder"]
     assert acme["label"] == "Acme GmbH"
-    statement = nodes["id:statement/0123456789abcdef"]
+    statement = nodes["stmt:0123456789abcdef"]
     assert statement["hedged"] is False
     assert statement["endOffset"] == 38
     assert statement["confidence"] == "0.85"

@@ -16,7 +16,7 @@ from kg.sparql.query import answer, format_output, load_query, refuse_updates, r
 from kg.store import open_store
 
 LABELS = """SELECT ?e ?label WHERE {
-  GRAPH id:graph\\/entities { ?e rdfs:label ?label }
+  GRAPH graph:entities { ?e rdfs:label ?label }
 } ORDER BY ?label"""
 
 
@@ -30,7 +30,7 @@ def test_table_shortens_iris_and_aligns(store) -> None:
     text = format_output(run_query(store, LABELS), "table")
     lines = text.splitlines()
     assert lines[0].split() == ["e", "label"]
-    assert lines[2].split(maxsplit=1) == ["id:entity/acme", "Acme GmbH"]
+    assert lines[2].split(maxsplit=1) == ["ent:acme", "Acme GmbH"]
     assert lines[-1] == "(3 rows)"
     label_column = lines[0].index("label")
     assert all(line[label_column - 2 : label_column] == "  " for line in lines[2:-1])
@@ -76,7 +76,7 @@ def test_construct_prints_turtle(store) -> None:
 
 
 def test_construct_refuses_result_formats(store) -> None:
-    output = run_query(store, "DESCRIBE id:entity\\/acme")
+    output = run_query(store, "DESCRIBE ent:acme")
     with pytest.raises(FormatError, match="CONSTRUCT/DESCRIBE"):
         format_output(output, "csv")
 
@@ -84,8 +84,8 @@ def test_construct_refuses_result_formats(store) -> None:
 def test_unbound_values_are_empty(store) -> None:
     query = "SELECT ?a ?d WHERE { ?a a kg:Article OPTIONAL { ?a kg:date ?d } } ORDER BY ?a"
     lines = format_output(run_query(store, query), "table").splitlines()
-    assert lines[2].split() == ["id:article/a1", "2020-02-17"]
-    assert lines[3].split() == ["id:article/a2"]
+    assert lines[2].split() == ["art:a1", "2020-02-17"]
+    assert lines[3].split() == ["art:a2"]
 
 
 @pytest.mark.parametrize(

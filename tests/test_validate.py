@@ -239,7 +239,7 @@ def test_report_text_lists_each_finding(data: rdflib.Graph) -> None:
     lines = report.text.splitlines()
     assert lines[0].startswith("Graph does not conform: 2 violations, 0 warnings in ")
     assert len(lines) == 3
-    assert any(line.startswith("Violation: id:entity/novartis rdfs:label:") for line in lines)
+    assert any(line.startswith("Violation: ent:novartis rdfs:label:") for line in lines)
     assert any("kg:currency" in line and "euros" in line for line in lines)
 
 

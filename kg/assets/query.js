@@ -3,8 +3,14 @@
 // Plain DOM code: the page must work offline, so there is no framework to load.
 "use strict";
 
+// Longest namespace first, so data IRIs print as ent:x, never as the unparseable id:entity/x.
 const PREFIXES = [
   ["kg:", "https://w3id.org/cluster-kg/ontology#"],
+  ["summary:", "https://w3id.org/cluster-kg/id/summary/rule/"],
+  ["stmt:", "https://w3id.org/cluster-kg/id/statement/"],
+  ["ent:", "https://w3id.org/cluster-kg/id/entity/"],
+  ["art:", "https://w3id.org/cluster-kg/id/article/"],
+  ["graph:", "https://w3id.org/cluster-kg/id/graph/"],
   ["id:", "https://w3id.org/cluster-kg/id/"],
   ["rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
   ["rdfs:", "http://www.w3.org/2000/01/rdf-schema#"],

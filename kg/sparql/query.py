@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 #: Output formats of `kg query`; csv/tsv/json are the W3C SPARQL result formats.
 QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
 
-#: Prefixes the table view abbreviates IRIs with (display only, never parsed back).
-_SHORT_PREFIXES = ("kg", "id", "rdf", "rdfs", "skos", "xsd", "prov", "dcterms")
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -116,16 +114,6 @@ def run_query(store: Store, text: str) -> QueryOutput:
     return QueryOutput(kind, result.serialize(format=pyoxigraph.QueryResultsFormat.JSON))
 
 
-def _short(iri: str) -> str:
-    from kg.namespace import PREFIXES
-
-    for prefix in _SHORT_PREFIXES:
-        base = PREFIXES[prefix]
-        if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base) :]}"
-    return f"<{iri}>"
-
-
 def _cell(term: object) -> str:
     """One table cell: short IRIs, bare literal values, one line, bounded width."""
     import pyoxigraph
@@ -133,7 +121,10 @@ def _cell(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        text = _short(term.value)
+        from kg.namespace import short_iri
+
+        # A prefixed name that pastes back into a query (`ent:x`), or the full `<iri>`.
+        text = short_iri(term.value)
     elif isinstance(term, pyoxigraph.Literal):
         text = term.value
     else:
