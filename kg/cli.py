@@ -300,26 +300,55 @@ def build(
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @format_option(QUERY_FORMATS, "table", "Output: aligned table, or W3C SPARQL csv/tsv/json.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of a saved query (see --list); repeat for more.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Rows per page.")
+@click.option("--offset", type=click.IntRange(min=0), help="Rows to skip (the next page).")
+@click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
 @click.pass_context
-def query(ctx: click.Context, query: str, fmt: str) -> None:
-    """Run a read-only SPARQL query (text or a .rq file) against the graph.
+def query(
+    ctx: click.Context,
+    query: str | None,
+    fmt: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    offset: int | None,
+    list_: bool,
+) -> None:
+    """Run a read-only SPARQL query (text, a .rq file or a saved query's name).
 
     The prefixes kg:, ent:, art:, stmt:, graph:, summary:, id:, rdf:, rdfs:,
     skos:, xsd:, prov: and dcterms: are predeclared; IRIs print as prefixed
     names that paste back (ent:acme). CONSTRUCT and DESCRIBE answers print as
-    Turtle.
+    Turtle. Name parameters match like the network search (case, accents,
+    punctuation, legal form).
 
     Example:
 
     \b
         kg query 'SELECT ?name WHERE { ?c a kg:Company ; rdfs:label ?name }'
-        kg query queries/funding.rq --format csv > funding.csv
+        kg query --list
+        kg query people-roles --param person="Andre Hofmann" --limit 50 --offset 100
+        kg query queries/project-funding.rq --format csv > funding.csv
     """
-    from kg.sparql.query import answer
+    from kg.sparql.query import answer, list_saved_text, parse_params
 
-    click.echo(answer(_config(ctx), query, fmt), nl=False)
+    cfg = _config(ctx)
+    if list_:
+        click.echo(list_saved_text(cfg), nl=False)
+        return
+    if query is None:
+        raise click.UsageError("give a QUERY (or --list to see the saved queries)")
+    text = answer(cfg, query, fmt, parse_params(params), limit, offset)
+    click.echo(text, nl=False)
 
 
 # --- export -----------------------------------------------------------------

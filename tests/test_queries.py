@@ -419,7 +419,7 @@ def test_query_answers_on_seed_corpus(store: ox.Store, path: Path) -> None:
 def test_query_header_documents_it(store: ox.Store, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
-    for section in ("# Question:", "# Returns:", "# Parameters:", "# Adapt:"):
+    for section in ("# Question:", "# Returns:", "# Parameter:", "# Adapt:"):
         assert section in header, f"{path.name} lacks {section}"
     assert "# PARAMETER" in text, f"{path.name} has no marked parameter"
     returns = re.search(r"^# Returns:(.*)$", text, re.MULTILINE)

@@ -10,11 +10,24 @@ formats other tools read, and only the human `table` view is written here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import FormatError, QueryError
+from kg.sparql.saved import (
+    NameLookup,
+    SavedQuery,
+    bind,
+    find_saved,
+    legal_forms,
+    list_saved,
+    name_lookup,
+    names_query,
+    page,
+    parse_saved,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -190,15 +203,83 @@ def format_output(output: QueryOutput, fmt: str = "table") -> str:
     return (data or b"").decode("utf-8")
 
 
-def answer(cfg: Config, query: str, fmt: str = "table") -> str:
-    """What `kg query` prints: load the query (text or .rq file), run it read-only, render."""
+def answer(
+    cfg: Config,
+    query: str,
+    fmt: str = "table",
+    params: Mapping[str, str] | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> str:
+    """What `kg query` prints: load the query, bind its parameters, run it read-only, render.
+
+    `query` is SPARQL text, a .rq file, or the name of a saved query in
+    `cfg.queries_dir` (`kg query people-roles --param person=...`). Parameters
+    need a query that declares them; `limit`/`offset` page any query.
+    """
     from kg.store import open_store
 
-    text = load_query(query)
     _check_format(fmt)
+    saved = _saved(cfg, query, bool(params))
+    text = load_query(query) if saved is None else saved.text
+    if params and saved is None:
+        raise QueryError(
+            "--param needs a saved query that declares parameters: "
+            "a name from `kg query --list` or a .rq file"
+        )
     store = open_store(cfg, create=False)
     try:
+        if saved is not None:
+            text = bind(saved, params or {}, _store_lookup(cfg, store), limit, offset)
+        elif limit is not None or offset is not None:
+            text = page(text, limit, offset)
         output = run_query(store, text)
     finally:
         store.close()
     return format_output(output, fmt)
+
+
+def _saved(cfg: Config, query: str, with_params: bool) -> SavedQuery | None:
+    """The saved query `query` names (by name, or as a .rq file when it gets parameters)."""
+    if "\n" in query:
+        return None
+    path = Path(query)
+    if _is_file(path):
+        return parse_saved(path) if with_params else None
+    return find_saved(cfg.queries_dir, query)
+
+
+def _store_lookup(cfg: Config, store: Store) -> NameLookup:
+    from kg.lexicon import load_lexicon
+    from kg.names import normalize_name
+
+    def fetch() -> list[tuple[str, str, str]]:
+        return [(row[0].value, row[1].value, row[2].value) for row in store.query(names_query())]
+
+    forms = legal_forms(load_lexicon(cfg.lexicon_dir).words("legal_forms"), normalize_name)
+    return name_lookup(fetch, normalize_name, forms)
+
+
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """`--param NAME=VALUE` options as a dict; the value may itself contain `=`."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
+        params[name.strip()] = value
+    return params
+
+
+def list_saved_text(cfg: Config) -> str:
+    """What `kg query --list` prints: each saved query's name, question and parameters."""
+    lines = []
+    for saved in list_saved(cfg.queries_dir):
+        lines.append(f"{saved.name}\n    {saved.title}")
+        for p in saved.parameters:
+            lines.append(f'    --param {p.name}="{p.default}"  ({p.kind}) {p.meaning}')
+        if saved.paged:
+            lines.append("    --limit N --offset M  (one page of rows; default LIMIT 100 OFFSET 0)")
+    if not lines:
+        return f"no saved queries in {cfg.queries_dir}\n"
+    return "\n".join(lines) + "\n"
