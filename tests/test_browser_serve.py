@@ -1,18 +1,18 @@
-"""The query page of `kg serve` as a researcher meets it, in headless Debian chromium.
+"""The pages of `kg serve` as a researcher meets them, in headless Debian chromium.
 
-Reuses the DevTools-pipe client of tests/helpers_browser.py. Checks that the
-page loads with no console error and no request leaving the server, that a
-saved query can be picked and run and its table shows the rows, and that a
-bad query shows the parser's message instead of failing silently.
+Reuses the DevTools-pipe client of tests/helpers_browser.py. The query editor
+(YASGUI) runs a saved query with a form parameter and its permalink
+reproduces it; entity pages show relations with evidence and links; every
+test checks there was no console error and no request leaving the server.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from helpers_browser import Browser, chromium_path
@@ -28,7 +28,17 @@ pytestmark = [
 ]
 
 OUTPUT = Path(__file__).resolve().parent / "output"
-SAVED = "# Question: Every label\nSELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label\n"
+SAVED = (
+    "# Question: Which entities are called what,\n"
+    "#   by label?\n"
+    '# Parameter: name (?name, name, default ""): a name; empty lists all\n'
+    "SELECT ?entity ?label WHERE {\n"
+    '  VALUES ?name { "" }   # PARAMETER\n'
+    "  ?entity rdfs:label ?label .\n"
+    '  FILTER (?name = "" || LCASE(STR(?label)) = LCASE(?name))\n'
+    "} ORDER BY ?label\n"
+)
+ROWS = "[...document.querySelectorAll('.yasr tbody tr')].map(tr => tr.textContent)"
 
 
 @dataclass
@@ -38,7 +48,19 @@ class Page:
 
     def open(self, path: str = "") -> None:
         self.browser.events.clear()
-        self.browser.send("Page.navigate", {"url": self.url + path})
+        self.browser.send("Page.navigate", {"url": self.url + path.lstrip("/")})
+
+    def assert_clean(self) -> None:
+        """No console error, and nothing requested from anywhere but this server."""
+        self.browser.pump(0.3)
+        assert self.browser.console_errors() == []
+        here = urlsplit(self.url).netloc
+        outside = [
+            u
+            for u in self.browser.requested_urls()
+            if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != here
+        ]
+        assert outside == []
 
 
 @pytest.fixture
@@ -59,72 +81,79 @@ def page(sample_store: str, tmp_path: Path) -> Iterator[Page]:
         thread.join(10)
 
 
-def test_saved_query_runs_and_fills_the_table(page: Page) -> None:
+def test_editor_runs_a_saved_query_with_a_form_parameter(page: Page) -> None:
     b = page.browser
-    page.open()
-    b.wait_for("document.querySelectorAll('#saved option').length > 1")
+    page.open("/")
+    b.wait_for("document.querySelectorAll('#saved option').length > 1", 30)
     b.evaluate(
-        """(() => { const s = document.getElementById('saved');
-                    s.value = 'labels'; s.dispatchEvent(new Event('change')); })()"""
+        """(() => { const s = document.getElementById('saved'); s.value = 'labels';
+        s.dispatchEvent(new Event('change')); })()"""
     )
-    assert b.evaluate("document.getElementById('query').value") == SAVED
-    x, y = b.evaluate(
-        """(() => { const r = document.getElementById('run').getBoundingClientRect();
-                    return [r.left + r.width / 2, r.top + r.height / 2]; })()"""
+    # The whole question, though the file wraps it over two lines.
+    assert b.evaluate("document.getElementById('saved-title').textContent") == (
+        "Which entities are called what, by label?"
     )
-    b.click(x, y)
-    b.wait_for("document.querySelectorAll('#table tbody tr').length > 0")
-    headers = b.evaluate("[...document.querySelectorAll('#table th')].map(th => th.textContent)")
-    cells = b.evaluate(
-        "[...document.querySelectorAll('#table tbody tr')].map(tr => tr.cells[1].textContent)"
+    b.evaluate("document.getElementById('param-name').value = 'acme gmbh.'")
+    b.evaluate("document.getElementById('run-saved').click()")
+    b.wait_for("document.querySelectorAll('.yasr tbody tr').length === 1", 30)
+    assert "Acme GmbH" in b.evaluate(ROWS)[0]
+    # Data IRIs in the table are links to this server's pages, shown as prefixed names.
+    link = b.evaluate(
+        "(() => { const a = document.querySelector('.yasr a.iri'); "
+        "return [a.getAttribute('href'), a.textContent]; })()"
     )
-    assert headers == ["s", "label"]
-    assert cells == ["Acme GmbH", "Lab Network", "Täunchen"]
-    assert b.evaluate("document.getElementById('status').textContent").startswith("3 rows")
-    assert b.evaluate("document.getElementById('download-csv').disabled") is False
-    b.pump(0.3)
-    assert b.console_errors() == []
-    assert all(url.startswith((page.url, "data:", "blob:")) for url in b.requested_urls())
+    assert link == ["/id/entity/acme", "ent:acme"]
+    permalink = b.evaluate("document.getElementById('permalink').getAttribute('href')")
+    assert permalink == "/?saved=labels&name=acme+gmbh."
     b.screenshot(OUTPUT / "serve-query-page.png")  # for a human look
+    page.assert_clean()
+
+    # The permalink alone reproduces it: form filled in, same single row.
+    page.open(permalink)
+    b.wait_for("document.querySelectorAll('.yasr tbody tr').length === 1", 30)
+    assert "Acme GmbH" in b.evaluate(ROWS)[0]
+    assert b.evaluate("document.getElementById('param-name').value") == "acme gmbh."
+    page.assert_clean()
 
 
-def test_download_buttons_save_the_w3c_files(page: Page, tmp_path: Path) -> None:
+def test_query_permalink_runs_the_query_as_written(page: Page) -> None:
     b = page.browser
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    b.send(
-        "Browser.setDownloadBehavior",
-        {"behavior": "allow", "downloadPath": str(downloads)},
-        session=False,
+    page.open("/?query=SELECT%20%3Fo%20WHERE%20%7B%20ent%3Aacme%20rdfs%3Alabel%20%3Fo%20%7D")
+    b.wait_for("document.querySelectorAll('.yasr tbody tr').length === 1", 30)
+    assert "Acme GmbH" in b.evaluate(ROWS)[0]
+    page.assert_clean()
+
+
+def test_entity_page_shows_relations_with_evidence_and_links(page: Page) -> None:
+    b = page.browser
+    page.open("/id/entity/acme")
+    b.wait_for("document.readyState === 'complete'", 30)
+    assert b.evaluate("document.getElementById('label').textContent") == "Acme GmbH"
+    assert b.evaluate("document.getElementById('short').textContent") == "ent:acme"
+    groups = b.evaluate(
+        "[...document.querySelectorAll('.relation-group h2')].map(h => h.textContent)"
     )
-    page.open()
-    b.wait_for("document.querySelectorAll('#saved option').length > 1")
-    b.evaluate("document.getElementById('run').click()")
-    b.wait_for("!document.getElementById('download-csv').disabled")
-    b.evaluate("document.getElementById('download-csv').click()")
-    b.evaluate("document.getElementById('download-json').click()")
-    csv, js = downloads / "results.csv", downloads / "results.json"
-    for _ in range(200):
-        if csv.exists() and js.exists():
-            break
-        b.pump(0.05)
-    assert csv.read_text(encoding="utf-8").splitlines()[0] == "entity,label"
-    assert json.loads(js.read_text(encoding="utf-8"))["head"]["vars"] == ["entity", "label"]
-    assert b.console_errors() == []
+    assert "kg:memberOf \u2192" in groups
+    evidence = b.evaluate("document.querySelector('.evidence blockquote').textContent")
+    assert evidence == 'Acme is a member of the "Lab" network.'
+    b.evaluate("document.querySelector('a.other').click()")
+    b.wait_for("location.pathname === '/id/entity/lab' && document.readyState === 'complete'", 30)
+    assert b.evaluate("document.getElementById('label').textContent") == "Lab Network"
+    b.screenshot(OUTPUT / "serve-entity-page.png")
+    page.assert_clean()
+    # "In the query editor" opens the editor on this node's triples and runs it.
+    b.evaluate("document.getElementById('in-editor').click()")
+    b.wait_for("document.querySelectorAll('.yasr tbody tr').length > 0", 30)
+    page.assert_clean()
 
 
 def test_bad_query_shows_the_parser_message(page: Page) -> None:
     b = page.browser
-    page.open()
-    b.wait_for("document.getElementById('run') !== null && document.readyState === 'complete'")
-    b.evaluate("document.getElementById('query').value = 'SELECT ?s WHERE { ?s ?p }'")
-    b.evaluate("document.getElementById('run').click()")
+    page.open("/?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D")
     message = b.wait_for(
-        "!document.getElementById('error').hidden && document.getElementById('error').textContent"
+        "(document.querySelector('.yasr .errorResult') || {}).textContent || ''", 30
     )
-    assert message.startswith("400")
-    assert "invalid SPARQL at line 1" in message
-    assert b.evaluate("document.getElementById('table').hidden") is True
+    assert "invalid SPARQL at line" in message
 
 
 def test_network_view_is_served(page: Page) -> None:

@@ -8,12 +8,20 @@ find the node; `GET /id/...` on `kg serve` answers HTML or RDF by `Accept`.
 from __future__ import annotations
 
 import re
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pytest
 
 from kg.cli import cli
+from kg.config import Config
 from kg.namespace import DATA_BASE, PREFIXES, short_iri
+from kg.sparql.pages import iri_for_path
+from kg.sparql.server import ServeOptions, make_server
 
 ACME = DATA_BASE + "entity/acme"
 ARTICLE = DATA_BASE + "article/a1"
@@ -103,3 +111,120 @@ def test_every_iri_form_kg_prints_pastes_back_into_a_query(runner, sample_store:
 def test_readme_graph_example_parses(runner, sample_store: str) -> None:
     rows = _rows(runner, sample_store, "SELECT ?s WHERE { GRAPH graph:system { ?s ?p ?o } }")
     assert rows == [ARTICLE]
+
+
+# -- pages behind data IRIs -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "iri"),
+    [
+        ("/id/entity/acme", ACME),
+        ("/id/article/a1", ARTICLE),
+        ("/id/statement/0123456789abcdef", STATEMENT),
+        ("/id/entity/caf%C3%A9", DATA_BASE + "entity/caf%C3%A9"),
+        ("/id/entity/a>b", None),
+        ("/id/entity/a%3", None),
+        ("/id/entity/", None),
+        ("/id/entity/a/b", None),
+        ("/id/graph/system", None),
+        ("/id/entity/x%20y> } DROP ALL", None),
+    ],
+)
+def test_only_well_formed_data_paths_name_an_iri(path: str, iri: str | None) -> None:
+    assert iri_for_path(path) == iri
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@pytest.fixture
+def base_url(sample_store: str) -> Iterator[str]:
+    server = make_server(Config(store=sample_store), ServeOptions(port=0))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.url.rstrip("/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.holder.close()
+        thread.join(10)
+
+
+def get(url: str, accept: str | None = None, method: str = "GET") -> Reply:
+    headers = {"Accept": accept} if accept else {}
+    req = urllib.request.Request(url, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return Reply(resp.status, dict(resp.headers), resp.read())
+    except urllib.error.HTTPError as err:
+        return Reply(err.code, dict(err.headers), err.read())
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "fmt"),
+    [
+        ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_entity_iri_answers_rdf_clients_by_accept(
+    base_url: str, accept: str, media: str, fmt
+) -> None:
+    reply = get(base_url + "/id/entity/acme", accept)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith(media)
+    assert "Accept" in reply.headers["Vary"]
+    triples = {
+        (t.subject.value, t.predicate.value, t.object.value) for t in ox.parse(reply.body, fmt)
+    }
+    assert (ACME, PREFIXES["rdfs"] + "label", "Acme GmbH") in triples
+    assert (ACME, PREFIXES["kg"] + "memberOf", DATA_BASE + "entity/lab") in triples
+    if fmt == ox.RdfFormat.TURTLE:
+        assert b"ent:acme" in reply.body and b"\\/" not in reply.body
+
+
+def test_entity_page_for_browsers(base_url: str) -> None:
+    reply = get(base_url + "/id/entity/acme", "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("text/html")
+    assert "Accept" in reply.headers["Vary"]
+    page = reply.body.decode("utf-8")
+    assert "Acme GmbH" in page and "ent:acme" in page
+    assert 'href="/id/entity/lab"' in page  # the relation's other end is a link
+    assert 'href="/id/article/a1"' in page  # so is the article the evidence comes from
+    # The evidence sentence, escaped (it holds quotes), whitespace folded.
+    assert "Acme is a member of the &#34;Lab&#34; network." in page
+    assert 'href="/id/statement/0123456789abcdef"' in page
+
+
+@pytest.mark.parametrize("path", ["/id/article/a1", "/id/statement/0123456789abcdef"])
+def test_articles_and_statements_have_pages(base_url: str, path: str) -> None:
+    page = get(base_url + path, "text/html").body.decode("utf-8")
+    assert 'href="/id/entity/acme"' in page
+
+
+def test_format_parameter_serves_links_a_browser_can_follow(base_url: str) -> None:
+    reply = get(base_url + "/id/entity/acme?format=turtle", "text/html")
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/turtle")
+    assert get(base_url + "/id/entity/acme?format=nonsense").status == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/entity/nobody", "/id/article/none", "/id/entity/a%3E%20%7D", "/id/nothing/x"]
+)
+def test_unknown_or_malformed_data_iris_are_404(base_url: str, path: str) -> None:
+    reply = get(base_url + path, "text/turtle")
+    assert reply.status == 404
+    assert reply.headers["Content-Type"].startswith("text/plain")
+
+
+def test_head_and_unacceptable_types(base_url: str) -> None:
+    assert get(base_url + "/id/entity/acme", method="HEAD").status == 200
+    assert get(base_url + "/id/entity/acme", "image/png").status == 406

@@ -396,13 +396,14 @@ def test_page_and_assets_are_local(start: Start) -> None:
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert "http://" not in page.text
     assert "https://" not in page.text
-    for asset in ("assets/query.js", "assets/query.css"):
-        assert request(base + asset).status == 200
+    assets = ("query.js", "query.css", "yasgui.min.js", "yasgui.min.css", "resource.css")
+    for asset in (*assets, "yasgui.LICENSE-MIT", "yasgui.THIRD-PARTY-NOTICES"):
+        assert request(base + "assets/" + asset).status == 200
 
 
 def test_saved_queries_are_listed_and_run(start: Start) -> None:
     base = start().url
-    saved = json.loads(request(base + "queries").body)
+    saved = json.loads(request(base + "queries").body)["queries"]
     assert [(q["name"], q["title"]) for q in saved] == [("labels", "Every label")]
     assert labels(get_query(base, saved[0]["query"])) == ["Acme GmbH", "Lab Network", "Täunchen"]
 

@@ -334,7 +334,12 @@
     if (n.betweenness !== null) { facts.push("betweenness " + n.betweenness.toFixed(3)); }
     if (n.community !== null && commInfo.has(n.community)) { facts.push("community " + (n.community + 1)); }
     panelBody.appendChild(el("p", { "class": "muted" }, facts.join(" \u00b7 ")));
-    panelBody.appendChild(el("p", { "class": "muted" }, n.iri));
+    // Served by `kg serve`, the IRI opens the entity's page there; from disk, the IRI itself.
+    var served = /^https?:$/.test(location.protocol);
+    var href = served ? n.iri.replace(/^https:\/\/w3id\.org\/cluster-kg\/id\//, "/id/") : n.iri;
+    var iriLine = el("p", { "class": "muted" });
+    iriLine.appendChild(el("a", { href: href, "class": "iri" }, n.iri));
+    panelBody.appendChild(iriLine);
     panelBody.appendChild(relationGroups(id));
     var arts = el("details");
     arts.appendChild(el("summary", null, "Mentioned in " + plural(n.articles.length, "article")));
@@ -478,6 +483,12 @@
       network.selectNodes(DATA.focus);
       showNode(DATA.focus[0]);
     });
+  }
+  // Entity pages of `kg serve` link here as /network?focus=IRI: show that node.
+  var wanted = new URLSearchParams(location.search).get("focus");
+  var wantedNode = wanted ? DATA.nodes.find(function (n) { return n.iri === wanted; }) : null;
+  if (wantedNode) {
+    network.once("afterDrawing", function () { focusNode(wantedNode.id); });
   }
   window.kgPage = {
     network: network, nodes: nodes, edges: edges, nodesView: nodesView, edgesView: edgesView,

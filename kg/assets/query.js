@@ -1,199 +1,219 @@
-// The query page of `kg serve`: pick or write a query, run it against /sparql,
-// show the answer as a table, download it in the W3C CSV/JSON formats.
-// Plain DOM code: the page must work offline, so there is no framework to load.
+// The query page of `kg serve`: YASGUI (editor with highlighting and prefix completion,
+// result table with sort, filter and paging) plus kg's saved queries as forms.
+// Everything comes from this server: the prefix list is kg's own (no prefix.cc), the
+// property/class autocompleters that ask lov.linkeddata.es are never enabled.
+// Permalinks: /?saved=NAME&param=value runs a saved query with its parameters,
+// /?query=TEXT runs a query as written.
 "use strict";
 
-// Longest namespace first, so data IRIs print as ent:x, never as the unparseable id:entity/x.
-const PREFIXES = [
-  ["kg:", "https://w3id.org/cluster-kg/ontology#"],
-  ["summary:", "https://w3id.org/cluster-kg/id/summary/rule/"],
-  ["stmt:", "https://w3id.org/cluster-kg/id/statement/"],
-  ["ent:", "https://w3id.org/cluster-kg/id/entity/"],
-  ["art:", "https://w3id.org/cluster-kg/id/article/"],
-  ["graph:", "https://w3id.org/cluster-kg/id/graph/"],
-  ["id:", "https://w3id.org/cluster-kg/id/"],
-  ["rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
-  ["rdfs:", "http://www.w3.org/2000/01/rdf-schema#"],
-  ["skos:", "http://www.w3.org/2004/02/skos/core#"],
-  ["xsd:", "http://www.w3.org/2001/XMLSchema#"],
-  ["prov:", "http://www.w3.org/ns/prov#"],
-  ["dcterms:", "http://purl.org/dc/terms/"],
-];
-const RESULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
-
 const $ = (id) => document.getElementById(id);
-let lastQuery = null; // the text of the last query that ran successfully
-let lastKind = null; // "table" or "graph"
-
-function shortIri(iri) {
-  for (const [prefix, base] of PREFIXES) {
-    if (iri.startsWith(base) && iri.length > base.length) return prefix + iri.slice(base.length);
-  }
-  return "<" + iri + ">";
-}
-
-async function post(query, accept) {
-  const body = new URLSearchParams({ query });
-  return fetch("/sparql", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: accept },
-    body,
-  });
-}
-
-function setStatus(text) {
-  $("status").textContent = text;
-}
+const state = { saved: [], prefixes: {}, dataBase: "", bound: null, yasgui: null };
 
 function showError(text) {
-  const box = $("error");
-  box.textContent = text;
-  box.hidden = !text;
+  $("error").textContent = text;
+  $("error").hidden = !text;
 }
 
-function cell(term) {
-  const td = document.createElement("td");
-  if (!term) return td;
-  if (term.type === "uri") {
-    td.className = "uri";
-    td.textContent = shortIri(term.value);
-    td.title = term.value;
-  } else if (term.type === "triple") {
-    td.textContent = "<< triple >>";
-  } else {
-    td.textContent = term.value;
-    const note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? shortIri(term.datatype) : "";
-    if (note) {
-      const span = document.createElement("span");
-      span.className = "dt";
-      span.textContent = " " + note;
-      td.appendChild(span);
+function prefixDeclarations(query) {
+  // Yasqe marks undeclared prefixes; kg's endpoint predeclares them, the editor needs them written.
+  const declared = new Set();
+  for (const m of query.matchAll(/PREFIX\s+([A-Za-z][\w-]*)?:/gi)) declared.add(m[1] || "");
+  const used = new Set();
+  for (const m of query.matchAll(/(?:^|[\s(){}.;,^/|!])([A-Za-z][\w-]*):/g)) used.add(m[1]);
+  return Object.entries(state.prefixes)
+    .filter(([name]) => used.has(name) && !declared.has(name))
+    .map(([name, iri]) => `PREFIX ${name}: <${iri}>\n`)
+    .join("");
+}
+
+function localHref(iri) {
+  return iri.startsWith(state.dataBase) ? "/id/" + iri.slice(state.dataBase.length) : iri;
+}
+
+function linkDataIris(root) {
+  // Result cells link data IRIs to this server's pages instead of the public namespace.
+  for (const a of root.querySelectorAll("a.iri")) {
+    const href = a.getAttribute("href") || "";
+    if (href.startsWith(state.dataBase)) {
+      a.setAttribute("href", localHref(href));
+      a.removeAttribute("target");
     }
   }
-  return td;
 }
 
-function renderTable(doc) {
-  const table = $("table");
-  const head = table.tHead;
-  const body = table.tBodies[0];
-  head.replaceChildren();
-  body.replaceChildren();
-  const row = document.createElement("tr");
-  const vars = doc.head.vars || ["boolean"];
-  for (const name of vars) {
-    const th = document.createElement("th");
-    th.textContent = name;
-    row.appendChild(th);
-  }
-  head.appendChild(row);
-  if ("boolean" in doc) {
-    const tr = document.createElement("tr");
-    tr.appendChild(cell({ type: "literal", value: String(doc.boolean) }));
-    body.appendChild(tr);
-    return 1;
-  }
-  const fragment = document.createDocumentFragment();
-  for (const binding of doc.results.bindings) {
-    const tr = document.createElement("tr");
-    for (const name of vars) tr.appendChild(cell(binding[name]));
-    fragment.appendChild(tr);
-  }
-  body.appendChild(fragment);
-  return doc.results.bindings.length;
+function setPermalink(url) {
+  $("permalink").href = url;
+  history.replaceState(null, "", url);
 }
 
-async function run() {
-  const query = $("query").value;
+function queryPermalink(query) {
+  return "/?" + new URLSearchParams({ query }).toString();
+}
+
+function savedPermalink(name, values) {
+  const params = new URLSearchParams({ saved: name });
+  for (const [key, value] of Object.entries(values)) if (value !== "") params.set(key, value);
+  return "/?" + params.toString();
+}
+
+function currentEntry() {
+  return state.saved.find((e) => e.name === $("saved").value) || null;
+}
+
+function drawParams(entry, values) {
+  const box = $("params");
+  box.replaceChildren();
+  $("saved-title").textContent = entry ? entry.title : "";
+  $("run-saved").disabled = !entry;
+  if (!entry) return;
+  for (const p of entry.parameters) {
+    const row = document.createElement("div");
+    row.className = "param";
+    const label = document.createElement("label");
+    label.htmlFor = "param-" + p.name;
+    label.textContent = p.name;
+    const input = document.createElement("input");
+    input.id = "param-" + p.name;
+    input.name = p.name;
+    input.type = p.kind === "integer" ? "number" : "text";
+    input.value = p.name in values ? values[p.name] : p.default;
+    input.placeholder = p.default === "" ? "(empty: all)" : p.default;
+    const hint = document.createElement("span");
+    hint.className = "hint";
+    hint.textContent = p.meaning + (p.kind === "name" ? " (matched like the network search)" : "");
+    row.append(label, input, hint);
+    box.appendChild(row);
+  }
+  if (entry.paged) {
+    for (const [name, meaning] of [["limit", "rows per page"], ["offset", "rows to skip"]]) {
+      const row = document.createElement("div");
+      row.className = "param";
+      const label = document.createElement("label");
+      label.htmlFor = "param-" + name;
+      label.textContent = name;
+      const input = document.createElement("input");
+      input.id = "param-" + name;
+      input.name = name;
+      input.type = "number";
+      input.min = name === "limit" ? "1" : "0";
+      input.value = values[name] || "";
+      input.placeholder = name === "limit" ? "100" : "0";
+      const hint = document.createElement("span");
+      hint.className = "hint";
+      hint.textContent = meaning;
+      row.append(label, input, hint);
+      box.appendChild(row);
+    }
+  }
+}
+
+function formValues() {
+  const values = {};
+  for (const input of $("params").querySelectorAll("input")) values[input.name] = input.value.trim();
+  return values;
+}
+
+async function runSaved(entry, values) {
   showError("");
-  $("table").hidden = true;
-  $("graph").hidden = true;
-  $("run").disabled = true;
-  setStatus("running…");
-  const started = performance.now();
-  try {
-    const response = await post(query, RESULT_ACCEPT);
-    const text = await response.text();
-    const ms = Math.round(performance.now() - started);
-    if (!response.ok) {
-      lastQuery = null;
-      showError(`${response.status} ${response.statusText}: ${text}`);
-      setStatus("");
-      return;
-    }
-    const truncated = response.headers.get("KG-Truncated");
-    const type = (response.headers.get("Content-Type") || "").split(";")[0];
-    let summary;
-    if (type === "application/sparql-results+json") {
-      const count = renderTable(JSON.parse(text));
-      $("table").hidden = false;
-      lastKind = "table";
-      summary = `${count} row${count === 1 ? "" : "s"}`;
-    } else {
-      $("graph").textContent = text;
-      $("graph").hidden = false;
-      lastKind = "graph";
-      summary = "graph result (Turtle)";
-    }
-    lastQuery = query;
-    setStatus(`${summary} in ${ms} ms${truncated ? ` — cut at ${truncated}` : ""}`);
-  } catch (err) {
-    lastQuery = null;
-    showError(`request failed: ${err.message}`);
-    setStatus("");
-  } finally {
-    $("run").disabled = false;
-    $("download-csv").disabled = lastQuery === null || lastKind !== "table";
-    $("download-json").disabled = lastQuery === null;
-  }
-}
-
-async function download(kind) {
-  if (lastQuery === null) return;
-  const table = lastKind === "table";
-  const accept = kind === "csv" ? "text/csv" : table ? "application/sparql-results+json" : "application/ld+json";
-  const response = await post(lastQuery, accept);
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== "") params.set(key, value);
+  const response = await fetch(`/queries/${encodeURIComponent(entry.name)}?${params}`, {
+    headers: { Accept: "application/sparql-query" },
+  });
+  const text = await response.text();
   if (!response.ok) {
-    showError(`${response.status} ${response.statusText}: ${await response.text()}`);
+    showError(`${response.status} ${response.statusText}: ${text}`);
     return;
   }
-  const blob = await response.blob();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = kind === "csv" ? "results.csv" : table ? "results.json" : "results.jsonld";
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  state.bound = text;
+  setPermalink(savedPermalink(entry.name, values));
+  const tab = state.yasgui.getTab();
+  tab.setQuery(text);
+  tab.getYasqe().query();
 }
 
-async function loadSaved() {
+function runText(query) {
+  state.bound = null;
+  const tab = state.yasgui.getTab();
+  tab.setQuery(prefixDeclarations(query) + query);
+  tab.getYasqe().query();
+}
+
+function configureYasgui() {
+  const Yasqe = Yasgui.Yasqe;
+  const lines = Object.entries(state.prefixes).map(([name, iri]) => `${name}: <${iri}>`);
+  Yasqe.forkAutocompleter("prefixes", { name: "kgPrefixes", persistenceId: null, get: () => lines.sort() });
+  Yasqe.defaults.autocompleters = ["kgPrefixes", "variables"];
+  // Longest namespace first, so the table writes ent:x rather than id:entity/x.
+  const yasrPrefixes = Object.fromEntries(
+    Object.entries(state.prefixes).sort((a, b) => b[1].length - a[1].length),
+  );
+  Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  state.yasgui = new Yasgui($("yasgui"), {
+    requestConfig: { endpoint: "/sparql", method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: "/sparql" }], keys: [] },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    yasqe: { value: "", persistenceId: null, consumeShareLink: null, createShareableLink: null },
+    yasr: { prefixes: yasrPrefixes, persistenceId: null, pluginOrder: ["table", "response"], defaultPlugin: "table" },
+  });
+  state.yasgui.on("query", (yasgui, tab) => {
+    const query = tab.getQuery();
+    if (state.bound !== null && query === state.bound) return; // the saved-query permalink stays
+    state.bound = null;
+    setPermalink(queryPermalink(query));
+  });
+  new MutationObserver(() => linkDataIris($("yasgui"))).observe($("yasgui"), { childList: true, subtree: true });
+}
+
+async function start() {
   const response = await fetch("/queries", { headers: { Accept: "application/json" } });
-  if (!response.ok) return;
-  const saved = await response.json();
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  const catalogue = await response.json();
+  state.saved = catalogue.queries;
+  state.prefixes = catalogue.prefixes;
+  state.dataBase = catalogue.dataBase;
+  $("prefix-list").textContent = Object.keys(state.prefixes).map((p) => p + ":").join(" ");
+  configureYasgui();
   const select = $("saved");
-  for (const entry of saved) {
+  for (const entry of state.saved) {
     const option = document.createElement("option");
     option.value = entry.name;
     option.textContent = `${entry.name} — ${entry.title}`;
+    option.title = entry.title;
     select.appendChild(option);
   }
-  select.addEventListener("change", () => {
-    const entry = saved.find((e) => e.name === select.value);
-    $("saved-title").textContent = entry ? entry.title : "";
-    if (entry) $("query").value = entry.query;
+  select.addEventListener("change", () => drawParams(currentEntry(), {}));
+  $("saved-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const entry = currentEntry();
+    if (entry) runSaved(entry, formValues()).catch((err) => showError(err.message));
   });
+  const url = new URLSearchParams(location.search);
+  const savedName = url.get("saved");
+  if (savedName) {
+    select.value = savedName;
+    const entry = currentEntry();
+    if (!entry) {
+      showError(`no saved query called ${savedName}`);
+      return;
+    }
+    const values = {};
+    for (const [key, value] of url) if (key !== "saved") values[key] = value;
+    drawParams(entry, values);
+    await runSaved(entry, values);
+  } else if (url.get("query")) {
+    runText(url.get("query"));
+  } else {
+    state.yasgui.getTab().setQuery(
+      "SELECT ?entity ?label WHERE {\n  ?entity rdfs:label ?label\n}\nORDER BY ?label\nLIMIT 50\n",
+    );
+    state.yasgui.getTab().setQuery(prefixDeclarations(state.yasgui.getTab().getQuery()) + state.yasgui.getTab().getQuery());
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("run").addEventListener("click", run);
-  $("download-csv").addEventListener("click", () => download("csv"));
-  $("download-json").addEventListener("click", () => download("json"));
-  $("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      run();
-    }
-  });
-  loadSaved().catch((err) => showError(`could not load saved queries: ${err.message}`));
+  start().catch((err) => showError(`could not start the query page: ${err.message}`));
 });

@@ -31,10 +31,8 @@ Design decisions:
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-import re
 import signal
 import tempfile
 import threading
@@ -70,12 +68,23 @@ _STATIC = {
     "/": ("query.html", "text/html; charset=utf-8"),
     "/assets/query.js": ("query.js", "text/javascript; charset=utf-8"),
     "/assets/query.css": ("query.css", "text/css; charset=utf-8"),
+    "/assets/yasgui.min.js": ("yasgui.min.js", "text/javascript; charset=utf-8"),
+    "/assets/yasgui.min.css": ("yasgui.min.css", "text/css; charset=utf-8"),
+    "/assets/yasgui.LICENSE-MIT": ("yasgui.LICENSE-MIT", "text/plain; charset=utf-8"),
+    "/assets/yasgui.THIRD-PARTY-NOTICES": (
+        "yasgui.THIRD-PARTY-NOTICES",
+        "text/plain; charset=utf-8",
+    ),
+    "/assets/resource.css": ("resource.css", "text/css; charset=utf-8"),
 }
 #: The page may only talk to this server; nothing loads from a CDN.
 _PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+#: The query page: YASGUI (CodeMirror, DataTables) sets inline styles on its elements;
+#: scripts stay limited to this server's files.
+_EDITOR_CSP = _PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,7 @@ class SparqlServer(ThreadingHTTPServer):
         self._active = 0
         self._idle = threading.Condition()
         self._network_cache: tuple[object, bytes] | None = None
+        self._legal_forms: frozenset[str] | None = None
         self._network_lock = threading.Lock()
         try:
             super().__init__((options.host, options.port), SparqlHandler)
@@ -297,20 +307,28 @@ class SparqlServer(ThreadingHTTPServer):
             return html
 
     def saved_queries(self) -> bytes:
-        """The .rq files of cfg.queries_dir as JSON: name, title (first comment), text."""
-        entries = []
-        folder = self.cfg.queries_dir
-        for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                log.warning("skipping saved query %s: %s", path, exc)
-                continue
-            first = next((ln for ln in text.splitlines() if ln.startswith("#")), "")
-            # "# Question: Who ...?" -> "Who ...?": the label is noise in a menu.
-            title = re.sub(r"^[A-Z][a-z]+:\s+", "", first.lstrip("#").strip())
-            entries.append({"name": path.stem, "title": title or path.stem, "query": text})
-        return json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8")
+        """The query page's catalogue: prefixes and saved queries with their parameters."""
+        from kg.sparql.web import catalogue
+
+        return catalogue(self.cfg.queries_dir)
+
+    def bound_query(self, name: str, query_string: str) -> str:
+        """A saved query with a URL's parameters written in; names looked up via run_query."""
+        from kg.sparql.web import bound_query
+
+        if self._legal_forms is None:
+            from kg.sparql.web import lexicon_legal_forms
+
+            self._legal_forms = lexicon_legal_forms(self.cfg.lexicon_dir)
+        return bound_query(
+            self.cfg.queries_dir, name, query_string, self.run_query, self._legal_forms
+        )
+
+    def resource(self, path: str, query_string: str, accept: str | None) -> tuple[bytes, str]:
+        """The description of a data IRI (`/id/entity/...`): an HTML page or RDF, by Accept."""
+        from kg.sparql.web import resource
+
+        return resource(path, query_string, accept, self.run_query)
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
@@ -401,10 +419,20 @@ class SparqlHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path in _STATIC:
             name, media = _STATIC[url.path]
-            headers = {"Content-Security-Policy": _PAGE_CSP, "Cache-Control": "no-cache"}
+            csp = _EDITOR_CSP if url.path == "/" else _PAGE_CSP
+            headers = {"Content-Security-Policy": csp, "Cache-Control": "no-cache"}
             self._send(HTTPStatus.OK, asset_bytes(name), media, headers)
         elif url.path == "/queries":
             self._send(HTTPStatus.OK, self.server.saved_queries(), "application/json")
+        elif url.path.startswith("/queries/"):
+            text = self.server.bound_query(url.path[len("/queries/") :], url.query)
+            headers = {"Cache-Control": "no-store"}
+            self._send(HTTPStatus.OK, text.encode("utf-8"), "application/sparql-query", headers)
+        elif url.path.startswith("/id/"):
+            body, media = self.server.resource(url.path, url.query, self.headers.get("Accept"))
+            headers = {"Vary": "Accept", "Content-Security-Policy": _PAGE_CSP}
+            charset = "; charset=utf-8" if media.startswith("text/") else ""
+            self._send(HTTPStatus.OK, body, media + charset, headers)
         elif url.path == "/network":
             page = self.server.network_page()
             self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
