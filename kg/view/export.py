@@ -82,9 +82,11 @@ def _writer(fmt: str) -> Writer:
 
 
 def _prefixes() -> dict[str, str]:
+    """kg's prefixes minus `summary:`: build-summary nodes live in the system graph,
+    which is never exported, so an export has nothing to abbreviate with it."""
     from kg.namespace import PREFIXES
 
-    return PREFIXES
+    return {name: iri for name, iri in PREFIXES.items() if name != "summary"}
 
 
 def merged_triples(store: Store) -> list[pyoxigraph.Triple]:
