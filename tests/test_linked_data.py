@@ -202,6 +202,7 @@ def test_entity_page_for_browsers(base_url: str) -> None:
     # The evidence sentence, escaped (it holds quotes), whitespace folded.
     assert "Acme is a member of the &#34;Lab&#34; network." in page
     assert 'href="/id/statement/0123456789abcdef"' in page
+    assert "Named in 1 article" in page
 
 
 @pytest.mark.parametrize("path", ["/id/article/a1", "/id/statement/0123456789abcdef"])

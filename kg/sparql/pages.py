@@ -21,6 +21,7 @@ from kg.namespace import (
     DATA_BASE,
     IN_ARTICLE,
     KG,
+    MENTIONED_IN,
     OBJECT,
     RDF_TYPE,
     RDFS_LABEL,
@@ -155,6 +156,7 @@ class ResourceView:
     classes: list[Link]
     names: list[str]
     groups: list[tuple[str, list[Relation]]]
+    articles: list[Link]
     properties: list[tuple[Link, Link]]
     incoming: list[tuple[Link, Link]]
     truncated: bool
@@ -185,6 +187,7 @@ def describe(run: Run, iri: str) -> ResourceView | None:
     label, names, classes = "", [], []
     relations: dict[tuple[str, str, str], Relation] = {}
     properties: list[tuple[Link, Link]] = []
+    articles: list[Link] = []
     for p, o, olabel in out.rows:
         if p.value == RDFS_LABEL and not label:
             label = o.value
@@ -195,6 +198,8 @@ def describe(run: Run, iri: str) -> ResourceView | None:
         elif p.value in RELATION_IRIS.values():
             key = ("out", p.value, o.value)
             relations.setdefault(key, Relation("out", _link(p), _link(o, olabel)))
+        elif p.value == MENTIONED_IN:
+            articles.append(_link(o, olabel))
         else:
             if p.value == TITLE and not label:
                 label = o.value
@@ -255,6 +260,7 @@ def describe(run: Run, iri: str) -> ResourceView | None:
         classes=sorted(classes, key=lambda c: c.text),
         names=sorted(set(names) - {label}),
         groups=[(heading, groups[(order, heading)]) for order, heading in sorted(groups)],
+        articles=sorted(articles, key=lambda a: a.text.lower()),
         properties=sorted(properties, key=lambda pv: (pv[0].text, pv[1].text)),
         incoming=sorted(linked, key=lambda pv: (pv[0].text, pv[1].text.lower())),
         truncated=any(a.truncated for a in (out, incoming, evidence))
