@@ -195,11 +195,15 @@ def test_hostile_names_render_as_text(browser: Browser, tmp_path: Path) -> None:
           heading: document.querySelector('#panel-body h2').textContent,
           elements: document.querySelectorAll(
             '#panel-body img, #panel-body script, #panel-body b').length,
-          links: document.querySelectorAll('#panel-body a').length,
+          links: document.querySelectorAll('#panel-body a:not(.iri)').length,
+          iri: document.querySelector('#panel-body a.iri').getAttribute('href'),
           title: document.title,
         }))()"""
     )
-    assert result == {"heading": evil, "elements": 0, "links": 0, "title": "Cluster network"}
+    # The one link is the node's own IRI (opened from disk: the IRI itself, not a server page).
+    iri = "https://w3id.org/cluster-kg/id/entity/evil"
+    expected = {"heading": evil, "elements": 0, "links": 0, "iri": iri, "title": "Cluster network"}
+    assert result == expected
     assert_offline_and_clean(browser)
 
 
