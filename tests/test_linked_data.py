@@ -229,3 +229,39 @@ def test_unknown_or_malformed_data_iris_are_404(base_url: str, path: str) -> Non
 def test_head_and_unacceptable_types(base_url: str) -> None:
     assert get(base_url + "/id/entity/acme", method="HEAD").status == 200
     assert get(base_url + "/id/entity/acme", "image/png").status == 406
+
+
+def test_hostile_names_and_urls_stay_text(tmp_store: str) -> None:
+    """Labels, sentences and article URLs come from the web: escaped, and never a script link."""
+    from kg.sparql.pages import describe, render
+    from kg.sparql.protocol import materialise
+    from kg.store import open_store
+
+    kg, rdfs = PREFIXES["kg"], PREFIXES["rdfs"]
+    evil, art, st = (
+        ox.NamedNode(DATA_BASE + p) for p in ("entity/evil", "article/x", "statement/1")
+    )
+    other = ox.NamedNode(DATA_BASE + "entity/net")
+
+    def k(name: str) -> ox.NamedNode:
+        return ox.NamedNode(kg + name)
+
+    triples = [
+        ox.Triple(evil, ox.NamedNode(rdfs + "label"), ox.Literal('<script>alert(1)</script>"')),
+        ox.Triple(evil, k("memberOf"), other),
+        ox.Triple(art, k("url"), ox.NamedNode("javascript:alert(2)")),
+        ox.Triple(st, k("subject"), evil),
+        ox.Triple(st, k("predicate"), k("memberOf")),
+        ox.Triple(st, k("object"), other),
+        ox.Triple(st, k("sentence"), ox.Literal("<img src=x onerror=alert(3)>")),
+        ox.Triple(st, k("inArticle"), art),
+    ]
+    with open_store(Config(store=tmp_store), create=True) as store:
+        store.apply({art.value: triples})
+    with open_store(Config(store=tmp_store), create=False) as store:
+        view = describe(lambda q: materialise(store.query(q), 100, threading.Event()), evil.value)
+        assert view is not None
+        page = render(view).decode("utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in page
+    assert "javascript:" not in page

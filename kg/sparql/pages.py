@@ -64,11 +64,15 @@ def iri_for_path(path: str) -> str | None:
     return f"{DATA_BASE}{parts[2]}/{parts[3]}"
 
 
-def local_href(iri: str) -> str:
-    """Where a link to `iri` points on this server: data IRIs stay here, others go out."""
+def local_href(iri: str) -> str | None:
+    """Where a link to `iri` points: data IRIs stay on this server, web IRIs go out.
+
+    Anything else (a `javascript:` or `data:` IRI that came in with an
+    article's metadata) is shown as text, never made a link.
+    """
     if iri.startswith(DATA_BASE):
         return "/id/" + iri[len(DATA_BASE) :]
-    return iri
+    return iri if iri.startswith(("https://", "http://")) else None
 
 
 def describe_query(iri: str) -> str:
@@ -237,7 +241,7 @@ def describe(run: Run, iri: str) -> ResourceView | None:
                 extras=extras,
                 article=_link(article, title) if article is not None else None,
                 date=_value(date),
-                source=_value(url) or None,
+                source=local_href(_value(url)) if url is not None else None,
             )
         )
     groups: dict[tuple[int, str], list[Relation]] = {}
@@ -299,5 +303,5 @@ def render(view: ResourceView) -> bytes:
         query_href=query_link(view.iri),
         network_href="/network?focus=" + quote(view.iri, safe=""),
         formats=FORMATS,
-        path=local_href(view.iri),
+        path=local_href(view.iri) or "",
     ).encode("utf-8")
