@@ -203,6 +203,8 @@ def test_entity_page_for_browsers(base_url: str) -> None:
     assert "Acme is a member of the &#34;Lab&#34; network." in page
     assert 'href="/id/statement/0123456789abcdef"' in page
     assert "Named in 1 article" in page
+    drawing = page[page.index('<section id="neighbourhood">') :]
+    assert '<a href="/id/entity/lab">' in drawing[: drawing.index("</section>")]
 
 
 @pytest.mark.parametrize("path", ["/id/article/a1", "/id/statement/0123456789abcdef"])

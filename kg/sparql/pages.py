@@ -273,6 +273,56 @@ def describe(run: Run, iri: str) -> ResourceView | None:
     )
 
 
+@dataclass
+class Spoke:
+    """One neighbour in the small network drawing: where it sits and how it is linked."""
+
+    x: float
+    y: float
+    label: str
+    href: str | None
+    relations: str
+    outgoing: bool
+
+
+#: Neighbours drawn around a node; more would not be readable in a small picture.
+MAX_SPOKES = 16
+
+
+def neighbourhood(view: ResourceView) -> list[Spoke]:
+    """The node's direct neighbours on a circle (centre 0,0, radius 1), for an inline SVG.
+
+    Drawn on the server as plain SVG: the page needs no script, and a
+    researcher sees at a glance what the node is tied to.
+    """
+    import math
+
+    ends: dict[str, tuple[Link, set[str], bool]] = {}
+    for _, relations in view.groups:
+        for relation in relations:
+            if relation.direction == "here" or relation.other.iri is None:
+                continue
+            link, props, outgoing = ends.setdefault(
+                relation.other.iri, (relation.other, set(), relation.direction == "out")
+            )
+            props.add(relation.prop.text.removeprefix("kg:"))
+    chosen = sorted(ends.values(), key=lambda e: e[0].text.lower())[:MAX_SPOKES]
+    spokes = []
+    for index, (link, props, outgoing) in enumerate(chosen):
+        angle = 2 * math.pi * index / max(len(chosen), 1) - math.pi / 2
+        spokes.append(
+            Spoke(
+                x=round(math.cos(angle), 4),
+                y=round(math.sin(angle), 4),
+                label=link.text if len(link.text) <= 28 else link.text[:27] + "\u2026",
+                href=link.href,
+                relations=", ".join(sorted(props)),
+                outgoing=outgoing,
+            )
+        )
+    return spokes
+
+
 def _money(amount: Any, currency: Any) -> str:
     if amount is None:
         return ""
@@ -302,6 +352,7 @@ def render(view: ResourceView) -> bytes:
         short=short_iri(view.iri),
         query_href=query_link(view.iri),
         network_href="/network?focus=" + quote(view.iri, safe=""),
+        spokes=neighbourhood(view),
         formats=FORMATS,
         path=local_href(view.iri) or "",
     ).encode("utf-8")
