@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -203,6 +204,11 @@ def test_entity_page_for_browsers(base_url: str) -> None:
     assert "Acme is a member of the &#34;Lab&#34; network." in page
     assert 'href="/id/statement/0123456789abcdef"' in page
     assert "Named in 1 article" in page
+    # The prefixed name the page prints pastes back into a query on the same server.
+    short = re.search(r'<code id="short">([^<]+)</code>', page).group(1)
+    query = urllib.parse.quote(f"SELECT ?p ?o WHERE {{ {short} ?p ?o }}")
+    answer = get(f"{base_url}/sparql?query={query}", "text/csv")
+    assert answer.status == 200 and len(answer.body.splitlines()) > 1
     drawing = page[page.index('<section id="neighbourhood">') :]
     assert '<a href="/id/entity/lab">' in drawing[: drawing.index("</section>")]
 
