@@ -39,7 +39,7 @@ def test_every_saved_query_declares_readable_parameters(path: Path) -> None:
     assert saved.title.endswith(("?", ")", ".")), saved.title
     assert saved.parameters, f"{path.name} declares no parameter"
     for param in saved.parameters:
-        assert param.meaning and param.kind in ("name", "text", "integer", "boolean")
+        assert param.meaning and param.kind in ("name", "text", "class", "integer", "boolean")
     # Binding every parameter to its own default gives a query that parses and runs.
     _parses(bind(saved, {p.name: p.default for p in saved.parameters}, limit=5, offset=10))
 
@@ -187,3 +187,8 @@ def test_queries_catalogue_and_binding_over_http(sample_store: str) -> None:
         server.server_close()
         server.holder.close()
         thread.join(10)
+
+
+def test_class_parameters_take_any_case() -> None:
+    saved = parse_saved(default_queries_dir() / "entity-names.rq")
+    assert 'VALUES ?className { "Company" }' in bind(saved, {"class": "company"})

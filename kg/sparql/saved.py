@@ -28,7 +28,7 @@ from pathlib import Path
 from kg.errors import QueryError
 
 #: Kinds of parameter values and what a value of that kind may look like.
-KINDS: tuple[str, ...] = ("name", "text", "integer", "boolean")
+KINDS: tuple[str, ...] = ("name", "text", "class", "integer", "boolean")
 #: Longest accepted parameter value: names and title fragments, not documents.
 MAX_VALUE_CHARS = 300
 
@@ -188,6 +188,15 @@ def _term(param: Parameter, value: str) -> str:
         if not _INTEGER.fullmatch(value):
             raise QueryError(f"parameter {param.name} must be a whole number, not {value!r}")
         return str(int(value))
+    if param.kind == "class" and value:
+        from kg.model import ENTITY_CLASSES
+
+        by_lower = {name.lower(): name for name in ENTITY_CLASSES}
+        if value.lower() not in by_lower:
+            raise QueryError(
+                f"parameter {param.name} is one of {', '.join(ENTITY_CLASSES)}, not {value!r}"
+            )
+        return sparql_string(by_lower[value.lower()])
     if param.kind == "boolean":
         flag = _BOOLEANS.get(value.lower())
         if flag is None:
