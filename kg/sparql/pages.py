@@ -335,8 +335,8 @@ def query_link(iri: str) -> str:
     return "/?query=" + quote(text, safe="")
 
 
-def render(view: ResourceView) -> bytes:
-    """The HTML page; every value is escaped by the template engine."""
+def load_template() -> Any:
+    """The page template, compiled; compiling costs ~50x rendering, so a server keeps one."""
     import jinja2
 
     env = jinja2.Environment(
@@ -346,7 +346,12 @@ def render(view: ResourceView) -> bytes:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    template = env.get_template("resource.html.j2")
+    return env.get_template("resource.html.j2")
+
+
+def render(view: ResourceView, template: Any = None) -> bytes:
+    """The HTML page; every value is escaped by the template engine."""
+    template = template or load_template()
     return template.render(
         view=view,
         short=short_iri(view.iri),

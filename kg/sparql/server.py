@@ -190,6 +190,7 @@ class SparqlServer(ThreadingHTTPServer):
         self._idle = threading.Condition()
         self._network_cache: tuple[object, bytes] | None = None
         self._legal_forms: frozenset[str] | None = None
+        self._page_template: Any = None
         self._network_lock = threading.Lock()
         try:
             super().__init__((options.host, options.port), SparqlHandler)
@@ -326,9 +327,12 @@ class SparqlServer(ThreadingHTTPServer):
 
     def resource(self, path: str, query_string: str, accept: str | None) -> tuple[bytes, str]:
         """The description of a data IRI (`/id/entity/...`): an HTML page or RDF, by Accept."""
+        from kg.sparql.pages import load_template
         from kg.sparql.web import resource
 
-        return resource(path, query_string, accept, self.run_query)
+        if self._page_template is None:
+            self._page_template = load_template()
+        return resource(path, query_string, accept, self.run_query, self._page_template)
 
 
 class SparqlHandler(BaseHTTPRequestHandler):

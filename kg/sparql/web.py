@@ -98,7 +98,9 @@ def bound_query(folder: Path, name: str, query_string: str, run: Run, forms: fro
         raise HTTPError(HTTPStatus.BAD_REQUEST, str(exc)) from exc
 
 
-def resource(path: str, query_string: str, accept: str | None, run: Run) -> tuple[bytes, str]:
+def resource(
+    path: str, query_string: str, accept: str | None, run: Run, template: Any = None
+) -> tuple[bytes, str]:
     """What a data IRI's path answers: (body, media type), by `?format=` or by Accept.
 
     Linked Data practice: the IRI itself answers (no redirect), HTML for
@@ -128,7 +130,7 @@ def resource(path: str, query_string: str, accept: str | None, run: Run) -> tupl
         view = pages.describe(run, iri)
         if view is None:
             raise missing
-        return pages.render(view), media
+        return pages.render(view, template), media
     answer = run(pages.describe_query(iri))
     if not answer.triples:
         raise missing
