@@ -38,6 +38,15 @@ SAVED = (
     '  FILTER (?name = "" || LCASE(STR(?label)) = LCASE(?name))\n'
     "} ORDER BY ?label\n"
 )
+BY_CLASS = (
+    "# Question: Which entities are of a class?\n"
+    '# Parameter: class (?className, class, default ""): a class; empty lists all\n'
+    "SELECT ?label WHERE {\n"
+    '  VALUES ?className { "" }   # PARAMETER\n'
+    "  ?entity a ?type ; rdfs:label ?label .\n"
+    '  FILTER (?className = "" || ?type = IRI(CONCAT(STR(kg:), ?className)))\n'
+    "} ORDER BY ?label\n"
+)
 ROWS = "[...document.querySelectorAll('.yasr tbody tr')].map(tr => tr.textContent)"
 
 
@@ -68,6 +77,7 @@ def page(sample_store: str, tmp_path: Path) -> Iterator[Page]:
     queries = tmp_path / "queries"
     queries.mkdir()
     (queries / "labels.rq").write_text(SAVED, encoding="utf-8")
+    (queries / "by-class.rq").write_text(BY_CLASS, encoding="utf-8")
     server = make_server(Config(store=sample_store, queries_dir=queries), ServeOptions(port=0))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -144,6 +154,16 @@ def test_entity_page_shows_relations_with_evidence_and_links(page: Page) -> None
     # "In the query editor" opens the editor on this node's triples and runs it.
     b.evaluate("document.getElementById('in-editor').click()")
     b.wait_for("document.querySelectorAll('.yasr tbody tr').length > 0", 30)
+    page.assert_clean()
+
+
+def test_class_parameter_is_a_choice_and_its_permalink_any_case(page: Page) -> None:
+    b = page.browser
+    page.open("/?saved=by-class&class=cluster")
+    b.wait_for("document.querySelectorAll('.yasr tbody tr').length === 1", 30)
+    assert "Lab Network" in b.evaluate(ROWS)[0]
+    assert b.evaluate("document.getElementById('param-class').tagName") == "SELECT"
+    assert b.evaluate("document.getElementById('param-class').value") == "Cluster"
     page.assert_clean()
 
 

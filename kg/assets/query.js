@@ -7,7 +7,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { saved: [], prefixes: {}, dataBase: "", bound: null, yasgui: null };
+const state = { saved: [], prefixes: {}, dataBase: "", classes: [], bound: null, yasgui: null };
 
 function showError(text) {
   $("error").textContent = text;
@@ -72,12 +72,26 @@ function drawParams(entry, values) {
     const label = document.createElement("label");
     label.htmlFor = "param-" + p.name;
     label.textContent = p.name;
-    const input = document.createElement("input");
+    const value = p.name in values ? values[p.name] : p.default;
+    let input;
+    if (p.kind === "class") {
+      // A class parameter offers the classes, so nobody has to guess their spelling.
+      input = document.createElement("select");
+      for (const name of ["", ...state.classes]) {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = name || "(all classes)";
+        input.appendChild(option);
+      }
+      input.value = state.classes.find((c) => c.toLowerCase() === value.toLowerCase()) || "";
+    } else {
+      input = document.createElement("input");
+      input.type = p.kind === "integer" ? "number" : "text";
+      input.value = value;
+      input.placeholder = p.default === "" ? "(empty: all)" : p.default;
+    }
     input.id = "param-" + p.name;
     input.name = p.name;
-    input.type = p.kind === "integer" ? "number" : "text";
-    input.value = p.name in values ? values[p.name] : p.default;
-    input.placeholder = p.default === "" ? "(empty: all)" : p.default;
     const hint = document.createElement("span");
     hint.className = "hint";
     hint.textContent = p.meaning + (p.kind === "name" ? " (matched like the network search)" : "");
@@ -109,7 +123,7 @@ function drawParams(entry, values) {
 
 function formValues() {
   const values = {};
-  for (const input of $("params").querySelectorAll("input")) values[input.name] = input.value.trim();
+  for (const input of $("params").querySelectorAll("input, select")) values[input.name] = input.value.trim();
   return values;
 }
 
@@ -175,6 +189,7 @@ async function start() {
   state.saved = catalogue.queries;
   state.prefixes = catalogue.prefixes;
   state.dataBase = catalogue.dataBase;
+  state.classes = catalogue.classes;
   $("prefix-list").textContent = Object.keys(state.prefixes).map((p) => p + ":").join(" ");
   configureYasgui();
   const select = $("saved");

@@ -32,6 +32,7 @@ def catalogue(folder: Path) -> bytes:
     A malformed .rq file is skipped with a warning: one bad file in a user's
     folder must not take the query page down.
     """
+    from kg.model import ENTITY_CLASSES
     from kg.namespace import DATA_BASE, PREFIXES
     from kg.sparql.saved import parse_saved
 
@@ -41,7 +42,12 @@ def catalogue(folder: Path) -> bytes:
             entries.append(parse_saved(path).to_json())
         except QueryError as exc:
             log.warning("skipping saved query %s: %s", path, exc)
-    doc = {"prefixes": PREFIXES, "dataBase": DATA_BASE, "queries": entries}
+    doc = {
+        "prefixes": PREFIXES,
+        "dataBase": DATA_BASE,
+        "classes": list(ENTITY_CLASSES),
+        "queries": entries,
+    }
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
