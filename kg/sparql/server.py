@@ -307,6 +307,14 @@ class SparqlServer(ThreadingHTTPServer):
                 self._network_cache = (key, html)
             return html
 
+    def answer(self, text: str) -> Answer:
+        """A query's rows or triples for the server's own pages (entity pages, name lookups).
+
+        The one place those pages run queries: through `run_query`, so they get
+        the same checks, slots, timeout and row cap as any client's query.
+        """
+        return self.run_query(text)
+
     def saved_queries(self) -> bytes:
         """The query page's catalogue: prefixes and saved queries with their parameters."""
         from kg.sparql.web import catalogue
@@ -322,7 +330,7 @@ class SparqlServer(ThreadingHTTPServer):
 
             self._legal_forms = lexicon_legal_forms(self.cfg.lexicon_dir)
         return bound_query(
-            self.cfg.queries_dir, name, query_string, self.run_query, self._legal_forms
+            self.cfg.queries_dir, name, query_string, self.answer, self._legal_forms
         )
 
     def resource(self, path: str, query_string: str, accept: str | None) -> tuple[bytes, str]:
@@ -332,7 +340,7 @@ class SparqlServer(ThreadingHTTPServer):
 
         if self._page_template is None:
             self._page_template = load_template()
-        return resource(path, query_string, accept, self.run_query, self._page_template)
+        return resource(path, query_string, accept, self.answer, self._page_template)
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
