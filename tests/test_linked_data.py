@@ -273,3 +273,17 @@ def test_hostile_names_and_urls_stay_text(tmp_store: str) -> None:
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in page
     assert "javascript:" not in page
+
+
+def test_vendored_editor_is_the_pinned_build() -> None:
+    """kg/assets/README.md names the exact YASGUI files shipped; the files must be those."""
+    import hashlib
+
+    from kg.config import asset_bytes
+
+    readme = asset_bytes("README.md").decode("utf-8")
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        digest = hashlib.sha256(asset_bytes(name)).hexdigest()
+        assert f"`build/{name}` (sha256 `{digest}`)" in readme, name
+    for licence in ("yasgui.LICENSE-MIT", "yasgui.THIRD-PARTY-NOTICES"):
+        assert asset_bytes(licence).strip()

@@ -8,8 +8,11 @@ with every declared parameter of every saved query.
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -160,33 +163,58 @@ def test_parameter_mistakes_are_one_line_errors(runner, sample_store: str, args,
 # -- the server --------------------------------------------------------------------
 
 
-def test_queries_catalogue_and_binding_over_http(sample_store: str) -> None:
-    import threading
-
+@pytest.fixture
+def server_url(sample_store: str) -> Iterator[str]:
     from kg.sparql.server import ServeOptions, make_server
 
     server = make_server(Config(store=sample_store), ServeOptions(port=0))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        with urllib.request.urlopen(server.url + "queries", timeout=30) as resp:
-            catalogue = json.load(resp)
-        names = {q["name"] for q in catalogue["queries"]}
-        assert names == {p.stem for p in QUERIES}
-        assert catalogue["prefixes"]["ent"].endswith("/id/entity/")
-        url = server.url + "queries/organisations-by-place?place=t%C3%A4unchen&limit=7"
-        with urllib.request.urlopen(url, timeout=30) as resp:
-            text = resp.read().decode("utf-8")
-        assert 'VALUES ?placeName { "Täunchen" }' in text and "LIMIT 7" in text
-        for bad in ("queries/people-roles?nobody=1", "queries/..%2Fsecret", "queries/nope"):
-            with pytest.raises(urllib.error.HTTPError) as err:
-                urllib.request.urlopen(server.url + bad, timeout=30)
-            assert err.value.code in (400, 404)
+        yield server.url
     finally:
         server.shutdown()
         server.server_close()
         server.holder.close()
         thread.join(10)
+
+
+def test_queries_catalogue_and_binding_over_http(server_url: str) -> None:
+    with urllib.request.urlopen(server_url + "queries", timeout=30) as resp:
+        catalogue = json.load(resp)
+    assert {q["name"] for q in catalogue["queries"]} == {p.stem for p in QUERIES}
+    assert catalogue["prefixes"]["ent"].endswith("/id/entity/")
+    url = server_url + "queries/organisations-by-place?place=t%C3%A4unchen&limit=7"
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        text = resp.read().decode("utf-8")
+    assert 'VALUES ?placeName { "Täunchen" }' in text and "LIMIT 7" in text
+    for bad in (
+        "queries/people-roles?nobody=1",
+        "queries/people-roles?person=a&person=b",
+        "queries/people-roles?limit=-1",
+        "queries/..%2Fsecret",
+        "queries/nope",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(server_url + bad, timeout=30)
+        assert err.value.code in (400, 404)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_every_saved_query_binds_and_runs_over_http(server_url: str, path: Path) -> None:
+    """What the query page does: bind the form's values, then POST the text to /sparql."""
+    saved = parse_saved(path)
+    values = {p.name: p.default for p in saved.parameters}
+    query = urllib.parse.urlencode({**values, **({"limit": "3"} if saved.paged else {})})
+    with urllib.request.urlopen(f"{server_url}queries/{saved.name}?{query}", timeout=30) as resp:
+        text = resp.read()
+    request = urllib.request.Request(
+        server_url + "sparql",
+        data=text,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as resp:
+        assert resp.status == 200
 
 
 def test_class_parameters_take_any_case() -> None:
