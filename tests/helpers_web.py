@@ -3,10 +3,10 @@
 Serves tests/data/web/ (pages and feeds written for these tests, invented
 names) with "{base}" in XML files replaced by the server's own address, plus
 routes that misbehave on purpose: a redirect, a redirect to a file: URL, a
-slow page, a huge page, a page that fails once with 503, and a robots.txt
-that forbids /private/. It binds the loopback address only and records every
-request (path and User-Agent), so tests can tell what was asked and that
-nothing was asked twice.
+slow page, a huge page, a page that fails once with 503, a page whose text a
+test can change, and a robots.txt that forbids /private/. It binds the
+loopback address only and records every request (path and User-Agent), so
+tests can tell what was asked and that nothing was asked twice.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ class NewsSite:
     base: str = ""
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, User-Agent)
     flaky_failures: int = 0
+    #: What /changing.html says now: a test edits it to see a rebuild notice the change.
+    changing: str = "Harbor Ventures has opened an office at the Elmstadt Science Park."
     stop: threading.Event = field(default_factory=threading.Event)
 
     def paths(self) -> list[str]:
@@ -53,6 +55,7 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 "/slow.html": self._slow,
                 "/huge.html": self._huge,
                 "/flaky.html": self._flaky,
+                "/changing.html": self._changing,
             }.get(self.path)
             if route is not None:
                 route()
@@ -99,6 +102,14 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 self._send(503, b"try again", "text/plain")
                 return
             self._file("/news/flaky.html")
+
+        def _changing(self) -> None:
+            page = (
+                "<html lang='en'><head><title>Harbor Ventures in Elmstadt</title></head><body>"
+                f"<main><h1>Harbor Ventures in Elmstadt</h1><p>{site.changing}</p></main>"
+                "</body></html>"
+            )
+            self._send(200, page.encode(), "text/html; charset=utf-8")
 
         def _file(self, path: str | None = None) -> None:
             relative = (path or self.path).split("?", 1)[0].lstrip("/")

@@ -76,6 +76,24 @@ def test_build_from_a_feed_keeps_provenance_and_reports_failures(
 
 
 @pytest.mark.model
+def test_a_changed_page_is_rebuilt_after_refresh(
+    runner: CliRunner, reuse_nlp: object, news_site: NewsSite, tmp_path: Path
+) -> None:
+    """Incremental as for files: the content hash of the fetched text decides."""
+    store, cache = tmp_path / "store", tmp_path / "cache"
+    url = f"{news_site.base}/changing.html"
+    assert _build(runner, store, cache, "--allow-private", url).exit_code == 0
+    news_site.changing += " The investor plans to fund three young companies of the region."
+    cached = _build(runner, store, cache, "--allow-private", url)
+    assert "0 new, 0 changed, 1 unchanged" in cached.stdout  # the cache, not the server
+    refreshed = _build(runner, store, cache, "--allow-private", "--refresh", url)
+    assert refreshed.exit_code == 0, refreshed.stderr
+    assert "0 new, 1 changed, 0 unchanged" in refreshed.stdout
+    rows = _rows(runner, store)
+    assert [(row["source"], row["url"]) for row in rows] == [(url, url)]
+
+
+@pytest.mark.model
 def test_saved_html_pages_export_no_absolute_path(
     runner: CliRunner, reuse_nlp: object, tmp_path: Path
 ) -> None:
