@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 STORE ?= out/store
 
-.PHONY: install demo test lint eval bench clean browser
+.PHONY: install demo test lint eval bench clean browser virtuoso
 
 install: $(STAMP)
 
@@ -30,7 +30,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
-test: install browser
+# The remote-store tests also run against Debian's Virtuoso; install it when it is missing.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else echo "make test needs Debian's Virtuoso: sudo apt-get install -y virtuoso-opensource" >&2; exit 1; fi; }
+
+test: install browser virtuoso
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 

@@ -95,3 +95,29 @@ def news_site():  # -> Iterator[helpers_web.NewsSite]
 
     with Serving() as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def virtuoso_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One Virtuoso for the session (it takes seconds to start); tests clear it."""
+    import helpers_servers
+
+    why = helpers_servers.virtuoso_missing()
+    if why:
+        pytest.skip(why)
+    with helpers_servers.virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """A real SPARQL server with an empty kg store: a fresh Oxigraph, or Virtuoso cleared."""
+    import helpers_servers
+
+    if request.param == "oxigraph":
+        with helpers_servers.oxigraph_server(tmp_path / "oxigraph") as found:
+            yield found
+    else:
+        found = request.getfixturevalue("virtuoso_session")
+        found.clear()
+        yield found

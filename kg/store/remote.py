@@ -31,7 +31,6 @@ Decisions:
 
 from __future__ import annotations
 
-import base64
 import re
 import urllib.error
 import urllib.parse
@@ -42,6 +41,13 @@ from typing import TYPE_CHECKING
 from kg.errors import QueryError, StoreError
 from kg.namespace import DATA_BASE, SYSTEM_GRAPH
 from kg.store.base import collect_graphs, nquads_pieces, quad_sort_key
+from kg.store.dialects import (
+    GENERIC,
+    Dialect,
+    canonical_results_json,
+    canonical_term,
+    detect,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -55,6 +61,7 @@ DEFAULT_TIMEOUT = 120.0
 SKOLEM_BASE = DATA_BASE + "genid/"
 _RESULTS_JSON = "application/sparql-results+json"
 _ACCEPT = f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
+_GRAPH_ACCEPT = f"application/n-triples, text/turtle;q=0.9, {_RESULTS_JSON};q=0.8"
 
 
 def derive_update_url(query_url: str) -> str:
@@ -81,10 +88,22 @@ def derive_update_url(query_url: str) -> str:
 
 
 def open_remote(cfg: Config) -> RemoteStore:
-    """The server `cfg.store` names, checked to answer before any work starts."""
+    """The server `cfg.store` names, checked to answer before any work starts.
+
+    The first answer tells which server this is (its `Server` header), and so
+    which dialect to follow; a Virtuoso `/sparql` URL with credentials writes
+    to its authenticated `/sparql-auth` endpoint.
+    """
     update_url = cfg.update_url or derive_update_url(cfg.store)
     store = RemoteStore(cfg.store, update_url, auth=cfg.store_auth)
     store.ping()
+    suffix = store.dialect.auth_update_suffix
+    if cfg.update_url is None and cfg.store_auth and suffix and update_url == cfg.store:
+        parts = urllib.parse.urlsplit(cfg.store)
+        if parts.path.rstrip("/").endswith("/sparql"):
+            store.update_url = urllib.parse.urlunsplit(
+                parts._replace(path=parts.path.rstrip("/") + suffix)
+            )
     return store
 
 
@@ -98,13 +117,49 @@ def _prologue() -> str:
 def _syntax_message(detail: str) -> str:
     """The embedded store's wording, pointing back at the user's own line.
 
-    Oxigraph answers "Error at 2:7: expected ..."; line 1 is our prologue.
+    Oxigraph answers "Error at 2:7: expected ..." and Virtuoso "... SPARQL
+    compiler, line 2: syntax error at ..."; line 1 is our prologue.
     """
     match = re.match(r"error at (\d+):(\d+): (.*)", detail, re.IGNORECASE)
     if match:
         line, column, rest = match.groups()
         return f"invalid SPARQL at line {max(1, int(line) - 1)}, column {column}: {rest}"
+    match = re.search(r"SPARQL compiler, line (\d+): (.*)", detail)
+    if match:
+        line, rest = match.groups()
+        return f"invalid SPARQL at line {max(1, int(line) - 1)}: {rest}"
     return f"invalid SPARQL: {detail}"
+
+
+def _refusal(url: str, code: int, detail: str) -> StoreError:
+    """One line for a server that will not let us do something, saying what to change."""
+    if "SR186" in detail or "No permission" in detail:
+        return StoreError(
+            f"remote store {url} refused the update: the user has no SPARQL_UPDATE role "
+            "(Virtuoso: write to .../sparql-auth, with KG_STORE_USER and KG_STORE_PASSWORD "
+            "of a user granted SPARQL_UPDATE)"
+        )
+    if code in (401, 403):
+        return StoreError(
+            f"remote store {url} refused access ({code}); "
+            "set KG_STORE_USER and KG_STORE_PASSWORD"
+        )
+    return StoreError(f"remote store {url} answered {code}: {detail}")
+
+
+def _is_graph_query(sparql: str) -> bool:
+    """Whether a query is a CONSTRUCT or DESCRIBE, by the SPARQL parser's answer.
+
+    An unparsable query is left to the server, which says where it is wrong.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(sparql)
+    except ParseException:
+        return False
+    return parsed[1].name in ("ConstructQuery", "DescribeQuery")
 
 
 def _skolem(term: object) -> str:
@@ -116,15 +171,26 @@ def _skolem(term: object) -> str:
     return str(term)
 
 
-def _graph_operation(graph: str, triples: list[pyoxigraph.Triple]) -> str:
-    """Replace one graph: drop it, then insert its triples, in one request."""
+def _graph_operation(
+    graph: str, triples: list[pyoxigraph.Triple], per_insert: int | None = None
+) -> str:
+    """Replace one graph: drop it, then insert its triples, in one request.
+
+    `per_insert` caps the triples of one INSERT DATA (a server's parser limit);
+    a larger graph is inserted by several operations of the same request.
+    """
     drop = f"DROP SILENT GRAPH <{graph}>"
     if not triples:
         return drop
-    lines = "\n".join(
-        f"{_skolem(t.subject)} {_skolem(t.predicate)} {_skolem(t.object)} ." for t in triples
-    )
-    return f"{drop} ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
+    step = per_insert or len(triples)
+    inserts = []
+    for start in range(0, len(triples), step):
+        lines = "\n".join(
+            f"{_skolem(t.subject)} {_skolem(t.predicate)} {_skolem(t.object)} ."
+            for t in triples[start : start + step]
+        )
+        inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
+    return " ;\n".join([drop, *inserts])
 
 
 def batch_requests(operations: Iterable[str], limit: int) -> list[str]:
@@ -144,8 +210,23 @@ def batch_requests(operations: Iterable[str], limit: int) -> list[str]:
     return requests
 
 
+class RowCapError(StoreError):
+    """The server answered only the first rows of a SELECT (its result-size cap)."""
+
+    def __init__(self, cap: int, url: str) -> None:
+        super().__init__(
+            f"remote store {url} cut the answer at its row limit ({cap} rows): "
+            "narrow the query, page it with LIMIT/OFFSET, or raise the server's limit "
+            "(Virtuoso: ResultSetMaxRows)"
+        )
+        self.cap = cap
+
+
 class RemoteStore:
     """A SPARQL 1.1 server seen through the Store protocol."""
+
+    #: The `Server` header of the last answer.
+    server: str | None = None
 
     def __init__(
         self,
@@ -159,12 +240,25 @@ class RemoteStore:
         self.location = query_url
         self.creating = False  # a server's store always exists
         self.update_url = update_url
+        #: Which server this is, known after the first answer (`ping`).
+        self.dialect: Dialect = GENERIC
         self._timeout = timeout
         self._batch_bytes = batch_bytes
         self._headers: dict[str, str] = {"User-Agent": "kg"}
+        # Credentials answer the server's challenge, Basic or Digest (Virtuoso's
+        # /sparql-auth), and are never sent before one: a plain-HTTP server that
+        # asks for nothing is not handed a password.
+        handlers: list[urllib.request.BaseHandler] = []
         if auth:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            self._headers["Authorization"] = f"Basic {token}"
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {query_url, update_url}:  # the whole server: /sparql-auth too
+                root = urllib.parse.urlsplit(url)._replace(path="/", query="", fragment="")
+                passwords.add_password(None, urllib.parse.urlunsplit(root), auth[0], auth[1])
+            handlers = [
+                urllib.request.HTTPBasicAuthHandler(passwords),
+                urllib.request.HTTPDigestAuthHandler(passwords),
+            ]
+        self._opener = urllib.request.build_opener(*handlers)
 
     def __enter__(self) -> RemoteStore:
         return self
@@ -176,7 +270,12 @@ class RemoteStore:
     def _post(
         self, url: str, form: list[tuple[str, str]], accept: str, *, is_query: bool
     ) -> tuple[str, bytes]:
-        """POST a form; return (content type, body). HTTP failures become one-line errors."""
+        """POST a form; return (content type, body). HTTP failures become one-line errors.
+
+        A SELECT answer the server cut at its row cap (Virtuoso's
+        ResultSetMaxRows, announced in `X-SPARQL-MaxRows`) is an error here:
+        a shortened answer must never pass for the whole one.
+        """
         data = urllib.parse.urlencode(form).encode("utf-8")
         headers = {
             **self._headers,
@@ -185,23 +284,25 @@ class RemoteStore:
         }
         req = urllib.request.Request(url, data=data, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=self._timeout) as resp:
+            with self._opener.open(req, timeout=self._timeout) as resp:
                 media = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                return media, resp.read()
+                body = resp.read()
+                self.server = resp.headers.get("Server")
+                cap = resp.headers.get("X-SPARQL-MaxRows")
         except urllib.error.HTTPError as exc:
             detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
-            if exc.code in (401, 403):
-                raise StoreError(
-                    f"remote store {url} refused access ({exc.code}); "
-                    "set KG_STORE_USER and KG_STORE_PASSWORD"
-                ) from exc
             if is_query and exc.code == 400:
                 raise QueryError(_syntax_message(detail)) from exc
-            raise StoreError(f"remote store {url} answered {exc.code}: {detail}") from exc
+            if is_query and "SPARQL compiler" in detail:
+                raise QueryError(_syntax_message(detail)) from exc
+            raise _refusal(url, exc.code, detail) from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach remote store {url}: {exc.reason}") from exc
         except (TimeoutError, ConnectionError) as exc:
             raise StoreError(f"cannot reach remote store {url}: {exc}") from exc
+        if cap is not None and is_query:
+            raise RowCapError(int(cap) if cap.isdigit() else 0, url)
+        return media, body
 
     def _select(self, sparql: str, form: list[tuple[str, str]] | None = None) -> bytes:
         media, body = self._post(
@@ -214,16 +315,64 @@ class RemoteStore:
         return body
 
     def ping(self) -> None:
-        """Fail now, with a clear line, when the server is not there or refuses us."""
+        """Fail now, with a clear line, when the server is not there or refuses us.
+
+        The answer also tells which server this is, and so its dialect.
+        """
         self._select("ASK {}")
+        self.dialect = detect(self.server)
 
     # -- Store protocol ----------------------------------------------------
+    def _every_row(self, variables: str, pattern: str) -> list[pyoxigraph.QuerySolution]:
+        """Every solution of `pattern`: in one answer, or in pages past the server's cap.
+
+        Paging is counted first and checked after: Virtuoso cannot sort more
+        rows than its cap (SR353), so pages follow the server's own scan order,
+        and a page that overlaps or skips (a store written meanwhile) is an
+        error rather than a quietly wrong answer.
+        """
+        import pyoxigraph
+
+        json_format = pyoxigraph.QueryResultsFormat.JSON
+        try:
+            body = self._select(f"SELECT {variables} WHERE {{ {pattern} }}")
+            return list(pyoxigraph.parse_query_results(body, json_format))
+        except RowCapError as exc:
+            # One row below the cap: an answer that reaches it is flagged as cut
+            # (Virtuoso sends X-SPARQL-MaxRows for exactly `LIMIT cap` too).
+            page = max(1, (exc.cap or self.dialect.page_rows) - 1)
+        counted = pyoxigraph.parse_query_results(
+            self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"), json_format
+        )
+        total = int(next(iter(counted))["n"].value)
+        rows: list[pyoxigraph.QuerySolution] = []
+        while len(rows) < total:
+            body = self._select(
+                f"SELECT {variables} WHERE {{ {pattern} }} LIMIT {page} OFFSET {len(rows)}"
+            )
+            got = list(pyoxigraph.parse_query_results(body, json_format))
+            if not got:
+                break
+            rows.extend(got)
+        distinct = {tuple(str(term) for term in row) for row in rows}
+        if len(rows) != total or len(distinct) != total:
+            raise StoreError(
+                f"remote store {self.location} changed while it was read "
+                f"({len(distinct)} of {total} rows); run the command again"
+            )
+        return rows
+
     def graph_names(self) -> set[str]:
         import pyoxigraph
 
-        body = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-        parsed = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
-        return {s["g"].value for s in parsed if isinstance(s["g"], pyoxigraph.NamedNode)}
+        # Graphs from their triples (Virtuoso lists none for `GRAPH ?g {}`), and only
+        # kg's own: a shared server's other graphs are not part of this store.
+        rows = self._every_row(
+            "?g",
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+            f'FILTER(STRSTARTS(STR(?g), "{DATA_BASE}")) }}',
+        )
+        return {s["g"].value for s in rows if isinstance(s["g"], pyoxigraph.NamedNode)}
 
     def query(self, sparql: str) -> QueryResult:
         """Run a read query over the union of all graphs, like the embedded store."""
@@ -234,21 +383,33 @@ class RemoteStore:
         graphs = sorted(self.graph_names())
         union = [("default-graph-uri", g) for g in graphs]
         union += [("named-graph-uri", g) for g in graphs]
+        text = _prologue() + sparql
+        # Ask for the format the query form calls for: Virtuoso answers a CONSTRUCT
+        # with a results table when a results format comes first in Accept.
+        accept = _GRAPH_ACCEPT if _is_graph_query(text) else _ACCEPT
         media, body = self._post(
-            self.location, [("query", _prologue() + sparql), *union], _ACCEPT, is_query=True
+            self.location, [("query", text), *union], accept, is_query=True
         )
         if media in (_RESULTS_JSON, "application/json"):
+            body = canonical_results_json(body)
             return pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
         fmt = pyoxigraph.RdfFormat.from_media_type(media) if media else None
         if fmt is None:
             raise StoreError(f"remote store {self.location} answered an unknown type {media!r}")
         try:
             triples = pyoxigraph.Store()
-            triples.bulk_extend(pyoxigraph.parse(body, fmt))
+            triples.bulk_extend(
+                pyoxigraph.Quad(q.subject, q.predicate, canonical_term(q.object))
+                for q in pyoxigraph.parse(body, fmt)
+            )
         except SyntaxError as exc:
             raise StoreError(
                 f"remote store {self.location} sent unreadable {media}: {exc}"
             ) from exc
+        cap = self.dialect.silent_graph_cap
+        if cap and len(triples) >= cap:
+            # Virtuoso cuts graph answers at its row cap without a word.
+            raise RowCapError(cap, self.location)
         return triples.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
     def triples(self, graph: str) -> None:
@@ -261,9 +422,11 @@ class RemoteStore:
         import pyoxigraph
 
 
-        body = self._select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-        parsed = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
-        quads = [pyoxigraph.Quad(s["s"], s["p"], s["o"], s["g"]) for s in parsed]
+        rows = self._every_row(
+            "?g ?s ?p ?o",
+            f'GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DATA_BASE}"))',
+        )
+        quads = [pyoxigraph.Quad(s["s"], s["p"], canonical_term(s["o"]), s["g"]) for s in rows]
         if not include_system:
             quads = [q for q in quads if str(q.graph_name) != f"<{SYSTEM_GRAPH}>"]
         return iter(sorted(quads, key=quad_sort_key))
@@ -280,7 +443,8 @@ class RemoteStore:
         """
         replaced = {graph: list(triples) for graph, triples in replace.items()}
         operations = [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(set(drop) - set(replaced))]
-        operations += [_graph_operation(g, replaced[g]) for g in sorted(replaced)]
+        per_insert = self.dialect.insert_triples
+        operations += [_graph_operation(g, replaced[g], per_insert) for g in sorted(replaced)]
         for request in batch_requests(operations, self._batch_bytes):
             self._post(self.update_url, [("update", request)], "*/*", is_query=False)
 
