@@ -17,7 +17,7 @@ from helpers_browser import Browser
 from helpers_network import ShapeBuilder, small_corpus, synthetic_corpus
 
 from kg.view.network import load_network
-from kg.view.viz import PHYSICS_LIMIT, render
+from kg.view.viz import render
 
 # No skip when chromium is missing: `make test` installs it, and a browser test
 # that silently does not run would hide a broken page.
@@ -73,18 +73,39 @@ def small_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_page_draws_every_entity_and_relation_offline(browser: Browser, small_page: Path) -> None:
-    open_page(browser, small_page)
-    counts = browser.evaluate(
-        "[kgPage.nodes.length, kgPage.edges.length, kgPage.nodesView.length,"
-        " kgPage.edgesView.length, kgPage.network.body.nodeIndices.length,"
-        " kgPage.network.body.edgeIndices.length]"
+def view_counts(browser: Browser) -> list[int]:
+    return browser.evaluate(
+        "[kgPage.nodesView.length, kgPage.edgesView.length,"
+        " kgPage.network.body.nodeIndices.length, kgPage.network.body.edgeIndices.length]"
     )
-    assert counts == [12, 11, 12, 11, 12, 11]
+
+
+def test_page_opens_on_linked_organisations_offline(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    assert browser.evaluate("[kgPage.nodes.length, kgPage.edges.length]") == [12, 13]
+    # 8 organisations with a link; 7 relations between them and 2 shared links.
+    assert view_counts(browser) == [8, 9, 8, 9]
+    summary = browser.evaluate("document.getElementById('summary').textContent")
+    assert summary.startswith("8 of 12 entities \u00b7 7 of 11 relations \u00b7 2 shared links")
+    hidden = browser.evaluate("document.getElementById('show-edgeless').textContent")
+    assert hidden.startswith("1 entity without a visible link hidden")
     legend = browser.evaluate(
         "Array.from(document.querySelectorAll('#class-filters li')).map(li => li.textContent)"
     )
     assert "Company3" in [t.replace(" ", "") for t in legend]
+    assert_offline_and_clean(browser)
+
+
+def test_layers_and_the_edgeless_switch_show_everything(browser: Browser, small_page: Path) -> None:
+    open_page(browser, small_page)
+    for cls in ("Person", "Place", "Product"):
+        browser.evaluate(
+            f"document.querySelector('input[data-filter=classes][value={cls}]').click()"
+        )
+    assert view_counts(browser) == [11, 13, 11, 13]
+    browser.evaluate("document.getElementById('show-edgeless').click()")
+    assert view_counts(browser) == [12, 13, 12, 13]
+    assert browser.evaluate("document.getElementById('show-edgeless').hidden") is True
     assert_offline_and_clean(browser)
 
 
@@ -148,15 +169,20 @@ def test_edge_tooltip_text_carries_the_evidence(browser: Browser, small_page: Pa
 
 def test_filters_hide_classes_relations_and_dates(browser: Browser, small_page: Path) -> None:
     open_page(browser, small_page)
-    view = "[kgPage.nodesView.length, kgPage.edgesView.length]"
     browser.evaluate("document.querySelector('input[data-filter=classes][value=Person]').click()")
-    assert browser.evaluate(view) == [11, 10]
+    assert view_counts(browser)[:2] == [9, 10]
+    # Without "member of", Zellwerk and the working group keep only their shared link.
     browser.evaluate(
-        "document.querySelector('input[data-filter=relations][value=locatedIn]').click()"
+        "document.querySelector('input[data-filter=relations][value=memberOf]').click()"
     )
-    assert browser.evaluate(view) == [11, 8]
+    assert view_counts(browser)[:2] == [9, 8]
+    browser.evaluate(
+        "document.querySelector('input[data-filter=relations][value=sharesWith]').click()"
+    )
+    labels = browser.evaluate("kgPage.nodesView.get().map(n => n.label).sort()")
+    assert "Zellwerk Müller AG" not in labels and "Acme <Bio> GmbH" in labels
     browser.evaluate("document.getElementById('reset').click()")
-    assert browser.evaluate(view) == [12, 11]
+    assert view_counts(browser)[:2] == [8, 9]
     browser.evaluate(
         """(() => {
           const from = document.getElementById('date-from');
@@ -168,9 +194,7 @@ def test_filters_hide_classes_relations_and_dates(browser: Browser, small_page: 
     assert labels == sorted(
         [
             "Acme <Bio> GmbH",
-            "Elbtal",
             "Institute for Tissue & Organ Research",
-            "Lonely Labs",
             "Ministry of Science",
             "OrganoNet",
         ]
@@ -208,16 +232,16 @@ def test_hostile_names_render_as_text(browser: Browser, tmp_path: Path) -> None:
 
 
 def test_big_graph_renders_with_precomputed_layout(browser: Browser, tmp_path: Path) -> None:
-    graph = load_network(synthetic_corpus(PHYSICS_LIMIT + 300).store())
+    graph = load_network(synthetic_corpus(800).store())
     path = tmp_path / "big.html"
     report = render(graph, path)
     assert report.layout == "precomputed"
     open_page(browser, path)
     counts = browser.evaluate(
-        "[kgPage.network.body.nodeIndices.length, kgPage.network.body.edgeIndices.length,"
-        " kgPage.network.physics.options.enabled]"
+        "[kgPage.network.body.nodeIndices.length, kgPage.network.physics.options.enabled,"
+        " kgPage.timing.stabilized !== null]"
     )
-    assert counts == [graph.number_of_nodes(), graph.number_of_edges(), False]
+    assert counts == [report.opening, False, True]
     OUTPUT.mkdir(exist_ok=True)
     browser.screenshot(OUTPUT / "network-800.png")
     assert_offline_and_clean(browser)

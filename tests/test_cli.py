@@ -61,7 +61,7 @@ def test_version(runner: CliRunner) -> None:
 
 def test_import_is_light() -> None:
     """`import kg.cli` must not drag in the heavy libraries (help and completion stay fast)."""
-    heavy = ("spacy", "rdflib", "pyoxigraph", "networkx", "pyvis", "pyshacl", "numpy")
+    heavy = ("spacy", "rdflib", "pyoxigraph", "networkx", "jinja2", "pyshacl", "numpy")
     code = (
         f"import sys, kg.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     )

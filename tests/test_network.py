@@ -17,16 +17,19 @@ from helpers_network import (
 )
 
 from kg.names import normalize_name
-from kg.view.layout import EDGE_LENGTH, precomputed_layout
+from kg.view.layout import EDGE_LENGTH, layered_layout, precomputed_layout
 from kg.view.network import (
     GraphSelectionError,
     betweenness,
     communities,
+    community_name,
     find_entities,
     load_network,
     parse_types,
     select,
+    shared_links,
     simple_undirected,
+    working_degree,
 )
 
 
@@ -215,3 +218,69 @@ def test_layout_keeps_leaves_next_to_their_only_neighbour() -> None:
     for leaf in leaves:
         parent = next(iter(big[leaf]))
         assert math.dist(pos[leaf], pos[parent]) < 2 * EDGE_LENGTH
+
+
+def test_shared_links_join_organisations_of_one_project_or_cluster(graph: nx.MultiDiGraph) -> None:
+    links = {(a, b): (via, arts) for a, b, via, arts in shared_links(graph)}
+    # Acme and Zellwerk are both in the working group; ITOR and Acme both in OrganoNet.
+    assert set(links) == {
+        tuple(sorted((e("acme"), e("zell")))),
+        tuple(sorted((e("acme"), e("inst")))),
+    }
+    assert links[tuple(sorted((e("acme"), e("zell"))))][0] == (e("wg"),)
+    assert links[tuple(sorted((e("acme"), e("inst"))))][0] == (e("proj"),)
+    assert all(arts for _, arts in links.values())  # a date filter has articles to go by
+    assert shared_links(graph, limit=1) == []  # groups above the limit add no pairs
+
+
+def test_shared_links_skip_pairs_already_linked_and_people() -> None:
+    b = ShapeBuilder()
+    for key, cls in (("p", "Project"), ("c1", "Company"), ("c2", "Company"), ("ann", "Person")):
+        b.entity(key, [cls], key.upper())
+    b.article("a", "A", mentions=("p", "c1", "c2", "ann"))
+    b.fact("c1", "participatesIn", "p", "a", "C1 joins P.")
+    b.fact("c2", "participatesIn", "p", "a", "C2 joins P.")
+    b.fact("ann", "participatesIn", "p", "a", "Ann joins P.")
+    b.fact("c1", "partOf", "c2", "a", "C1 belongs to C2.")
+    assert shared_links(load_network(b.store())) == []
+
+
+def test_places_do_not_make_an_entity_important_nor_name_its_community() -> None:
+    b = ShapeBuilder()
+    b.entity("city", ["Place"], "Bigtown")
+    b.entity("net", ["Cluster"], "Little Net")
+    for i in range(4):
+        b.entity(f"c{i}", ["Company"], f"Company {i}")
+    b.article("a", "A", mentions=("city", "net", "c0", "c1", "c2", "c3"))
+    for i in range(4):
+        b.fact(f"c{i}", "locatedIn", "city", "a", f"Company {i} sits in Bigtown.")
+    for i in range(2):
+        b.fact(f"c{i}", "memberOf", "net", "a", f"Company {i} joins Little Net.")
+    g = load_network(b.store())
+    assert working_degree(g, e("city")) == 0 and g.degree(e("city")) == 4
+    assert working_degree(g, e("net")) == 2
+    assert community_name(g, sorted(g.nodes)) == "Little Net"
+    assert betweenness(g, exclude=("locatedIn",))[e("city")] == 0
+    groups = communities(g, exclude=("locatedIn",))
+    assert not any(e("city") in group and e("net") in group for group in groups)
+
+
+def test_layered_layout_lays_out_the_core_alone_and_hangs_the_rest_beside_it() -> None:
+    big = load_network(synthetic_corpus(600).store())
+    simple = simple_undirected(big)
+    orgs = {
+        n
+        for n in big
+        if "Company" in big.nodes[n]["classes"] or "Cluster" in big.nodes[n]["classes"]
+    }
+    core = sorted(n for n in orgs if any(m in orgs for m in simple[n]))
+    pos = layered_layout(simple, core, seed=3)
+    assert pos == layered_layout(simple, core, seed=3)
+    assert set(pos) == set(simple.nodes)
+    assert {n: pos[n] for n in core} == precomputed_layout(simple.subgraph(core), seed=3)
+    people = [n for n in big if big.nodes[n]["classes"] == ("Person",) and simple.degree(n) == 1]
+    assert people
+    for person in people:
+        (anchor,) = simple[person]
+        if anchor in core:
+            assert math.dist(pos[person], pos[anchor]) < 3 * EDGE_LENGTH

@@ -15,8 +15,8 @@ from kg.errors import KGError
 from kg.view.network import GraphSelectionError, load_network, primary_class
 from kg.view.viz import (
     CLASS_STYLE,
-    PHYSICS_LIMIT,
     RELATION_STYLE,
+    SHARED_RELATION,
     _vis_network_js,
     build_page,
     render,
@@ -48,7 +48,7 @@ def test_render_writes_a_page_and_reports_it(tmp_path: Path) -> None:
     report = render(small_corpus().store(), out)
     assert out.is_file() and report.bytes == out.stat().st_size
     assert (report.nodes, report.edges, report.articles) == (12, 10, 2)
-    assert report.layout == "physics" and report.size == "degree"
+    assert report.layout == "precomputed" and report.size == "degree"
     assert "12 entities, 10 relations, 2 articles" in report.summary()
 
 
@@ -101,13 +101,15 @@ def test_payload_has_styles_legend_and_evidence(graph: nx.MultiDiGraph) -> None:
     acme = nodes["Acme <Bio> GmbH"]
     assert vis_nodes[acme["id"]]["shape"] == CLASS_STYLE["Company"][1]
     assert vis_nodes[acme["id"]]["color"] == CLASS_STYLE["Company"][0]
-    assert vis_nodes[acme["id"]]["value"] == 4  # degree, hedged edge included here
+    # degree without where it sits: member, participant, employer (the
+    # hedged "intends to move to Elbtal" is a locatedIn, so it does not count)
+    assert vis_nodes[acme["id"]]["value"] == 3
     assert acme["names"] == ["ACME Bio", "Acme"]
     ministry = nodes["Ministry of Science"]
     assert ministry["classes"] == ["Institution", "Funder"]
     assert vis_nodes[ministry["id"]]["shape"] == CLASS_STYLE["Funder"][1]  # drawn as funder
     assert {c["name"]: c["count"] for c in data["classes"]}["Company"] == 3
-    assert {r["name"] for r in data["relations"]} == set(RELATION_STYLE)
+    assert {r["name"] for r in data["relations"]} == {*RELATION_STYLE, SHARED_RELATION}
     vis_edges = {e["id"]: e for e in data["vis"]["edges"]}
     hedged = [e for e in data["edges"] if e["hedged"]]
     assert len(hedged) == 1 and vis_edges[hedged[0]["id"]]["dashes"] is True
@@ -119,8 +121,8 @@ def test_payload_has_styles_legend_and_evidence(graph: nx.MultiDiGraph) -> None:
     title, date, url = data["articles"][ev["a"]]
     assert (title, date, url) == ("Ministry funds OrganoNet", "2021-06-01", None)
     assert data["dateRange"] == ["2020-02-17", "2021-06-01"]
-    assert data["vis"]["options"]["physics"]["enabled"] is True
-    assert info["layout"] == "physics"
+    assert data["vis"]["options"]["physics"] == {"enabled": False}
+    assert info["layout"] == "precomputed"
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ def test_focus_view(graph: nx.MultiDiGraph) -> None:
 def test_types_and_min_degree_views(graph: nx.MultiDiGraph) -> None:
     data = payload(build_page(graph, types="Company,Cluster")[0])
     assert {c["name"] for c in data["classes"]} == {"Company", "Cluster"}
-    assert {r["name"] for r in data["relations"]} == {"memberOf", "partOf"}
+    assert {r["name"] for r in data["relations"]} == {"memberOf", "partOf", SHARED_RELATION}
     data = payload(build_page(graph, min_degree=3)[0])
     assert all(n["degree"] >= 3 for n in data["nodes"])
 
@@ -195,8 +197,8 @@ def test_bad_requests_raise_and_write_nothing(tmp_path: Path) -> None:
         render(store, tmp_path / "missing-dir" / "x.html")
 
 
-def test_big_graph_gets_precomputed_layout_without_physics() -> None:
-    graph = load_network(synthetic_corpus(PHYSICS_LIMIT + 100).store())
+def test_big_graph_is_laid_out_before_it_opens() -> None:
+    graph = load_network(synthetic_corpus(600).store())
     html, info = build_page(graph)
     data = payload(html)
     assert info["layout"] == "precomputed"
@@ -204,7 +206,8 @@ def test_big_graph_gets_precomputed_layout_without_physics() -> None:
     assert data["vis"]["options"]["edges"]["smooth"] is False
     assert all("x" in n and "y" in n for n in data["vis"]["nodes"])
     assert len(data["vis"]["nodes"]) == graph.number_of_nodes()
-    assert len(data["vis"]["edges"]) == graph.number_of_edges()
+    assert len(data["vis"]["edges"]) == graph.number_of_edges() + info["shared"]
+    assert all("label" not in e for e in data["vis"]["edges"])  # no edge text on a big map
 
 
 def test_vendored_vis_network_is_pinned_and_licensed() -> None:
@@ -213,3 +216,24 @@ def test_vendored_vis_network_is_pinned_and_licensed() -> None:
     assert "</script" not in js.lower()
     assert (ASSETS / "vis-network.LICENSE-MIT").is_file()
     assert (ASSETS / "vis-network.LICENSE-APACHE-2.0").is_file()
+
+
+def test_whole_graph_opens_on_organisations_with_layers_off(graph: nx.MultiDiGraph) -> None:
+    html, info = build_page(graph)
+    data = payload(html)
+    flags = {c["name"]: (c["layer"], c["on"]) for c in data["classes"]}
+    assert flags["Person"] == flags["Place"] == flags["Product"] == (True, False)
+    assert flags["Company"] == flags["Cluster"] == (False, True)
+    # Organisations with a link to another organisation; Lonely Labs has none.
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert info["opening"] == 8 and "Lonely Labs" in labels.values()
+    shared = [e for e in data["edges"] if e["relation"] == SHARED_RELATION]
+    assert [sorted(labels[v] for v in e["via"]) for e in shared] == [["OrganoNet"], ['Working group "Organoids"']]
+    assert all(e["arts"] and not e["evidence"] for e in shared)
+    assert data["labels"]["scale"] > 0 and data["relayout"]["enabled"] is True
+
+
+def test_a_question_already_asked_shows_all_its_classes(graph: nx.MultiDiGraph) -> None:
+    for options in ({"focus": "Acme"}, {"types": "Person,Company"}):
+        data = payload(build_page(graph, **options)[0])
+        assert all(c["on"] for c in data["classes"]), options

@@ -24,7 +24,7 @@ always gets the same coordinates, which keeps the written HTML identical.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -159,3 +159,51 @@ def precomputed_layout(
         x += w
         row_height = max(row_height, h)
     return result
+
+
+def layered_layout(
+    graph: nx.Graph, core: Collection[Hashable], *, seed: int = 42, iterations: int = 60
+) -> dict[Hashable, tuple[float, float]]:
+    """Lay out `core` (what the page opens on) alone, then hang every other node near it.
+
+    The network page opens on organisations; people, places and products
+    are layers switched on later. Laying out everything together would let
+    the layers shape the first view (a city pulls every organisation in it
+    together, and leaves holes where it is hidden), so the core gets the
+    force layout to itself. Every other node then sits beside the placed
+    nodes it is linked to, in waves (a product beside the person's
+    company); whatever stays unlinked to the placed part is laid out on its
+    own below. The page polishes the positions with bounded physics when a
+    layer is switched on.
+    """
+    core_set = set(core)
+    pos = precomputed_layout(
+        graph.subgraph(sorted(core_set, key=str)), seed=seed, iterations=iterations
+    )
+    rest = sorted((n for n in graph if n not in pos), key=str)
+    for _ in range(3):
+        anchored: dict[tuple[Hashable, ...], list[Hashable]] = {}
+        for n in rest:
+            anchors = tuple(sorted((m for m in graph[n] if m in pos), key=str))
+            if anchors:
+                anchored.setdefault(anchors, []).append(n)
+        if not anchored:
+            break
+        for anchors, group in sorted(anchored.items(), key=lambda kv: [str(a) for a in kv[0]]):
+            cx = sum(pos[a][0] for a in anchors) / len(anchors)
+            cy = sum(pos[a][1] for a in anchors) / len(anchors)
+            radius = EDGE_LENGTH * (0.55 + 0.04 * len(group))
+            # A golden-angle spiral: neighbours of one anchor never coincide.
+            for j, n in enumerate(group):
+                angle = 2.39996 * (j + len(anchors))
+                r = radius * math.sqrt((j + 1) / len(group))
+                pos[n] = (round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1))
+        placed = {n for group in anchored.values() for n in group}
+        rest = [n for n in rest if n not in placed]
+    if rest:
+        below = max((p[1] for p in pos.values()), default=-2 * EDGE_LENGTH) + 2 * EDGE_LENGTH
+        left = min((p[0] for p in pos.values()), default=0.0)
+        extra = precomputed_layout(graph.subgraph(rest), seed=seed + 1, iterations=iterations)
+        for n, (x, y) in extra.items():
+            pos[n] = (round(left + x, 1), round(below + y, 1))
+    return pos

@@ -335,17 +335,114 @@ def primary_class(classes: Sequence[str]) -> str:
     return next((c for c in DRAW_PRIORITY if c in classes), "Entity")
 
 
-def simple_undirected(graph: nx.MultiDiGraph) -> nx.Graph:
-    """Collapse parallel and reverse edges: who is linked to whom, for centrality and clusters."""
+def simple_undirected(graph: nx.MultiDiGraph, *, exclude: Sequence[str] = ()) -> nx.Graph:
+    """Collapse parallel and reverse edges: who is linked to whom, for centrality and clusters.
+
+    `exclude` leaves out relations by name (the network page drops
+    `locatedIn`, so a city does not pass for the broker between everyone in it).
+    """
     import networkx as nx
 
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
-    simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
+    simple.add_edges_from(
+        sorted(
+            (u, v) for u, v, rel in graph.edges(data="relation") if u != v and rel not in exclude
+        )
+    )
     return simple
 
 
-def betweenness(graph: nx.MultiDiGraph, *, seed: int = 42, exact_limit: int = 500) -> dict:
+#: The classes of the page's first view, "who works with whom"; people,
+#: places and products are layers a reader switches on.
+ORGANISATION_CLASSES: tuple[str, ...] = ("Cluster", "Institution", "Company", "Project", "Funder")
+LAYER_CLASSES: tuple[str, ...] = tuple(c for c in ENTITY_CLASSES if c not in ORGANISATION_CLASSES)
+
+#: Relations that say where something is, not who works with whom: they do
+#: not count towards a node's importance, its communities or its centrality.
+CONTEXT_RELATIONS: tuple[str, ...] = ("locatedIn",)
+
+#: Relations by which two organisations share something (a project, a cluster).
+SHARING_RELATIONS: tuple[str, ...] = ("participatesIn", "memberOf")
+
+#: A project or cluster with more members than this links none of them pairwise:
+#: n members would add n(n-1)/2 lines, and the hub already shows the group.
+SHARE_LIMIT = 12
+
+
+def is_organisation(classes: Sequence[str]) -> bool:
+    """Untyped nodes count as organisations, so the first view never loses them silently."""
+    return not classes or any(c in ORGANISATION_CLASSES for c in classes)
+
+
+def working_degree(graph: nx.MultiDiGraph, node: str) -> int:
+    """Relations of a node apart from the context ones (where it sits)."""
+    return sum(
+        1
+        for edges in (graph.out_edges(node, data="relation"), graph.in_edges(node, data="relation"))
+        for *_, rel in edges
+        if rel not in CONTEXT_RELATIONS
+    )
+
+
+def shared_links(
+    graph: nx.MultiDiGraph, *, limit: int = SHARE_LIMIT
+) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    """Pairs of organisations that share a project or cluster, as `(a, b, via, articles)`, sorted.
+
+    "Who works with whom" is mostly said indirectly: two companies in one
+    project, two institutes in one working group. The page draws those as
+    weighted links (weight = how many things they share; both the members and
+    what they share are organisations, so a link never points at a hidden
+    layer); `articles` are the
+    ones that state the memberships, so a date filter applies to them too.
+    Pairs already linked directly and groups above `limit` add nothing.
+    Only asserted facts count, never planned ones.
+    """
+    members: dict[str, dict[str, set[str]]] = {}
+    for u, v, data in graph.edges(data=True):
+        if data["relation"] not in SHARING_RELATIONS or data["hedged"] or u == v:
+            continue
+        if not (
+            is_organisation(graph.nodes[u]["classes"])
+            and is_organisation(graph.nodes[v]["classes"])
+        ):
+            continue
+        arts = members.setdefault(v, {}).setdefault(u, set())
+        arts.update(ev["article"] for ev in data["evidence"] if ev["article"])
+    pairs: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for via in sorted(members):
+        group = members[via]
+        if not 2 <= len(group) <= limit:
+            continue
+        ordered = sorted(group)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if graph.has_edge(a, b) or graph.has_edge(b, a):
+                    continue
+                vias, arts = pairs.setdefault((a, b), (set(), set()))
+                vias.add(via)
+                arts |= group[a] | group[b]
+    return [
+        (a, b, tuple(sorted(vias)), tuple(sorted(arts)))
+        for (a, b), (vias, arts) in sorted(pairs.items())
+    ]
+
+
+def community_name(graph: nx.MultiDiGraph, members: Sequence[str]) -> str:
+    """A community is named by its most central organisation, not by the city it sits in."""
+    orgs = [n for n in members if is_organisation(graph.nodes[n]["classes"])] or list(members)
+    best = min(orgs, key=lambda n: (-working_degree(graph, n), graph.nodes[n]["label"], n))
+    return str(graph.nodes[best]["label"])
+
+
+def betweenness(
+    graph: nx.MultiDiGraph,
+    *,
+    seed: int = 42,
+    exact_limit: int = 500,
+    exclude: Sequence[str] = (),
+) -> dict:
     """Betweenness centrality, estimated from 256 seeded pivots above `exact_limit` nodes.
 
     Exact betweenness is O(V*E): instant for a corpus graph, about a minute at
@@ -354,17 +451,19 @@ def betweenness(graph: nx.MultiDiGraph, *, seed: int = 42, exact_limit: int = 50
     """
     import networkx as nx
 
-    simple = simple_undirected(graph)
+    simple = simple_undirected(graph, exclude=exclude)
     n = simple.number_of_nodes()
     k = None if n <= exact_limit else 256
     return nx.betweenness_centrality(simple, k=k, seed=seed if k else None)
 
 
-def communities(graph: nx.MultiDiGraph, *, seed: int = 42) -> list[list[str]]:
+def communities(
+    graph: nx.MultiDiGraph, *, seed: int = 42, exclude: Sequence[str] = ()
+) -> list[list[str]]:
     """Louvain communities (seeded), largest first, each sorted; ties broken by first member."""
     from networkx.algorithms.community import louvain_communities
 
-    simple = simple_undirected(graph)
+    simple = simple_undirected(graph, exclude=exclude)
     if simple.number_of_nodes() == 0:
         return []
     found = louvain_communities(simple, seed=seed)

@@ -1,16 +1,21 @@
 """The network page: one self-contained HTML file a cluster manager can open from disk.
 
-pyvis assembles the vis-network nodes, edges and options; the page around
-them is our own template (kg/assets/page.html.j2), because every pyvis mode,
-even "in_line", still pulls Bootstrap or vis from a CDN, and a page that
-needs the network is useless on a train or behind a clinic firewall. The
-vendored vis-network build and our CSS/JS are inlined, and a
+The page is our own Jinja template (kg/assets/page.html.j2) with the
+vis-network nodes, edges and options written as JSON: no page generator
+(pyvis was one) can be trusted not to pull Bootstrap or vis from a CDN, and
+a page that needs the network is useless on a train or behind a clinic
+firewall. The vendored vis-network build and our CSS/JS are inlined, and a
 Content-Security-Policy forbids any request, so nothing can leak out.
 
-Big graphs are the other trap: vis physics freezes the browser above about a
-thousand nodes, so above `PHYSICS_LIMIT` nodes the layout is computed here
-(kg.view.layout) and physics is off. Everything is seeded and sorted, so the same
-graph always gives byte-identical HTML.
+The page opens on "who works with whom": organisations linked by their
+relations and by what they share (kg.view.network.shared_links), with
+people, places and products as layers to switch on and entities without a
+visible link hidden. What is shown is decided in the browser (page.js), so
+the data carries the whole selected graph and a precomputed layout
+(kg.view.layout.layered_layout) of the opening view: nothing moves when the
+page opens, and a filter change re-lays out with bounded physics.
+Everything is seeded and sorted, so the same graph always gives
+byte-identical HTML.
 """
 
 from __future__ import annotations
@@ -21,74 +26,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
-from kg.model import RELATIONS
 from kg.view.network import (
+    CONTEXT_RELATIONS,
+    LAYER_CLASSES,
     GraphSelectionError,
     betweenness,
     communities,
+    community_name,
     load_network,
     primary_class,
     select,
+    shared_links,
     simple_undirected,
+    working_degree,
+)
+from kg.view.style import (
+    CLASS_STYLE,
+    COMMUNITY_PALETTE,
+    LABELS,
+    OTHER_COMMUNITY,
+    RELATION_STYLE,
+    SHARED_RELATION,
+    SHARED_STYLE,
+    SIZE_NOTES,
+    class_legend,
+    edge_width,
+    opening_scale,
+    relation_legend,
+    relayout_physics,
+    vis_options,
 )
 
 if TYPE_CHECKING:
     import networkx as nx
 
-#: Above this many nodes the browser gets a precomputed layout and no physics.
-PHYSICS_LIMIT = 500
-
-#: Physics only polishes the precomputed start, so few iterations suffice
-#: (measured: 500 nodes stabilise in ~0.7 s at 100-150 vs ~2.6 s at 400).
-STABILIZATION_ITERATIONS = 150
+#: Views with at most this many nodes write the relation on each line;
+#: beyond it the text buries the map (and costs a canvas save per edge).
+EDGE_LABEL_LIMIT = 60
 
 SIZE_MEASURES = ("degree", "betweenness", "articles")
-
-#: Colour (Okabe-Ito based, colour-blind safe) and vis shape per class.
-CLASS_STYLE: dict[str, tuple[str, str]] = {
-    "Cluster": ("#D55E00", "hexagon"),
-    "Institution": ("#0072B2", "square"),
-    "Company": ("#009E73", "dot"),
-    "Project": ("#CC79A7", "diamond"),
-    "Funder": ("#E69F00", "star"),
-    "Person": ("#56B4E9", "triangle"),
-    "Place": ("#8C8C8C", "triangleDown"),
-    "Product": ("#7F3C8D", "dot"),
-    "Entity": ("#BBBBBB", "dot"),
-}
-
-#: Colour, outgoing phrase and incoming phrase per relation.
-RELATION_STYLE: dict[str, tuple[str, str, str]] = {
-    "memberOf": ("#E07B39", "member of", "members"),
-    "partOf": ("#9467BD", "part of", "has parts"),
-    "fundedBy": ("#E6A100", "funded by", "funds"),
-    "participatesIn": ("#D16BA5", "participates in", "participants"),
-    "affiliatedWith": ("#4A9FD8", "affiliated with", "people"),
-    "locatedIn": ("#9E9E9E", "located in", "located here"),
-    "produces": ("#2CA02C", "produces", "produced by"),
-}
-
-COMMUNITY_PALETTE = (
-    "#1F77B4",
-    "#FF7F0E",
-    "#2CA02C",
-    "#D62728",
-    "#9467BD",
-    "#8C564B",
-    "#E377C2",
-    "#17BECF",
-    "#BCBD22",
-    "#7F7F7F",
-    "#AEC7E8",
-    "#FFBB78",
-)
-OTHER_COMMUNITY = "#D0D0D0"
-
-SIZE_NOTES = {
-    "degree": "Node size: number of relations (degree).",
-    "betweenness": "Node size: betweenness centrality (how often a node bridges others).",
-    "articles": "Node size: number of articles that mention the entity.",
-}
 
 
 @dataclass(frozen=True)
@@ -104,13 +80,14 @@ class VizReport:
     communities: int
     focus: tuple[str, ...]
     bytes: int
+    opening: int = 0
 
     def summary(self) -> str:
         focus = f" around {', '.join(self.focus)}" if self.focus else ""
         return (
             f"wrote {self.path}: {self.nodes} entities, {self.edges} relations, "
-            f"{self.articles} articles{focus} ({self.layout} layout, size by {self.size}, "
-            f"{self.bytes / 1_000_000:.1f} MB)"
+            f"{self.articles} articles{focus}; opens on {self.opening} linked entities "
+            f"({self.layout} layout, size by {self.size}, {self.bytes / 1_000_000:.1f} MB)"
         )
 
 
@@ -135,106 +112,66 @@ def _script_json(data: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _label_max(positions: dict[str, tuple[float, float]]) -> int:
-    """Largest label size in world units, so the biggest hubs read at ~16 px in the overview.
-
-    A precomputed 5,000-node map is shown zoomed out to ~0.1; a fixed label
-    size would be unreadable there, and `maxVisible` caps it when zooming in.
-    """
-    if not positions:
-        return 72
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    extent = max(max(xs) - min(xs), max(ys) - min(ys))
-    return max(72, round(16 * extent / 1100))
-
-
-def _vis_options(n_nodes: int, seed: int, physics: bool, label_max: int) -> dict[str, Any]:
-    font = {"face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}
-    options: dict[str, Any] = {
-        "layout": {"randomSeed": seed, "improvedLayout": physics and n_nodes <= 150},
-        "nodes": {
-            # On a big map the overview is zoomed far out: hubs get bigger
-            # nodes and labels so they stay readable, small labels stay hidden.
-            "scaling": (
-                {"min": 10, "max": 42, "label": {"enabled": False}}
-                if physics
-                else {
-                    "min": 8,
-                    "max": 64,
-                    "label": {
-                        "enabled": True,
-                        "min": 8,
-                        "max": label_max,
-                        "maxVisible": 22,
-                        "drawThreshold": 7,
-                    },
-                }
-            ),
-            "font": {**font, "size": 14},
-            "borderWidth": 1,
-        },
-        "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "font": {**font, "size": 10, "align": "middle", "color": "#57606a"},
-            "width": 1.4,
-            "selectionWidth": 2.5,
-            "smooth": {"enabled": True, "type": "continuous"} if physics else False,
-        },
-        "interaction": {
-            "hover": True,
-            "tooltipDelay": 150,
-            "hideEdgesOnDrag": not physics,
-            "hideEdgesOnZoom": not physics,
-        },
-    }
-    if physics:
-        options["physics"] = {
-            "enabled": True,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -70,
-                "springLength": 110,
-                "springConstant": 0.05,
-                "avoidOverlap": 0.3,
-            },
-            "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS, "fit": True},
-            "minVelocity": 1.0,
-        }
-    else:
-        options["physics"] = {"enabled": False}
-    return options
-
-
 def _measure(graph: nx.MultiDiGraph, size: str, seed: int) -> dict[str, float]:
     if size == "degree":
-        return {n: float(graph.degree(n)) for n in graph.nodes}
+        return {n: float(working_degree(graph, n)) for n in graph.nodes}
     if size == "articles":
         return {n: float(len(graph.nodes[n]["articles"])) for n in graph.nodes}
-    return betweenness(graph, seed=seed)
+    return betweenness(graph, seed=seed, exclude=CONTEXT_RELATIONS)
 
 
 def _community_payload(
     graph: nx.MultiDiGraph, view: nx.MultiDiGraph, seed: int
 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    """Communities of the whole graph, coloured for the ones that show in this view."""
-    groups = communities(graph, seed=seed)
+    """Communities of who works with whom (places left out), named by their central organisation."""
+    groups = communities(graph, seed=seed, exclude=CONTEXT_RELATIONS)
     member_of = {n: i for i, group in enumerate(groups) for n in group}
     legend = []
     for i, group in enumerate(groups[: len(COMMUNITY_PALETTE)]):
         shown = [n for n in group if n in view]
         if not shown:
             continue
-        top = sorted(shown, key=lambda n: (-graph.degree(n), graph.nodes[n]["label"], n))[:3]
+        top = sorted(shown, key=lambda n: (-working_degree(graph, n), graph.nodes[n]["label"], n))
         legend.append(
             {
                 "id": i,
                 "color": COMMUNITY_PALETTE[i],
                 "size": len(shown),
-                "top": [graph.nodes[n]["label"] for n in top],
+                "name": community_name(graph, shown),
+                "top": [graph.nodes[n]["label"] for n in top[:3]],
             }
         )
     return member_of, legend
+
+
+def _opening_view(view: nx.MultiDiGraph, classes_on: set[str]) -> tuple[nx.Graph, list[str]]:
+    """The layout graph and the nodes the page opens on.
+
+    Those are the nodes of a class switched on with at least one link to
+    another such node (a shared link implies two real ones, so relations
+    suffice); page.js computes the same set from the same rules.
+    """
+    # Shared links stay out of the layout: both ends are already linked to
+    # the project or cluster they share, and a dozen members as a clique
+    # would pull a group into a knot.
+    layout_graph = simple_undirected(view)
+
+    def on(n: str) -> bool:
+        return any(c in classes_on for c in view.nodes[n]["classes"] or ("Entity",))
+
+    linked = {n for u, v in layout_graph.edges() if on(u) and on(v) for n in (u, v)}
+    return layout_graph, sorted(linked)
+
+
+def _largest_part(layout_graph: nx.Graph, shown: list[str]) -> list[str]:
+    """What the page fits at first: the largest component if it is a real part of the view."""
+    import networkx as nx
+
+    sub = layout_graph.subgraph(shown)
+    parts = sorted((sorted(c) for c in nx.connected_components(sub)), key=lambda c: (-len(c), c[0]))
+    if parts and len(parts[0]) >= 2 and 2 * len(parts[0]) >= len(shown):
+        return parts[0]
+    return shown
 
 
 def build_page(
@@ -251,9 +188,9 @@ def build_page(
 ) -> tuple[str, dict[str, Any]]:
     """The page's HTML and a summary of what it shows; no file I/O (so `kg serve` can reuse it)."""
     from markupsafe import Markup
-    from pyvis.network import Network
 
     from kg import __version__
+    from kg.view.layout import layered_layout
 
     if size not in SIZE_MEASURES:
         raise GraphSelectionError(
@@ -263,25 +200,27 @@ def build_page(
     nodes = sorted(view.nodes)
     node_id = {n: i for i, n in enumerate(nodes)}
     edges = sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
-    physics = len(nodes) <= PHYSICS_LIMIT
+    shared = shared_links(view)
+    # A focus or class selection is a question already asked: show all of it.
+    whole = focus is None and types is None
+    classes_on = {c for c in CLASS_STYLE if not (whole and c in LAYER_CLASSES)}
+    layout_graph, opening = _opening_view(view, classes_on)
+    positions = layered_layout(layout_graph, opening, seed=seed)
+    scale = opening_scale(positions, _largest_part(layout_graph, opening))
     measure = _measure(graph, size, seed)
     between = measure if size == "betweenness" else None
     member_of, community_legend = _community_payload(graph, view, seed) if community else ({}, [])
     colored = {c["id"] for c in community_legend}
-    # Physics starts from the precomputed layout too: it then only has to
-    # polish, which cuts stabilisation time several-fold at a few hundred nodes.
-    from kg.view.layout import precomputed_layout
-
-    positions = precomputed_layout(simple_undirected(view), seed=seed)
 
     article_iris = sorted(
         {a for n in nodes for a in view.nodes[n]["articles"]}
         | {ev["article"] for *_, d in edges for ev in d["evidence"] if ev["article"]}
+        | {a for *_, arts in shared for a in arts}
     )
     article_id = {a: i for i, a in enumerate(article_iris)}
     art_meta = graph.graph.get("articles", {})
 
-    net = Network(directed=True, cdn_resources="in_line")
+    vis_nodes: list[dict[str, Any]] = []
     kg_nodes = []
     class_count: dict[str, int] = {}
     for n in nodes:
@@ -293,10 +232,18 @@ def build_page(
         comm = member_of.get(n)
         if community:
             color = COMMUNITY_PALETTE[comm] if comm in colored else OTHER_COMMUNITY
-        extra: dict[str, Any] = {"value": round(measure.get(n, 0.0), 6)}
-        if n in positions:
-            extra.update(x=positions[n][0], y=positions[n][1])
-        net.add_node(node_id[n], label=data["label"], shape=shape, color=color, **extra)
+        x, y = positions[n]
+        vis_nodes.append(
+            {
+                "id": node_id[n],
+                "label": data["label"],
+                "shape": shape,
+                "color": color,
+                "value": round(measure.get(n, 0.0), 6),
+                "x": x,
+                "y": y,
+            }
+        )
         kg_nodes.append(
             {
                 "id": node_id[n],
@@ -310,17 +257,26 @@ def build_page(
                 "community": comm,
             }
         )
-    kg_edges = []
+    vis_edges: list[dict[str, Any]] = []
+    kg_edges: list[dict[str, Any]] = []
     rel_count: dict[str, int] = {}
+    text_labels = len(nodes) <= EDGE_LABEL_LIMIT
     for j, (u, v, _key, data) in enumerate(edges):
         rel = data["relation"]
         rel_count[rel] = rel_count.get(rel, 0) + 1
         color, phrase, _ = RELATION_STYLE[rel]
-        # Rotated edge labels cost vis a canvas save/restore each: at 5,000
-        # nodes that made some zoom levels take 3 s per frame (measured), so
-        # big maps tell the relation by colour, tooltip and panel instead.
-        text = {"label": phrase} if physics else {}
-        net.add_edge(node_id[u], node_id[v], id=j, color=color, dashes=bool(data["hedged"]), **text)
+        weight = len({ev["article"] for ev in data["evidence"]})
+        vis_edge = {
+            "id": j,
+            "from": node_id[u],
+            "to": node_id[v],
+            "color": color,
+            "dashes": bool(data["hedged"]),
+            "width": edge_width(weight),
+        }
+        if text_labels:
+            vis_edge["label"] = phrase
+        vis_edges.append(vis_edge)
         kg_edges.append(
             {
                 "id": j,
@@ -328,11 +284,35 @@ def build_page(
                 "to": node_id[v],
                 "relation": rel,
                 "hedged": bool(data["hedged"]),
+                "w": weight,
                 "evidence": [_compact_evidence(ev, article_id) for ev in data["evidence"]],
             }
         )
-    net.options = _vis_options(len(nodes), seed, physics, _label_max(positions))
-    vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
+    for j, (a, b, via, arts) in enumerate(shared, start=len(edges)):
+        vis_edges.append(
+            {
+                "id": j,
+                "from": node_id[a],
+                "to": node_id[b],
+                "color": {"color": SHARED_STYLE[0], "opacity": 0.5},
+                "dashes": [2, 5],
+                "width": edge_width(len(via)),
+                "arrows": {"to": {"enabled": False}},
+            }
+        )
+        kg_edges.append(
+            {
+                "id": j,
+                "from": node_id[a],
+                "to": node_id[b],
+                "relation": SHARED_RELATION,
+                "hedged": False,
+                "w": len(via),
+                "via": [node_id[x] for x in via],
+                "arts": [article_id[x] for x in arts],
+                "evidence": [],
+            }
+        )
 
     dates = sorted(d for a in article_iris if (d := art_meta.get(a, {}).get("date")))
     focus_ids = [node_id[n] for n in view.graph.get("focus", []) if n in node_id]
@@ -343,7 +323,13 @@ def build_page(
     if focus_labels:
         summary += f" \u00b7 {hops} hop{'s' if hops != 1 else ''} around {', '.join(focus_labels)}"
     payload = {
-        "vis": {"nodes": vis_nodes, "edges": vis_edges, "options": json.loads(options_json)},
+        "vis": {
+            "nodes": vis_nodes,
+            "edges": vis_edges,
+            "options": vis_options(len(opening), seed, scale),
+        },
+        "relayout": relayout_physics(),
+        "labels": {**LABELS, "scale": round(scale, 6)},
         "nodes": kg_nodes,
         "edges": kg_edges,
         "articles": [
@@ -354,23 +340,8 @@ def build_page(
             ]
             for a in article_iris
         ],
-        "classes": [
-            {"name": c, "color": CLASS_STYLE[c][0], "shape": CLASS_STYLE[c][1], "count": k}
-            for c in CLASS_STYLE
-            if (k := class_count.get(c, 0))
-        ],
-        "relations": [
-            {
-                "name": r,
-                "color": RELATION_STYLE[r][0],
-                "label": RELATION_STYLE[r][1],
-                "out": RELATION_STYLE[r][1],
-                "in": RELATION_STYLE[r][2],
-                "count": k,
-            }
-            for r in RELATIONS
-            if (k := rel_count.get(r, 0))
-        ],
+        "classes": class_legend(class_count, classes_on),
+        "relations": relation_legend(rel_count, len(shared)),
         "communities": community_legend,
         "sizeNote": SIZE_NOTES[size],
         "dateRange": [dates[0], dates[-1]] if dates else None,
@@ -389,8 +360,10 @@ def build_page(
     info = {
         "nodes": len(nodes),
         "edges": len(edges),
+        "shared": len(shared),
+        "opening": len(opening),
         "articles": len(article_iris),
-        "layout": "physics" if physics else "precomputed",
+        "layout": "precomputed",
         "communities": len(community_legend),
         "focus": focus_labels,
     }
@@ -471,4 +444,5 @@ def render(
         communities=info["communities"],
         focus=info["focus"],
         bytes=len(data),
+        opening=info["opening"],
     )
