@@ -202,6 +202,13 @@ class Browser:
                 },
             )
 
+    def press_escape(self) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.send(
+                "Input.dispatchKeyEvent",
+                {"type": kind, "key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27},
+            )
+
     def screenshot(self, path: Path) -> None:
         data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
