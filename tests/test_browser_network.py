@@ -60,6 +60,20 @@ HUB = """(() => {
 })()"""
 
 
+#: A point of the map with neither a node nor a line under it, in page coordinates.
+EMPTY_SPOT = """(() => {
+  const net = kgPage.network, box = document.getElementById('network').getBoundingClientRect();
+  for (let y = 20; y < box.height; y += 23) {
+    for (let x = 20; x < box.width; x += 23) {
+      if (net.getNodeAt({x, y}) === undefined && net.getEdgeAt({x, y}) === undefined) {
+        return [box.left + x, box.top + y];
+      }
+    }
+  }
+  return null;
+})()"""
+
+
 @pytest.fixture(scope="module")
 def gold_page(tmp_path_factory: pytest.TempPathFactory, nlp) -> Path:  # nlp: spacy.Language
     from kg.build.runner import Stages, build
@@ -146,6 +160,20 @@ def test_a_relation_filter_leaves_no_edgeless_entity_and_recounts(
     # With the option off, the entities left without a line come back.
     browser.evaluate("document.getElementById('keep-edgeless').click()")
     assert browser.evaluate(COUNTS)[0] > shown
+    # Reset brings back the opening view on its precomputed layout, not a drifted one
+    # (getPositions rounds to whole pixels, hence the tolerance).
+    browser.evaluate("document.getElementById('reset').click()")
+    settle(browser)
+    assert browser.evaluate(COUNTS) == before
+    moved = browser.evaluate(
+        """(() => {
+          const pos = kgPage.network.getPositions();
+          return kgPage.data.vis.nodes.filter(v => pos[v.id] &&
+            Math.hypot(pos[v.id].x - v.x, pos[v.id].y - v.y) > 1.5).length;
+        })()"""
+    )
+    assert moved == 0
+    assert browser.evaluate("location.hash") == ""
     assert_offline_and_clean(browser)
 
 
@@ -209,6 +237,13 @@ def test_a_click_centres_highlights_and_dims_and_escape_restores(
     browser.press_escape()
     assert browser.evaluate("kgPage.dimmed().nodes") == 0
     assert browser.evaluate("document.getElementById('panel').hidden") is True
+    # A click on the background restores too.
+    click_node(browser, hub)
+    browser.wait_for("kgPage.dimmed().nodes > 0")
+    x, y = browser.evaluate(EMPTY_SPOT)
+    browser.click(x, y)
+    browser.wait_for("kgPage.dimmed().nodes === 0")
+    assert browser.evaluate("kgPage.network.getSelectedNodes()") == []
     assert (
         browser.evaluate(
             "kgPage.nodes.get().filter(n => n.opacity !== undefined && n.opacity < 1).length"

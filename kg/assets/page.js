@@ -141,6 +141,7 @@
   }
 
   var baseEdgeColor = new Map();
+  var openingXY = new Map(DATA.vis.nodes.map(function (v) { return [v.id, [v.x, v.y]]; }));
   var visNodes = DATA.vis.nodes.map(function (v) {
     v.title = nodeTooltip(nodeById.get(v.id));
     return v;
@@ -375,6 +376,7 @@
   var timing = { script: t0, network: performance.now(), firstDraw: null, stabilized: null,
     relayouts: 0, relayoutStart: null, relayoutEnd: null };
   var relayouting = false;
+  var relayoutAgain = false;
 
   function largestComponent() {
     var adj = new Map();
@@ -412,6 +414,11 @@
   function settled() {
     relayouting = false;
     network.setOptions({ physics: { enabled: false } });
+    if (relayoutAgain) {
+      relayoutAgain = false;
+      relayout();
+      return;
+    }
     timing.relayoutEnd = performance.now();
     if (timing.stabilized === null) { timing.stabilized = timing.relayoutEnd; }
     if (state.selected !== null && visibleNodes.has(state.selected)) {
@@ -422,9 +429,26 @@
   }
 
   function relayout() {
+    relayoutPending = false;
+    // One bounded run at a time: a second stabilize() would interleave with
+    // the first one's batches. The change is picked up when it ends.
+    if (relayouting) {
+      relayoutAgain = true;
+      return;
+    }
     timing.relayouts += 1;
     timing.relayoutStart = performance.now();
     timing.relayoutEnd = null;
+    if (isDefaultView() && state.pinned.size === 0) {
+      // Back to the opening view: back to its precomputed layout, not a drifted one.
+      // Straight into vis' body: a DataSet update with unchanged x/y is no change to vis.
+      var body = network.body.nodes;
+      openingXY.forEach(function (xy, id) {
+        if (body[id]) { body[id].x = xy[0]; body[id].y = xy[1]; }
+      });
+      settled();
+      return;
+    }
     var n = visibleNodes.size;
     var iterations = Math.min(RELAYOUT_MAX_ITERATIONS, Math.floor(RELAYOUT_BUDGET / Math.max(n, 1)));
     if (n < 2 || iterations < RELAYOUT_MIN_ITERATIONS) { settled(); return; }
@@ -437,6 +461,7 @@
   network.on("stabilizationIterationsDone", function () { if (relayouting) { settled(); } });
 
   var relayoutTimer = null;
+  var relayoutPending = false;
 
   function refresh(layout) {
     computeVisible();
@@ -449,6 +474,8 @@
     // Several changes in a row (a script, a fast reader) re-lay out once.
     if (layout !== false) {
       clearTimeout(relayoutTimer);
+      relayoutPending = true;
+      timing.relayoutEnd = null;
       relayoutTimer = setTimeout(relayout, 30);
     }
     writeHash();
@@ -925,6 +952,11 @@
     }
   }
 
+  function isDefaultView() {
+    return sameSet(state.classes, DEFAULT_CLASSES) && sameSet(state.relations, ALL_RELATIONS) &&
+      !state.from && !state.to && !state.edgeless && state.view === "network";
+  }
+
   function listParam(p, key, known, fallback) {
     if (!p.has(key)) { return new Set(fallback); }
     var wanted = p.get(key).split(",").filter(function (x) { return known.has(x); });
@@ -951,7 +983,8 @@
     clearHighlight();
     syncBoxes();
     lastHash = text;
-    refresh();
+    // The precomputed layout is the opening view's: only another view needs a new one.
+    refresh(!isDefaultView());
     if (focus) { select(focus.id, { instant: true }); } else { panel.hidden = true; network.unselectAll(); }
   }
   window.addEventListener("hashchange", function () {
@@ -989,7 +1022,7 @@
     select(DATA.focus[0], { instant: true });
     network.selectNodes(DATA.focus);
   }
-  if (!relayouting && timing.stabilized === null) {
+  if (!relayouting && !relayoutPending && timing.stabilized === null) {
     network.once("afterDrawing", function () { timing.stabilized = performance.now(); });
   }
 
