@@ -42,7 +42,7 @@ test: install browser virtuoso
 	$(BIN)/python -m pytest -q
 
 # Extraction quality on every gold set, as the Markdown tables in the README.
-EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout final:data/final blind:data/blind
+EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout final:data/final blind:data/blind realstyle:data/realstyle
 eval: install
 	@rm -rf out/eval && mkdir -p out/eval
 	@for set in $(EVAL_SETS); do \

@@ -39,6 +39,7 @@ GOLD_SETS = {
     "holdout": ROOT / "data" / "holdout",
     "final": ROOT / "data" / "final",
     "blind": ROOT / "data" / "blind",
+    "realstyle": ROOT / "data" / "realstyle",
 }
 
 PREFIXES = """
