@@ -120,6 +120,14 @@ def test_sitemap_lists_pages(news_site: NewsSite, tmp_path: Path):
     ]
 
 
+def test_sitemap_index_lists_sitemaps(news_site: NewsSite, tmp_path: Path):
+    index = f"{news_site.base}/sitemap-index.xml"
+    articles, skipped = _read([index], _policy(tmp_path))
+    assert skipped == {f"{news_site.base}/missing-sitemap.xml": "HTTP 404"}
+    assert {a.feed for a in articles} == {f"{news_site.base}/sitemap.xml"}
+    assert len({a.source for a in articles}) == 2
+
+
 def test_max_pages_cuts_a_long_listing_with_a_line(news_site: NewsSite, tmp_path: Path):
     sitemap = f"{news_site.base}/sitemap.xml"
     articles, skipped = _read([sitemap], _policy(tmp_path, max_pages=1))
@@ -228,6 +236,37 @@ def test_language_check_reads_grammar_not_names():
     assert check.foreign(english) is None
     assert check.foreign(german) == "de"
     assert check.foreign("Elmstadt Health Cluster e. V.") is None  # too short to judge: read
+
+
+def test_a_german_text_page_is_skipped_too(tmp_path: Path):
+    """The check is not only for the web: a saved .txt page in German is skipped the same way."""
+    page = tmp_path / "zentrum.txt"
+    page.write_text(
+        "Neues Zentrum in Elmstadt\n\n"
+        "Ein neues Zentrum für Zellforschung wird im kommenden Jahr in Elmstadt eröffnet. "
+        "Das Zentrum bietet Platz für rund hundert Forscherinnen und Forscher, die an neuen "
+        "Therapien arbeiten werden, und die Stadt stellt das Grundstück zur Verfügung.\n",
+        encoding="utf-8",
+    )
+    articles, skipped = _read([str(page)], _policy(tmp_path))
+    assert articles == []
+    reason = "German; kg reads English (--model names a pipeline for it)"
+    assert skipped == {page.as_posix(): reason}
+
+
+def test_a_pipeline_for_the_language_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """--model naming an installed German pipeline: German pages are read, English ones not."""
+    package = tmp_path / "xx_elm_pipeline"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "meta.json").write_text('{"lang": "de", "name": "elm_pipeline"}', encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert pipeline_language("xx_elm_pipeline") == "de"
+    saved = WEB_DATA / "news"
+    cfg = Config(model="xx_elm_pipeline", fetch=_policy(tmp_path))
+    items = list(read_sources([str(saved / "elmstadt-de.html"), str(saved / "flaky.html")], cfg))
+    assert [type(item).__name__ for item in items] == ["Article", "Skipped"]
+    assert items[1].reason == "English; the pipeline xx_elm_pipeline reads German"
 
 
 def test_pipeline_language_from_meta_or_name():

@@ -174,7 +174,7 @@ class Fetcher:
             conn.request("GET", target.path, headers=self._headers(target))
             reply = conn.getresponse()
             headers = {k.lower(): v for k, v in reply.getheaders()}
-            if reply.status in _REDIRECTS or reply.status != 200:
+            if reply.status != 200:  # redirects and errors: only the status and headers count
                 return reply.status, headers, b""
             body = self._read_body(reply, headers, deadline, limit)
             return reply.status, headers, body
@@ -378,8 +378,7 @@ def _connection(target: _Target, timeout: float) -> http.client.HTTPConnection:
     """A connection to the checked address; TLS still verifies the certificate for the host name."""
     if target.scheme == "https":
         return _PinnedHTTPS(target, timeout)
-    conn = http.client.HTTPConnection(target.address, target.port, timeout=timeout)
-    return conn
+    return http.client.HTTPConnection(target.address, target.port, timeout=timeout)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
@@ -409,8 +408,6 @@ def _retry_after(value: str | None) -> float:
 
 
 def _network_reason(err: BaseException) -> str:
-    if isinstance(err, FetchFailed):
-        return str(err)
     if isinstance(err, TimeoutError | socket.timeout):
         return "timed out"
     if isinstance(err, ssl.SSLError):

@@ -83,12 +83,11 @@ def _checked(
             if language is not None:
                 name = language_name(language)
                 reads = language_name(check.expected)
-                hint = (
-                    "--model names a pipeline for it"
-                    if model is None
-                    else f"the model reads {reads}"
-                )
-                yield Skipped(_where(item), f"{name}; kg reads {reads} ({hint})")
+                if model is None:
+                    reason = f"{name}; kg reads {reads} (--model names a pipeline for it)"
+                else:
+                    reason = f"{name}; the pipeline {model} reads {reads}"
+                yield Skipped(_where(item), reason)
                 continue
         yield item
 
@@ -158,7 +157,8 @@ def _read_sitemap(
         if link not in seen:
             seen.add(link)
             yield from _read_url(link, fetcher, cfg, seen, depth + 1)
-    yield from _read_entries(url, pages, fetcher, cfg, seen, "sitemap")
+    if pages or not nested:
+        yield from _read_entries(url, pages, fetcher, cfg, seen, "sitemap")
 
 
 def _read_entries(
