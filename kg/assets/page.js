@@ -19,10 +19,14 @@
   var ARTICLES = DATA.articles;
   var SHARED = "sharesWith";
   /* Re-layout budget: node-iterations of vis physics per filter change, so a
-   * small view polishes for long and a 5,000-node one barely moves. */
-  var RELAYOUT_BUDGET = 200000;
-  var RELAYOUT_MAX_ITERATIONS = 250;
-  var RELAYOUT_MIN_ITERATIONS = 15;
+   * small view polishes for long; a view that would get fewer than the
+   * minimum (above 2,500 entities) keeps its precomputed positions, because
+   * there physics costs seconds and a few steps change nothing. */
+  var RELAYOUT_BUDGET = 100000;
+  var RELAYOUT_MAX_ITERATIONS = 150;
+  var RELAYOUT_MIN_ITERATIONS = 40;
+  /* ... and a wall-clock cap, so a busy or slow machine never waits longer. */
+  var RELAYOUT_MAX_MS = 1500;
   var DIM_NODE = 0.12;
   var DIM_EDGE = 0.07;
   var nodeById = new Map();
@@ -455,6 +459,11 @@
     relayouting = true;
     network.setOptions({ physics: DATA.relayout });
     network.stabilize(iterations);
+    var run = timing.relayouts;
+    setTimeout(function () {
+      // Ends vis' stabilisation loop early; it then reports its iterations done.
+      if (relayouting && timing.relayouts === run) { network.stopSimulation(); }
+    }, RELAYOUT_MAX_MS);
   }
   // Not "stabilized": after its iterations vis keeps simulating until every
   // node is nearly still, which is what kept a 400-node page moving for 15 s.

@@ -138,7 +138,8 @@ def relayout_physics() -> dict[str, Any]:
             "damping": 0.3,
             "avoidOverlap": 0.2,
         },
-        "stabilization": {"enabled": False, "fit": False},
+        # Small batches, so the page's time cap can stop a run between two of them.
+        "stabilization": {"enabled": False, "fit": False, "updateInterval": 5},
         "minVelocity": 2.0,
     }
 
