@@ -65,8 +65,8 @@ def comparable_rows(output: object) -> list[str]:
 def assert_same_answer(mine: object, theirs: object, name: str) -> None:
     """Two stores' answers to one query: equal rows, or for DESCRIBE, a superset.
 
-    DESCRIBE is implementation-defined (SPARQL 1.1, 16.4): Oxigraph gives a
-    resource's outgoing triples, Virtuoso its incoming ones too.
+    DESCRIBE is implementation-defined (SPARQL 1.1, 16.4): a server may add more
+    (kg asks Virtuoso for CBD, a resource's own triples, as Oxigraph gives).
     """
     assert mine.kind == theirs.kind, name  # type: ignore[attr-defined]
     if mine.kind == "select":  # type: ignore[attr-defined]

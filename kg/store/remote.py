@@ -147,19 +147,16 @@ def _refusal(url: str, code: int, detail: str) -> StoreError:
     return StoreError(f"remote store {url} answered {code}: {detail}")
 
 
-def _is_graph_query(sparql: str) -> bool:
-    """Whether a query is a CONSTRUCT or DESCRIBE, by the SPARQL parser's answer.
-
-    An unparsable query is left to the server, which says where it is wrong.
-    """
+def _query_form(sparql: str) -> str | None:
+    """"SelectQuery", "ConstructQuery", "DescribeQuery" or "AskQuery": the SPARQL
+    parser's answer. None for an unparsable query, left to the server to locate."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        parsed = parseQuery(sparql)
+        return str(parseQuery(sparql)[1].name)
     except ParseException:
-        return False
-    return parsed[1].name in ("ConstructQuery", "DescribeQuery")
+        return None
 
 
 def _skolem(term: object) -> str:
@@ -193,14 +190,17 @@ def _graph_operation(
     return " ;\n".join([drop, *inserts])
 
 
-def batch_requests(operations: Iterable[str], limit: int) -> list[str]:
-    """Join operations with ';' into requests of at most `limit` bytes (one op may exceed it)."""
+def batch_requests(
+    operations: Iterable[str], limit: int, most: int | None = None
+) -> list[str]:
+    """Join operations with ';' into requests of at most `limit` bytes (one op may exceed
+    it) and, where a server needs it, at most `most` operations."""
     requests: list[str] = []
     current: list[str] = []
     size = 0
     for op in operations:
         op_size = len(op.encode("utf-8")) + 3
-        if current and size + op_size > limit:
+        if current and (size + op_size > limit or (most and len(current) >= most)):
             requests.append(" ;\n".join(current))
             current, size = [], 0
         current.append(op)
@@ -378,15 +378,15 @@ class RemoteStore:
         """Run a read query over the union of all graphs, like the embedded store."""
         import pyoxigraph
 
-        # Naming the default graphs empties the named-graph set unless it is
-        # named too (SPARQL Protocol 2.1.4), which would break GRAPH ?g.
-        graphs = sorted(self.graph_names())
-        union = [("default-graph-uri", g) for g in graphs]
-        union += [("named-graph-uri", g) for g in graphs]
+        union, defines = self._union()
         text = _prologue() + sparql
         # Ask for the format the query form calls for: Virtuoso answers a CONSTRUCT
         # with a results table when a results format comes first in Accept.
-        accept = _GRAPH_ACCEPT if _is_graph_query(text) else _ACCEPT
+        form = _query_form(text)
+        accept = _GRAPH_ACCEPT if form in ("ConstructQuery", "DescribeQuery") else _ACCEPT
+        if form == "DescribeQuery":
+            defines = self.dialect.describe_prologue + defines
+        text = defines + text
         media, body = self._post(
             self.location, [("query", text), *union], accept, is_query=True
         )
@@ -411,6 +411,23 @@ class RemoteStore:
             # Virtuoso cuts graph answers at its row cap without a word.
             raise RowCapError(cap, self.location)
         return triples.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def _union(self) -> tuple[list[tuple[str, str]], str]:
+        """(protocol parameters, prologue) that make the default graph kg's graphs.
+
+        Anything put before the prologue stays on its line, so error line
+        numbers still shift by exactly one.
+        """
+        if self.dialect.union == "parameter":
+            return [("union-default-graph", "")], ""
+        # Naming the default graphs empties the named-graph set unless it is
+        # named too (SPARQL Protocol 2.1.4), which would break GRAPH ?g.
+        graphs = sorted(self.graph_names())
+        most = self.dialect.named_graphs_max
+        if most is not None and len(graphs) > most:
+            return [], ""  # the server's own default: the union of all its graphs
+        union = [("default-graph-uri", g) for g in graphs]
+        return union + [("named-graph-uri", g) for g in graphs], ""
 
     def triples(self, graph: str) -> None:
         """Not read back: a server may return other lexical forms of the same terms
@@ -445,7 +462,9 @@ class RemoteStore:
         operations = [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(set(drop) - set(replaced))]
         per_insert = self.dialect.insert_triples
         operations += [_graph_operation(g, replaced[g], per_insert) for g in sorted(replaced)]
-        for request in batch_requests(operations, self._batch_bytes):
+        for request in batch_requests(
+            operations, self._batch_bytes, self.dialect.graphs_per_request
+        ):
             self._post(self.update_url, [("update", request)], "*/*", is_query=False)
 
     def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
