@@ -142,8 +142,9 @@ class RelationFact:
 
     `hedged` marks planned or intended statements ("intends to relocate",
     "applied for"); they are stored as a distinct property, never as the
-    asserted one. `role` qualifies affiliatedWith; `amount`/`currency`
-    qualify fundedBy.
+    asserted one. `role` qualifies affiliatedWith. Money is not on the fact:
+    an amount can be one grant from two funders to two recipients, so it lives
+    once on a `FundingEvent`.
     """
 
     subject: str
@@ -152,8 +153,62 @@ class RelationFact:
     evidence: Evidence
     hedged: bool = False
     role: str | None = None
+
+
+@dataclass(frozen=True)
+class FundingEvent:
+    """One amount of money stated in an article, with everyone who gives and gets it.
+
+    Counting money per fact credited a joint grant in full to each funder and
+    each recipient; here the amount is stated once and its funders and
+    recipients (local entity keys, one or more each) share it. `amount` is
+    None when the text gives no number ("a seven-figure sum", "XNUMX million"):
+    `amount_text` and the "unknownValue" qualifier keep what it said. A range
+    has its lower end in `amount`, its upper end in `upper`. `qualifiers` are
+    those of `kg.normalize.find_money`; `kind` is "grant", "equity" or
+    "loan" where the text says so; `round` names a financing round ("seed",
+    "Series A"); `period` is how long, as written; `purposes` are the
+    programmes or projects the money is for or from; `share_of` is the index
+    (in `Extraction.fundings`) of the larger event this amount is part of.
+    `amount_start`/`amount_end` locate the amount in `Article.text`: one
+    stated amount belongs to at most one event.
+    """
+
+    funders: tuple[str, ...]
+    recipients: tuple[str, ...]
+    evidence: Evidence
+    amount_text: str
+    amount_start: int
+    amount_end: int
     amount: Decimal | None = None
+    upper: Decimal | None = None
     currency: str | None = None
+    qualifiers: tuple[str, ...] = ()
+    kind: str | None = None
+    round: str | None = None
+    period: str | None = None
+    purposes: tuple[str, ...] = ()
+    share_of: int | None = None
+    hedged: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in vars(self).items() if k != "evidence"}
+        data["evidence"] = vars(self.evidence)
+        for key in ("amount", "upper"):
+            data[key] = None if data[key] is None else str(data[key])
+        for key in ("funders", "recipients", "qualifiers", "purposes"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FundingEvent:
+        d = dict(data)
+        d["evidence"] = Evidence(**d["evidence"])
+        for key in ("amount", "upper"):
+            d[key] = None if d[key] is None else Decimal(d[key])
+        for key in ("funders", "recipients", "qualifiers", "purposes"):
+            d[key] = tuple(d[key])
+        return cls(**d)
 
 
 @dataclass
@@ -163,6 +218,7 @@ class Extraction:
     article: Article
     entities: list[LocalEntity] = field(default_factory=list)
     relations: list[RelationFact] = field(default_factory=list)
+    fundings: list[FundingEvent] = field(default_factory=list)
 
     def to_json(self) -> str:
         # Built field by field: dataclasses.asdict deep-copies every value, which was
@@ -183,10 +239,10 @@ class Extraction:
                 {
                     **{k: v for k, v in vars(r).items() if k != "evidence"},
                     "evidence": vars(r.evidence),
-                    "amount": None if r.amount is None else str(r.amount),
                 }
                 for r in self.relations
             ],
+            "fundings": [f.to_dict() for f in self.fundings],
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -211,10 +267,9 @@ class Extraction:
         for r in data["relations"]:
             r = dict(r)
             r["evidence"] = Evidence(**r["evidence"])
-            if r["amount"] is not None:
-                r["amount"] = Decimal(r["amount"])
             relations.append(RelationFact(**r))
-        return cls(article=article, entities=entities, relations=relations)
+        fundings = [FundingEvent.from_dict(f) for f in data.get("fundings", [])]
+        return cls(article=article, entities=entities, relations=relations, fundings=fundings)
 
 
 @dataclass(frozen=True)

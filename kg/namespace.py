@@ -44,7 +44,13 @@ PRODUCT = KG + "Product"
 ARTICLE = KG + "Article"
 STATEMENT = KG + "Statement"
 AFFILIATION = KG + "Affiliation"
+#: Deprecated: a statement that carried an amount. Money now lives on kg:FundingEvent.
 FUNDING = KG + "Funding"
+FUNDING_EVENT = KG + "FundingEvent"
+GRANT = KG + "Grant"
+EQUITY_INVESTMENT = KG + "EquityInvestment"
+LOAN = KG + "Loan"
+FUNDING_EVIDENCE = KG + "FundingEvidence"
 RULE_SUMMARY = KG + "RuleSummary"
 
 # --- relations (subject -> object) -----------------------------------------
@@ -71,6 +77,35 @@ IN_ARTICLE = KG + "inArticle"
 ROLE_TITLE = KG + "roleTitle"
 AMOUNT = KG + "amount"
 CURRENCY = KG + "currency"
+
+# --- funding events ----------------------------------------------------------
+FUNDER_OF_EVENT = KG + "funder"
+RECIPIENT = KG + "recipient"
+PURPOSE = KG + "purpose"
+SHARE_OF = KG + "shareOf"
+EVIDENCE = KG + "evidence"
+EVENT = KG + "event"
+MAX_AMOUNT = KG + "maxAmount"
+AMOUNT_QUALIFIER = KG + "amountQualifier"
+PERIOD = KG + "period"
+ROUND = KG + "round"
+AMOUNT_TEXT = KG + "amountText"
+AMOUNT_START = KG + "amountStart"
+AMOUNT_END = KG + "amountEnd"
+
+#: What a funding event's kind ("grant", "equity", "loan") is as a class.
+FUNDING_KIND_IRIS: dict[str, str] = {"grant": GRANT, "equity": EQUITY_INVESTMENT, "loan": LOAN}
+#: The qualifiers a text can put on an amount (kg.normalize.find_money).
+AMOUNT_QUALIFIERS: tuple[str, ...] = (
+    "total",
+    "approximate",
+    "atLeast",
+    "atMost",
+    "perYear",
+    "each",
+    "range",
+    "unknownValue",
+)
 
 # --- article properties ----------------------------------------------------
 TITLE = KG + "title"
@@ -112,12 +147,38 @@ RELATION_IRIS: dict[str, str] = {name: KG + name for name in RELATIONS}
 
 #: Every kg: class the ontology declares.
 CLASSES: frozenset[str] = frozenset(
-    {ENTITY, *ENTITY_CLASS_IRIS.values(), ARTICLE, STATEMENT, AFFILIATION, FUNDING, RULE_SUMMARY}
+    {
+        ENTITY,
+        *ENTITY_CLASS_IRIS.values(),
+        ARTICLE,
+        STATEMENT,
+        AFFILIATION,
+        FUNDING,
+        RULE_SUMMARY,
+        FUNDING_EVENT,
+        *FUNDING_KIND_IRIS.values(),
+        FUNDING_EVIDENCE,
+    }
 )
 
 #: Every kg: property whose values are IRIs.
 OBJECT_PROPERTIES: frozenset[str] = frozenset(
-    {*RELATION_IRIS.values(), MENTIONED_IN, SUBJECT, PREDICATE, OBJECT, IN_ARTICLE, URL, FEED}
+    {
+        *RELATION_IRIS.values(),
+        MENTIONED_IN,
+        SUBJECT,
+        PREDICATE,
+        OBJECT,
+        IN_ARTICLE,
+        URL,
+        FEED,
+        FUNDER_OF_EVENT,
+        RECIPIENT,
+        PURPOSE,
+        SHARE_OF,
+        EVIDENCE,
+        EVENT,
+    }
 )
 
 #: Every kg: property whose values are literals.
@@ -132,6 +193,13 @@ DATATYPE_PROPERTIES: frozenset[str] = frozenset(
         ROLE_TITLE,
         AMOUNT,
         CURRENCY,
+        MAX_AMOUNT,
+        AMOUNT_QUALIFIER,
+        PERIOD,
+        ROUND,
+        AMOUNT_TEXT,
+        AMOUNT_START,
+        AMOUNT_END,
         TITLE,
         DATE,
         SOURCE_FILE,
@@ -154,6 +222,8 @@ ARTICLE_BASE = DATA_BASE + "article/"
 STATEMENT_BASE = DATA_BASE + "statement/"
 GRAPH_BASE = DATA_BASE + "graph/"
 RULE_SUMMARY_BASE = DATA_BASE + "summary/rule/"
+FUNDING_BASE = DATA_BASE + "funding/"
+FUNDING_EVIDENCE_BASE = DATA_BASE + "funding-evidence/"
 
 #: Prefixes for serialisations, `kg query`, the query page and saved queries. Each kind
 #: of data node has its own, so every IRI kg prints is a prefixed name that parses back:
@@ -166,6 +236,8 @@ PREFIXES: dict[str, str] = {
     "stmt": STATEMENT_BASE,
     "graph": GRAPH_BASE,
     "summary": RULE_SUMMARY_BASE,
+    "fund": FUNDING_BASE,
+    "fev": FUNDING_EVIDENCE_BASE,
     "id": DATA_BASE,
     "rdf": RDF,
     "rdfs": RDFS,
@@ -247,6 +319,22 @@ def statement_iri(
     key = "\x1f".join((article_id, subject_id, predicate, object_id, str(start), str(end)))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return STATEMENT_BASE + digest
+
+
+def funding_iri(*parts: str) -> str:
+    """A funding event named by what identifies it (recipients, amount, currency, ...).
+
+    Two articles reporting the same grant name the same event, so the union of
+    their graphs holds it once, with an evidence from each.
+    """
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return FUNDING_BASE + digest
+
+
+def funding_evidence_iri(event_iri: str, article_id: str, start: int, end: int) -> str:
+    """Where one article states an event's amount: one node per article and amount."""
+    key = "\x1f".join((event_iri, article_id, str(start), str(end)))
+    return FUNDING_EVIDENCE_BASE + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def rule_summary_iri(rule: str) -> str:

@@ -14,6 +14,7 @@ value, because a made-up number in the graph is worse than a missing one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -186,6 +187,192 @@ def parse_amount(text: str) -> tuple[Decimal, str] | None:
     if not amounts:
         return None
     return amounts[0][2], amounts[0][3]
+
+
+# --- what a text says about an amount ----------------------------------------
+
+#: How far before or after an amount its qualifiers are looked for, in characters.
+#: Every qualifier pattern below runs on a window of this size, so the cost per
+#: amount is constant whatever the length of the text.
+_WINDOW = 48
+
+#: Amounts with no number: a qualifier, never a value ("a seven-figure sum", "XNUMX million euros").
+_NO_NUMBER = re.compile(
+    r"(?<![\w-])(?:an?\s+)?(?:(?:five|six|seven|eight|nine|ten|[5-9]|1[0-2])-figure"
+    r"(?:\s+euro)?\s+(?:sum|amount|investment|grant)"
+    r"|(?:single|double|triple)-digit\s+million(?:-euro)?\s+(?:sum|amount|investment)"
+    r"|multi-million(?:-euro)?(?:\s+(?:sum|amount|investment|funding|grant))?"
+    rf"|(?:EUR|€)\s*{XNUMX}(?:[.,]\d+)?(?:\s+(?:thousand|million|billion))?"
+    rf"|{XNUMX}(?:[.,]\d+)?\s+(?:(?:thousand|million|billion)\s+)?(?:euros?\b|EUR\b|€))",
+    re.IGNORECASE,
+)
+
+
+def _window_pattern(words: str, *, before: bool) -> re.Pattern[str]:
+    if before:
+        return re.compile(rf"(?:{words})\s*$", re.IGNORECASE)
+    return re.compile(rf"^\s*(?:{words})\b", re.IGNORECASE)
+
+
+#: (qualifier, pattern on the text just before the amount)
+_QUALIFIERS_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _window_pattern(words, before=True))
+    for name, words in (
+        (
+            "total",
+            r"\ba\s+total\s+of|\btotal(?:\s+(?:funding|investment|volume|amount|sum))?\s+of"
+            r"|\btotall?ing|\bin\s+total|\baltogether|\boverall",
+        ),
+        (
+            "approximate",
+            r"\b(?:around|about|approximately|approx\.|some|almost|nearly|roughly|circa|ca\."
+            r"|just\s+under|just\s+over)",
+        ),
+        ("atLeast", r"\b(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of)"),
+        ("atMost", r"\b(?:up\s+to|a\s+maximum\s+of|at\s+most|no\s+more\s+than|maximum\s+of)"),
+        ("perYear", r"\bannual(?:ly)?(?:\s+(?:funding|budget|grant|sum|amount))?(?:\s+of)?"),
+    )
+)
+#: (qualifier, pattern on the text just after the amount)
+_QUALIFIERS_AFTER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _window_pattern(words, before=False))
+    for name, words in (
+        ("perYear", r"(?:per|a|each|every)\s+year|annually|per\s+annum"),
+        ("total", r"in\s+total|altogether"),
+        ("each", r"each|per\s+(?:team|project|start-?up|company|participant|recipient|person)"),
+    )
+)
+#: The lower end of a range before the amount: "between 2 and", "2 to", "2-", "EUR 2 million to".
+_RANGE_LOW = re.compile(
+    r"(?:\bbetween\s+)?(?:(?:EUR|€|\$)\s*)?(?<![\d.,])(?P<low>\d(?:[\d.,]*\d)?)"
+    rf"(?:\s+(?P<scale>{_SCALE_WORDS}))?(?:\s+euros?)?\s*(?:\band\b|\bto\b|-|\u2013)\s*"
+    r"(?:(?:EUR|€|\$)\s*)?$",
+    re.IGNORECASE,
+)
+#: A share of a larger sum named just before: "of which", "thereof", "of this".
+_SHARE_BEFORE = re.compile(
+    r"(?:\bof\s+(?:which|this|these|that|it)|\bthereof|\bof\s+the\s+total)"
+    r"(?:\s+(?:around|about|approximately|some|almost|nearly|roughly|more\s+than|over|up\s+to))?"
+    r"\s*$",
+    re.IGNORECASE,
+)
+#: ... or just after: "1,1 million euros of the funding".
+_SHARE_AFTER = re.compile(
+    r"^\s*of\s+(?:the|this|these|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:funding|funds|sum|amount|total|grant|money|budget)\b",
+    re.IGNORECASE,
+)
+#: How long the money is for, as written: "over five years", "from 2019 to 2021".
+_PERIOD = re.compile(
+    r"\b(?:over|for|during)\s+(?:(?:the|a)\s+)?(?:(?:next|initially|further|another|coming)\s+)?"
+    r"(?:\w+\s+)?years\b"
+    r"|\bfrom\s+(?:19|20)\d\d\s+(?:to|until|till)\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d\s*[-\u2013]\s*(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money as a text states it: value, currency and what it says about them.
+
+    `value` is None when the text gives no usable number ("a seven-figure sum",
+    "XNUMX million euros"): the phrase is kept as a qualifier, never as a value.
+    A range keeps its lower end as `value` and its upper end as `upper`.
+    `share` marks a part of a larger sum named before ("of which 10 million euros").
+    Offsets are character offsets into the text given to `find_money`.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: Decimal | None
+    currency: str | None
+    upper: Decimal | None = None
+    qualifiers: tuple[str, ...] = ()
+    share: bool = False
+
+
+def _range_start(text: str, start: int, value: Decimal, scale: str) -> tuple[int, Decimal] | None:
+    """Where a range before the amount at `start` begins, and its lower end; None if none."""
+    window_start = max(0, start - _WINDOW)
+    m = _RANGE_LOW.search(text[window_start:start])
+    if m is None:
+        return None
+    low = parse_number(m.group("low"))
+    if low is None:
+        return None
+    factor = _SCALES.get((m.group("scale") or scale).lower(), 1)
+    lower = _plain(low * factor)
+    if lower >= value:
+        return None  # "2021 to 3 million euros" is a year, not the lower end
+    return window_start + m.start(), lower
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money in `text` with what the text says about it, in reading order.
+
+    Qualifiers are a closed set: "total" ("a total of"), "approximate"
+    ("around", "some", "almost"), "atLeast" ("more than"), "atMost" ("up to"),
+    "perYear" ("per year", "annual"), "each" ("per team"), "range"
+    ("between 2 and 3 million euros") and "unknownValue" (no number). Each
+    is read from a short window next to the amount, so a long text costs
+    linear time.
+    """
+    found: list[Money] = []
+    for m in _AMOUNT.finditer(text):
+        num = m.group("num1") or m.group("num2")
+        value = parse_number(num)
+        if value is None:
+            continue
+        scale = m.group("scale1") or m.group("scale2") or ""
+        amount = _plain(value * _SCALES.get(scale.lower(), 1))
+        currency = m.group("code_before") or m.group("sym_before") or m.group("cur_after")
+        start, end = m.span()
+        before = text[max(0, start - _WINDOW) : start]
+        after = text[end : end + _WINDOW]
+        quals = [name for name, pat in _QUALIFIERS_BEFORE if pat.search(before)]
+        quals += [n for n, pat in _QUALIFIERS_AFTER if pat.search(after) and n not in quals]
+        upper = None
+        low = _range_start(text, start, amount, scale)
+        if low is not None:
+            start, (upper, amount) = low[0], (amount, low[1])
+            quals.append("range")
+        found.append(
+            Money(
+                start=start,
+                end=end,
+                text=text[start:end],
+                value=amount,
+                currency=_currency_code(currency),
+                upper=upper,
+                qualifiers=tuple(sorted(quals)),
+                share=bool(_SHARE_BEFORE.search(before) or _SHARE_AFTER.search(after)),
+            )
+        )
+    for m in _NO_NUMBER.finditer(text):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        after = text[m.end() : m.end() + _WINDOW]
+        currency = "EUR" if "eur" in m.group().lower() or "€" in m.group() else None
+        found.append(
+            Money(
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+                value=None,
+                currency=currency,
+                qualifiers=("unknownValue",),
+                share=bool(_SHARE_AFTER.search(after)),
+            )
+        )
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_period(text: str) -> str | None:
+    """How long money is given for, as the text says it ("over five years"), or None."""
+    m = _PERIOD.search(text)
+    return " ".join(m.group().split()) if m else None
 
 
 # --- dates -------------------------------------------------------------------

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from kg.graph.summary import RuleFigures
-    from kg.model import Extraction, RelationFact, Resolution
+    from kg.model import Extraction, FundingEvent, RelationFact, Resolution
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A fetch time as kg/web writes it (UTC, seconds): anything else is not written.
@@ -251,13 +251,12 @@ class _Fact:
     object_id: str
 
     @property
-    def rank(self) -> tuple[float, bool, bool, bool, str]:
+    def rank(self) -> tuple[float, bool, bool, str]:
         """Which of two facts with the same statement IRI to keep: the most informative one."""
         f = self.fact
         return (
             f.evidence.confidence,
             not f.hedged,
-            f.amount is not None,
             f.role is not None,
             f.evidence.rule,
         )
@@ -320,11 +319,6 @@ def _statement(out: Collector, iri: str, article: str, item: _Fact) -> None:
     if fact.role is not None:
         out.link(iri, ns.RDF_TYPE, ns.AFFILIATION)
         out.text(iri, ns.ROLE_TITLE, fact.role)
-    if fact.amount is not None:
-        out.link(iri, ns.RDF_TYPE, ns.FUNDING)
-        out.value(iri, ns.AMOUNT, decimal_lexical(fact.amount), ns.XSD_DECIMAL)
-        if fact.currency is not None:
-            out.text(iri, ns.CURRENCY, fact.currency)
     if not fact.hedged:
         # Hedged facts get only the statement node, so they never count as asserted.
         out.link(subject, predicate, obj)
@@ -361,9 +355,115 @@ def fill_article(out: C, ex: Extraction, res: Resolution) -> C:
         if entity_id is not None:
             out.link(ns.entity_iri(entity_id), ns.MENTIONED_IN, article)
 
-    for iri, item in _resolved_facts(ex, res).items():
+    facts = _resolved_facts(ex, res)
+    for iri, item in facts.items():
         _statement(out, iri, article, item)
+    _fundings(out, ex, res, facts)
     return out
+
+
+def _event_ends(event: FundingEvent, local: dict[str, str | None]) -> tuple[list[str], list[str]]:
+    """Funders and recipients as resolved entity ids, each once, nobody on both sides."""
+    funders = sorted({i for k in event.funders if (i := local.get(k)) is not None})
+    recipients = sorted(
+        {i for k in event.recipients if (i := local.get(k)) is not None} - set(funders)
+    )
+    return funders, recipients
+
+
+def _event_iris(ex: Extraction, local: dict[str, str | None]) -> list[str | None]:
+    """The IRI of each of the article's funding events (None: an end was dropped).
+
+    An event is named by its recipients, amount, range end, currency, hedging
+    and the event it is a share of, so another article stating the same money
+    names the same node; funders are left out so that an article naming only
+    some of them still adds up to one event. An amount without a number has
+    nothing to compare and stays the article's own. Two events of the same size
+    to the same recipients from disjoint funders in one article are two grants:
+    their funders go into the name.
+    """
+    iris: list[str | None] = []
+    for event in ex.fundings:
+        funders, recipients = _event_ends(event, local)
+        if not funders or not recipients:
+            iris.append(None)
+            continue
+        parent = iris[event.share_of] if event.share_of is not None else None
+        parts = [
+            "\x1e".join(recipients),
+            "" if event.amount is None else decimal_lexical(event.amount),
+            "" if event.upper is None else decimal_lexical(event.upper),
+            event.currency or "",
+            "hedged" if event.hedged else "",
+            parent or "",
+        ]
+        if event.amount is None:
+            parts += [ex.article.id, str(event.amount_start)]
+        iris.append(ns.funding_iri(*parts))
+    for i, iri in enumerate(iris):
+        clash = [j for j, other in enumerate(iris) if other == iri and j != i]
+        if iri is not None and clash:
+            mine = set(_event_ends(ex.fundings[i], local)[0])
+            if all(not mine & set(_event_ends(ex.fundings[j], local)[0]) for j in clash):
+                iris[i] = ns.funding_iri(iri, *sorted(mine))
+    return iris
+
+
+def _fundings(out: Collector, ex: Extraction, res: Resolution, facts: dict[str, _Fact]) -> None:
+    """Each funding event once, with its evidence here and links from its fundedBy statements."""
+    article_id = ex.article.id
+    article = ns.article_iri(article_id)
+    local = {ent.key: res.entity_id(article_id, ent) for ent in ex.entities}
+    iris = _event_iris(ex, local)
+    for event, iri in zip(ex.fundings, iris, strict=True):
+        if iri is None:
+            continue
+        funders, recipients = _event_ends(event, local)
+        out.link(iri, ns.RDF_TYPE, ns.FUNDING_EVENT)
+        if event.kind in ns.FUNDING_KIND_IRIS:
+            out.link(iri, ns.RDF_TYPE, ns.FUNDING_KIND_IRIS[event.kind])
+        for funder in funders:
+            out.link(iri, ns.FUNDER_OF_EVENT, ns.entity_iri(funder))
+        for recipient in recipients:
+            out.link(iri, ns.RECIPIENT, ns.entity_iri(recipient))
+        taken = set(funders) | set(recipients)
+        for key in event.purposes:
+            purpose = local.get(key)
+            if purpose is not None and purpose not in taken:
+                out.link(iri, ns.PURPOSE, ns.entity_iri(purpose))
+        if event.amount is not None:
+            out.value(iri, ns.AMOUNT, decimal_lexical(event.amount), ns.XSD_DECIMAL)
+        if event.upper is not None:
+            out.value(iri, ns.MAX_AMOUNT, decimal_lexical(event.upper), ns.XSD_DECIMAL)
+        if event.currency is not None:
+            out.text(iri, ns.CURRENCY, event.currency)
+        for qualifier in event.qualifiers:
+            out.text(iri, ns.AMOUNT_QUALIFIER, qualifier)
+        if event.period is not None:
+            out.text(iri, ns.PERIOD, event.period)
+        if event.round is not None:
+            out.text(iri, ns.ROUND, event.round)
+        parent = iris[event.share_of] if event.share_of is not None else None
+        if parent is not None and parent != iri:
+            out.link(iri, ns.SHARE_OF, parent)
+        out.value(iri, ns.HEDGED, "true" if event.hedged else "false", ns.XSD_BOOLEAN)
+        ev = event.evidence
+        node = ns.funding_evidence_iri(iri, article_id, event.amount_start, event.amount_end)
+        out.link(iri, ns.EVIDENCE, node)
+        out.link(node, ns.RDF_TYPE, ns.FUNDING_EVIDENCE)
+        out.text(node, ns.SENTENCE, ev.sentence)
+        out.value(node, ns.START_OFFSET, str(int(ev.start)), ns.XSD_INTEGER)
+        out.value(node, ns.END_OFFSET, str(int(ev.end)), ns.XSD_INTEGER)
+        out.text(node, ns.AMOUNT_TEXT, event.amount_text)
+        out.value(node, ns.AMOUNT_START, str(int(event.amount_start)), ns.XSD_INTEGER)
+        out.value(node, ns.AMOUNT_END, str(int(event.amount_end)), ns.XSD_INTEGER)
+        out.text(node, ns.RULE, ev.rule)
+        out.value(node, ns.CONFIDENCE, decimal_lexical(ev.confidence), ns.XSD_DECIMAL)
+        out.link(node, ns.IN_ARTICLE, article)
+        pairs = {(r, f) for r in recipients for f in funders}
+        for st, item in facts.items():
+            if item.fact.predicate == "fundedBy" and (item.subject_id, item.object_id) in pairs:
+                out.link(st, ns.EVENT, iri)
 
 
 def entity_triples(res: Resolution) -> list[pyoxigraph.Triple]:

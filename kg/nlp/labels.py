@@ -22,3 +22,5 @@ def register_extensions() -> None:
         Doc.set_extension("kg_full_names", default=None)
     if not Doc.has_extension("kg_weak"):
         Doc.set_extension("kg_weak", default=None)
+    if not Doc.has_extension("kg_fundings"):
+        Doc.set_extension("kg_fundings", default=None)

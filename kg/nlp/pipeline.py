@@ -121,5 +121,3 @@ def keep_title_abbreviations(nlp: Language, lexicon: Lexicon) -> list[str]:
         for form in {title, title[:1].upper() + title[1:]}:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     return kept
-
-

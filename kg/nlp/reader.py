@@ -13,12 +13,12 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
 from kg.names import UnionFind, group_key
 from kg.nlp.cues import anaphor_class, strip_legal
+from kg.nlp.money import read_fundings
 from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
 
@@ -145,7 +145,13 @@ class DocReader:
             )
             for e in local.values()
         ]
-        return Extraction(article=article, entities=entities, relations=_dedupe(relations))
+        fundings = read_fundings(article, list(doc._.kg_fundings or []), key_of, antecedent)
+        return Extraction(
+            article=article,
+            entities=entities,
+            relations=_dedupe(relations),
+            fundings=fundings,
+        )
 
     def _clean(self, text: str, cls: tuple[str, ...]) -> list[str]:
         """Canonical and variant forms of a mention's text."""
@@ -374,8 +380,6 @@ class DocReader:
                 evidence=evidence,
                 hedged=rel["hedged"],
                 role=rel["role"],
-                amount=Decimal(rel["amount"]) if rel["amount"] else None,
-                currency=rel["currency"],
             )
             facts.append(_settled(fact, local, runs=rel["runs"]))
         return facts
@@ -491,13 +495,11 @@ def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:
         old = best.get(key)
         rank = (
             not fact.hedged,
-            fact.amount is not None,
             fact.role is not None,
             fact.evidence.confidence,
         )
         if old is None or rank > (
             not old.hedged,
-            old.amount is not None,
             old.role is not None,
             old.evidence.confidence,
         ):

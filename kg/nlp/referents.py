@@ -96,9 +96,14 @@ def list_scan(tok: Token) -> list[Token]:
         return []
     items: list[list[Token]] = [[]]
     skip = 0
+    # 'The centre, which is set up by A and B, is funded by ...': A and B are in the
+    # relative clause that describes tok, not items of a list with it.
+    described = {t.i for c in tok.children if c.dep_ in {"relcl", "acl"} for t in c.subtree}
     for t in doc[tok.i + 1 : tok.sent.end]:
         if skip:
             skip -= 1
+            continue
+        if t.i in described:
             continue
         if t.text in {".", ";", ":", '"'} or t.is_space:
             break

@@ -40,8 +40,8 @@ from kg.nlp.rules import (
     surface_rules,
 )
 from kg.nlp.rules.base import Pattern
+from kg.nlp.rules.financing import bind_money, funding_events
 from kg.nlp.rules.surface import entity_tail
-from kg.normalize import find_amounts
 
 
 class RelationPatterns:
@@ -104,6 +104,7 @@ class RelationPatterns:
             for claim in dep_rule.handler(dep_match):
                 self._add(found, claim)
         doc._.kg_relations = found
+        doc._.kg_fundings = funding_events(doc, found)
         return doc
 
     def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -157,16 +158,11 @@ class RelationPatterns:
             "conf": claim.conf if not hedged else round(claim.conf * 0.5, 2),
             "hedged": hedged,
             "role": claim.role,
-            "amount": None,
-            "currency": None,
+            "money": bind_money(sent, anchor) if pred == "fundedBy" else None,
             "sent": (sent.start_char, sent.end_char),
             "runs": claim.runs,
             "names": claim.names,
         }
-        if pred == "fundedBy":
-            amounts = find_amounts(sent.text)
-            if len(amounts) == 1:
-                entry["amount"], entry["currency"] = str(amounts[0][2]), amounts[0][3]
         if not any(f["s"] == entry["s"] and f["p"] == pred and f["o"] == entry["o"] for f in found):
             found.append(entry)
 

@@ -1,19 +1,30 @@
-"""Investors of a financing round: facts whose recipient is named in another sentence.
+"""Money: investors of a financing round, and one funding event per amount stated.
 
 News about a round names the company once ('X has closed a seed round of 3 million
 euros') and the investors in the sentences after it, without repeating it: 'Lead
 investor is A; also B participated', 'The previous investors, C and D, sell their
 shares'. These patterns find the investors; `financed_company` finds the company
 the round is for, in this sentence or the few before it.
+
+Every fundedBy hit is bound to the amount its sentence states for it
+(`bind_money`); `funding_events` then makes one event per amount with all the
+funders and recipients bound to it. Credited per hit, "funded by A and B with a
+total of 48 million euros" counted 48 million twice, and a round of 9 million
+with three investors 27 million.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
-from kg.nlp.referents import expand, stand_in, topic
+from kg.nlp.labels import REF
+from kg.nlp.referents import expand, is_programme, stand_in, topic
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep
+from kg.normalize import Money, find_money, find_period
 
 #: Nouns that name a financing round or what it buys.
 _ROUND_WORDS = {"round", "financing", "seed", "series", "share", "shares", "stake"}
@@ -159,3 +170,276 @@ def has_own_target(anchor: Token) -> bool:
         c.dep_ == "prep" and c.lower_ in {"in", "on"} and any(g.ent_type_ for g in c.subtree)
         for c in anchor.children
     )
+
+
+# --- funding events --------------------------------------------------------------
+
+#: Words that make an amount a loan, or equity, rather than a grant (checked in this order).
+_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("loan", frozenset({"loan", "loans", "credit", "credits"})),
+    (
+        "equity",
+        frozenset(
+            {
+                "round",
+                "seed",
+                "series",
+                "stake",
+                "shares",
+                "equity",
+                "investor",
+                "investors",
+                "invest",
+                "invests",
+                "invested",
+                "investing",
+                "investment",
+                "raise",
+                "raised",
+                "raises",
+            }
+        ),
+    ),
+    (
+        "grant",
+        frozenset(
+            {
+                "grant",
+                "grants",
+                "fund",
+                "funds",
+                "funded",
+                "funding",
+                "support",
+                "supports",
+                "supported",
+                "finance",
+                "finances",
+                "financed",
+                "subsidy",
+                "subsidies",
+            }
+        ),
+    ),
+)
+_ROUND = re.compile(r"\b(?:pre-seed|seed|series\s+[a-f]\d?)\b", re.IGNORECASE)
+#: Words before an entity in a share clause: who gives ('from') and who gets ('to').
+_SHARE_FROM = {"from", "by", "via"}
+_SHARE_TO = {"to", "for"}
+_PURPOSE_CLASSES = {"Project", "Funder", REF}
+
+
+def _monies(sent: Span) -> list[Money]:
+    """The amounts of a sentence, with offsets into the whole Doc."""
+    base = sent.start_char
+    return [
+        Money(
+            start=m.start + base,
+            end=m.end + base,
+            text=m.text,
+            value=m.value,
+            currency=m.currency,
+            upper=m.upper,
+            qualifiers=m.qualifiers,
+            share=m.share,
+        )
+        for m in find_money(sent.text)
+    ]
+
+
+def _distance(doc: Doc, money: Money, anchor: Token | None) -> tuple[int, int]:
+    """How far an amount hangs from the fact's word: dependency steps, then characters."""
+    if anchor is None:
+        return (99, money.start)
+    span = doc.char_span(money.start, money.end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else None
+    steps = 99
+    if root is not None:
+        for n, t in enumerate([root, *root.ancestors]):
+            if t.i == anchor.i:
+                steps = n
+                break
+    return (steps, abs(money.start - anchor.idx))
+
+
+def bind_money(sent: Span, anchor: Token | None) -> tuple[int, int] | None:
+    """The (start, end) Doc character span of the amount a fundedBy hit in `sent` is about.
+
+    A share ('of which 1 million euros') is bound only when the sentence states
+    nothing else; with several amounts the one hanging closest from the fact's
+    word wins, so 'A gets 2 million euros and B 3 million euros' keeps them apart.
+    """
+    monies = _monies(sent)
+    whole = [m for m in monies if not m.share] or monies
+    if not whole:
+        return None
+    if anchor is not None and anchor.sent.start != sent.start:
+        anchor = None  # an investor named sentences after the round: the round's amount
+    best = min(whole, key=lambda m: _distance(sent.doc, m, anchor))
+    return (best.start, best.end)
+
+
+def _key(tok: Token) -> tuple[int, int]:
+    return (tok.idx, tok.idx + len(tok.text))
+
+
+def _kind(sent: Span) -> str | None:
+    words = {t.lower_ for t in sent}
+    return next((kind for kind, cues in _KINDS if words & cues), None)
+
+
+def _round_name(sent: Span) -> str | None:
+    m = _ROUND.search(sent.text)
+    if m is None:
+        return None
+    name = " ".join(m.group().split())
+    return name.lower() if "seed" in name.lower() else "Series " + name.split()[-1].upper()
+
+
+def _purposes(sent: Span, taken: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Programmes the money comes from or is part of ('as part of Horizon Europe')."""
+    return [
+        _key(t)
+        for t in sent
+        if t.ent_type_ in _PURPOSE_CLASSES and _key(t) not in taken and is_programme(t)
+    ]
+
+
+def _share_parties(doc: Doc, money: Money) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Who gives and who gets a share: 'of which 1 million euros from A go to B'."""
+    span = doc.char_span(money.start, money.end, alignment_mode="expand")
+    if span is None:
+        return [], []
+    givers: list[tuple[int, int]] = []
+    takers: list[tuple[int, int]] = []
+    for t in doc[span.end : span.sent.end]:
+        if t.text in {";", "."} or t.lower_ in {"which", "while", "whereas"}:
+            break
+        if not t.ent_type_ or t.ent_type_ in {"Person", "Place"} or t.i == 0:
+            continue
+        before = doc[t.i - 1].lower_
+        if before == "the" and t.i > 1:
+            before = doc[t.i - 2].lower_
+        if before in _SHARE_FROM:
+            givers.append(_key(t))
+        elif before in _SHARE_TO:
+            takers.append(_key(t))
+    return givers, takers
+
+
+def funding_events(doc: Doc, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One event per stated amount, with every funder and recipient of the hits bound to it.
+
+    Hits are dicts as `RelationPatterns` records them (`s`, `p`, `o` token
+    spans; `money` the bound amount's span). Shares of a larger event ('of
+    which 10 million euros from the ERDF') become events of their own pointing
+    at it (`share_of`, an index into the returned list), with the funders or
+    recipients their clause names and the larger event's for the rest.
+    """
+    by_money: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for hit in found:
+        if hit["p"] == "fundedBy" and hit.get("money") is not None:
+            by_money.setdefault(tuple(hit["money"]), []).append(hit)
+    events: list[dict[str, Any]] = []
+    for span in sorted(by_money):
+        hits = by_money[span]
+        sent = doc.char_span(span[0], span[1], alignment_mode="expand")
+        if sent is None:
+            continue
+        sentence = sent.sent
+        money = next(m for m in _monies(sentence) if (m.start, m.end) == span)
+        funders = list(dict.fromkeys(tuple(h["o"]) for h in hits))
+        recipients = [
+            k for k in dict.fromkeys(tuple(h["s"]) for h in hits) if k not in set(funders)
+        ]
+        taken = set(funders) | set(recipients)
+        events.append(
+            _event(
+                money,
+                sentence,
+                funders,
+                recipients,
+                rule=hits[0]["rule"],
+                conf=max(h["conf"] for h in hits),
+                hedged=all(h["hedged"] for h in hits),
+                purposes=_purposes(sentence, taken),
+            )
+        )
+    for parent in list(events):
+        if parent["share"]:
+            continue
+        sentence = doc.char_span(*parent["sent"], alignment_mode="expand")
+        if sentence is None:
+            continue
+        for money in _monies(sentence):
+            if not money.share or any(e["money"] == (money.start, money.end) for e in events):
+                continue
+            givers, takers = _share_parties(doc, money)
+            if not givers and not takers:
+                continue  # 'of which 2 million euros' with nobody named: the same money
+            share = _event(
+                money,
+                sentence,
+                givers or parent["funders"],
+                takers or parent["recipients"],
+                rule=parent["rule"] + "-share",
+                conf=parent["conf"],
+                hedged=parent["hedged"],
+                purposes=parent["purposes"],
+            )
+            share["share_of"] = events.index(parent)
+            events.append(share)
+    for i, event in enumerate(events):
+        if event["share"] and event["share_of"] is None:
+            event["share_of"] = _larger_before(events, i)
+    return events
+
+
+def _larger_before(events: list[dict[str, Any]], i: int) -> int | None:
+    """The event a share in a sentence of its own is part of: an earlier, larger one
+    with a funder in common ('receives 1,2 million euros of the BMBF funding')."""
+    me = events[i]
+    for j in range(i - 1, -1, -1):
+        other = events[j]
+        if (
+            not other["share"]
+            and other["value"] is not None
+            and me["value"] is not None
+            and other["value"] > me["value"]
+            and set(other["funders"]) & set(me["funders"])
+        ):
+            return j
+    return None
+
+
+def _event(
+    money: Money,
+    sentence: Span,
+    funders: list[tuple[int, int]],
+    recipients: list[tuple[int, int]],
+    *,
+    rule: str,
+    conf: float,
+    hedged: bool,
+    purposes: list[tuple[int, int]],
+) -> dict[str, Any]:
+    return {
+        "money": (money.start, money.end),
+        "text": money.text,
+        "value": money.value,
+        "upper": money.upper,
+        "currency": money.currency,
+        "qualifiers": list(money.qualifiers),
+        "share": money.share,
+        "share_of": None,
+        "funders": list(funders),
+        "recipients": list(recipients),
+        "purposes": [p for p in purposes if p not in set(funders) | set(recipients)],
+        "rule": rule,
+        "conf": conf,
+        "hedged": hedged,
+        "sent": (sentence.start_char, sentence.end_char),
+        "kind": _kind(sentence),
+        "round": _round_name(sentence),
+        "period": find_period(sentence.text),
+    }

@@ -309,7 +309,12 @@ def _invests(m: DepMatch, investor: Token | None, before: list[Claim]) -> list[C
     about = financed_company(m.anchor)
     if about is None or investor is None:
         return before
-    return before + spread(m, about, "fundedBy", investor, rule=f"{m.rule}-financing")
+    # The company as named, not its appositions ('X, a spin-off of the institute Y' made Y
+    # a recipient of the round); only the investors may be a list.
+    rule = f"{m.rule}-financing"
+    return before + [
+        m.claim(about, "fundedBy", o, anchor=m.anchor, rule=rule) for o in expand(investor)
+    ]
 
 
 def _led_by(m: DepMatch) -> list[Claim]:
