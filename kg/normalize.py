@@ -220,8 +220,9 @@ _QUALIFIERS_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, words in (
         (
             "total",
-            r"\ba\s+total\s+of|\btotal(?:\s+(?:funding|investment|volume|amount|sum))?\s+of"
-            r"|\btotall?ing|\bin\s+total|\baltogether|\boverall",
+            r"(?:\ba\s+total|\btotal(?:\s+(?:funding|investment|volume|amount|sum))?)\s+of"
+            r"(?:\s+(?:around|about|approximately|some|almost|nearly|roughly|more\s+than|over"
+            r"|up\s+to))?|\btotall?ing|\bin\s+total|\baltogether|\boverall",
         ),
         (
             "approximate",

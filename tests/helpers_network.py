@@ -108,10 +108,8 @@ class ShapeBuilder:
             add(ox.Quad(st, RDF_TYPE, kg("Affiliation"), art))
             add(ox.Quad(st, kg("roleTitle"), ox.Literal(role), art))
         if amount:
-            add(ox.Quad(st, RDF_TYPE, kg("Funding"), art))
-            dec = ox.NamedNode(XSD + "decimal")
-            add(ox.Quad(st, kg("amount"), ox.Literal(str(Decimal(amount)), datatype=dec), art))
-            add(ox.Quad(st, kg("currency"), ox.Literal(currency or "EUR"), art))
+            event = self.funding((obj,), (subject,), article, sentence, amount, currency or "EUR")
+            add(ox.Quad(st, kg("event"), ox.NamedNode(event), art))
         add(ox.Quad(st, kg("subject"), s, art))
         add(ox.Quad(st, kg("predicate"), kg(relation), art))
         add(ox.Quad(st, kg("object"), o, art))
@@ -130,6 +128,65 @@ class ShapeBuilder:
         add(ox.Quad(st, kg("confidence"), ox.Literal(confidence, datatype=dec), art))
         add(ox.Quad(st, kg("inArticle"), art, art))
         return st.value
+
+    def funding(
+        self,
+        funders: tuple[str, ...],
+        recipients: tuple[str, ...],
+        article: str,
+        sentence: str,
+        amount: str | None,
+        currency: str = "EUR",
+        *,
+        qualifiers: tuple[str, ...] = (),
+        share_of: str | None = None,
+        hedged: bool = False,
+        key: str | None = None,
+    ) -> str:
+        """A funding event as a build writes it: the money once, with its evidence here.
+
+        The event is named by its recipients and amount (or `key`), so calling this
+        for a second article with the same money adds a second evidence to one event.
+        """
+        art = ox.NamedNode(article_iri(article))
+        name = key or f"{'|'.join(sorted(recipients))}|{amount}|{currency}"
+        event = ox.NamedNode(BASE + "funding/" + hashlib.sha256(name.encode()).hexdigest()[:16])
+        ev_key = f"{event.value}|{article}|{sentence}"
+        evidence = ox.NamedNode(
+            BASE + "funding-evidence/" + hashlib.sha256(ev_key.encode()).hexdigest()[:16]
+        )
+        add = self.quads.append
+        dec = ox.NamedNode(XSD + "decimal")
+        integer = ox.NamedNode(XSD + "integer")
+        boolean = ox.NamedNode(XSD + "boolean")
+        add(ox.Quad(event, RDF_TYPE, kg("FundingEvent"), art))
+        for f in funders:
+            add(ox.Quad(event, kg("funder"), ox.NamedNode(entity_iri(f)), art))
+        for r in recipients:
+            add(ox.Quad(event, kg("recipient"), ox.NamedNode(entity_iri(r)), art))
+        if amount is not None:
+            add(ox.Quad(event, kg("amount"), ox.Literal(str(Decimal(amount)), datatype=dec), art))
+            add(ox.Quad(event, kg("currency"), ox.Literal(currency), art))
+        for q in qualifiers:
+            add(ox.Quad(event, kg("amountQualifier"), ox.Literal(q), art))
+        if share_of is not None:
+            add(ox.Quad(event, kg("shareOf"), ox.NamedNode(share_of), art))
+        flag = "true" if hedged else "false"
+        add(ox.Quad(event, kg("hedged"), ox.Literal(flag, datatype=boolean), art))
+        add(ox.Quad(event, kg("evidence"), evidence, art))
+        add(ox.Quad(evidence, RDF_TYPE, kg("FundingEvidence"), art))
+        add(ox.Quad(evidence, kg("sentence"), ox.Literal(sentence), art))
+        add(ox.Quad(evidence, kg("startOffset"), ox.Literal("0", datatype=integer), art))
+        end = ox.Literal(str(len(sentence)), datatype=integer)
+        add(ox.Quad(evidence, kg("endOffset"), end, art))
+        add(ox.Quad(evidence, kg("amountText"), ox.Literal(amount or "a seven-figure sum"), art))
+        at = len(self.quads)  # a stated amount of its own: no two events share one
+        add(ox.Quad(evidence, kg("amountStart"), ox.Literal(str(at), datatype=integer), art))
+        add(ox.Quad(evidence, kg("amountEnd"), ox.Literal(str(at + 1), datatype=integer), art))
+        add(ox.Quad(evidence, kg("rule"), ox.Literal("test-rule"), art))
+        add(ox.Quad(evidence, kg("confidence"), ox.Literal("0.8", datatype=dec), art))
+        add(ox.Quad(evidence, kg("inArticle"), art, art))
+        return event.value
 
     def store(self) -> ox.Store:
         store = ox.Store()

@@ -20,6 +20,7 @@ from kg.model import (
     Entity,
     Evidence,
     Extraction,
+    FundingEvent,
     LocalEntity,
     Mention,
     RelationFact,
@@ -130,6 +131,7 @@ class _ArticleBuilder:
     article: Article
     entities: dict[str, LocalEntity] = field(default_factory=dict)
     relations: list[RelationFact] = field(default_factory=list)
+    fundings: list[FundingEvent] = field(default_factory=list)
 
     def mention(self, entity_id: str, *names: str) -> None:
         mentions = []
@@ -153,18 +155,47 @@ class _ArticleBuilder:
         *,
         hedged: bool = False,
         role: str | None = None,
-        amount: Decimal | None = None,
-        currency: str | None = None,
     ) -> None:
         start = self.article.text.index(sentence)
         evidence = Evidence(sentence, start, start + len(sentence), rule, confidence)
-        fact = RelationFact(
-            "L-" + subject, predicate, "L-" + obj, evidence, hedged, role, amount, currency
-        )
+        fact = RelationFact("L-" + subject, predicate, "L-" + obj, evidence, hedged, role)
         self.relations.append(fact)
 
+    def funding(
+        self,
+        funders: tuple[str, ...],
+        recipients: tuple[str, ...],
+        sentence: str,
+        amount_text: str,
+        amount: Decimal,
+        rule: str,
+        confidence: float,
+        qualifiers: tuple[str, ...] = (),
+    ) -> None:
+        start = self.article.text.index(sentence)
+        at = self.article.text.index(amount_text, start)
+        self.fundings.append(
+            FundingEvent(
+                funders=tuple("L-" + f for f in funders),
+                recipients=tuple("L-" + r for r in recipients),
+                evidence=Evidence(sentence, start, start + len(sentence), rule, confidence),
+                amount_text=amount_text,
+                amount_start=at,
+                amount_end=at + len(amount_text),
+                amount=amount,
+                currency="EUR",
+                qualifiers=qualifiers,
+                kind="grant",
+            )
+        )
+
     def extraction(self) -> Extraction:
-        return Extraction(self.article, list(self.entities.values()), list(self.relations))
+        return Extraction(
+            self.article,
+            list(self.entities.values()),
+            list(self.relations),
+            list(self.fundings),
+        )
 
 
 def _article(
@@ -233,9 +264,21 @@ def tiny_corpus() -> tuple[Extraction, Resolution]:
                 0.5,
             ),
             hedged=True,
+        ),
+    ]
+    applied = "Acme GmbH applied for 2.5 million euros from the Example Fund."
+    fundings = [
+        FundingEvent(
+            funders=("f",),
+            recipients=("a",),
+            evidence=_evidence(TINY_TEXT, applied, "applied-for", 0.5),
+            amount_text="2.5 million euros",
+            amount_start=TINY_TEXT.index("2.5 million euros"),
+            amount_end=TINY_TEXT.index("2.5 million euros") + len("2.5 million euros"),
             amount=Decimal("2.50E+6"),
             currency="EUR",
-        ),
+            hedged=True,
+        )
     ]
     res = Resolution(
         entities={
@@ -254,7 +297,7 @@ def tiny_corpus() -> tuple[Extraction, Resolution]:
             (article.id, "f"): "example-fund",
         },
     )
-    return Extraction(article, entities, relations), res
+    return Extraction(article, entities, relations, fundings), res
 
 
 def seed_corpus() -> tuple[list[Extraction], Resolution]:
@@ -341,8 +384,16 @@ def seed_corpus() -> tuple[list[Extraction], Resolution]:
         s_funding,
         "funded-by",
         0.85,
-        amount=Decimal("5.1E+6"),
-        currency="EUR",
+    )
+    vr.funding(
+        ("bmbf",),
+        ("mpm",),
+        s_funding,
+        "5,1 million euros",
+        Decimal("5.1E+6"),
+        "funded-by",
+        0.85,
+        qualifiers=("approximate", "total"),
     )
 
     brochure = _ArticleBuilder(

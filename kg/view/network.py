@@ -22,6 +22,7 @@ from kg.errors import KGError
 from kg.model import ENTITY_CLASSES, RELATIONS
 from kg.names import normalize_name
 from kg.namespace import ENTITIES_GRAPH, SYSTEM_GRAPH
+from kg.view.money import load_fundings
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -128,12 +129,14 @@ def _query_edges(store: Any) -> set[tuple[str, str, str]]:
 def _query_statements(store: Any) -> list[dict[str, str | None]]:
     q = (
         f"{_prefixes()}SELECT ?st ?s ?p ?o ?hedged ?sentence ?rule ?confidence ?art ?role "
-        "?amount ?currency WHERE { GRAPH ?g { ?st a kg:Statement ; kg:subject ?s ; "
+        "?event ?amount ?currency WHERE { GRAPH ?g { ?st a kg:Statement ; kg:subject ?s ; "
         "kg:predicate ?p ; kg:object ?o . "
         "OPTIONAL { ?st kg:hedged ?hedged } OPTIONAL { ?st kg:sentence ?sentence } "
         "OPTIONAL { ?st kg:rule ?rule } OPTIONAL { ?st kg:confidence ?confidence } "
         "OPTIONAL { ?st kg:inArticle ?art } OPTIONAL { ?st kg:roleTitle ?role } "
-        "OPTIONAL { ?st kg:amount ?amount } OPTIONAL { ?st kg:currency ?currency } } "
+        # The money of a funding statement lives on its event (kg.view.money), once.
+        "OPTIONAL { ?st kg:event ?event OPTIONAL { ?event kg:amount ?amount } "
+        "OPTIONAL { ?event kg:currency ?currency } } } "
         f"{_values('p', RELATIONS)} FILTER(?g != <{SYSTEM_GRAPH}>) }}"
     )
     by_iri: dict[str, dict[str, str | None]] = {}
@@ -158,6 +161,7 @@ def _evidence(row: dict[str, str | None], articles: dict[str, dict[str, str | No
         "date": meta.get("date"),
         "url": meta.get("url"),
         "role": row["role"],
+        "event": row["event"],
         "amount": row["amount"],
         "currency": row["currency"],
         "hedged": row["hedged"] == "true",
@@ -204,6 +208,8 @@ def load_network(store: Any, *, include_hedged: bool = False) -> nx.MultiDiGraph
 
     graph = nx.MultiDiGraph()
     graph.graph["articles"] = {k: articles[k] for k in sorted(articles)}
+    # The money, once per funding event (kg.view.money): what adds up, unlike edge evidence.
+    graph.graph["fundings"] = load_fundings(store)
     endpoints = {s for s, _, _ in asserted} | {o for _, _, o in asserted}
     for iri in sorted(set(entities) | endpoints):
         _add_node(graph, iri, entities.get(iri), mentions.get(iri, set()))

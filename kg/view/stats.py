@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.model import ENTITY_CLASSES, RELATIONS
 from kg.names import plural
+from kg.view.money import Funding, by_party, counted, totals
 from kg.view.network import betweenness, communities, load_network, simple_undirected
 
 if TYPE_CHECKING:
@@ -54,12 +55,33 @@ class ClusterFigure:
 
 @dataclass(frozen=True)
 class FunderFigure:
-    """A funder with how many recipients it funds and the money stated, per currency."""
+    """A funder (or recipient) with its counterparts, events and the money stated, per currency.
+
+    `amounts` adds each funding event once; `joint` is the part of it given
+    (or received) together with others, which the text does not split, so it
+    is reported as such instead of being divided by guesswork.
+    """
 
     label: str
     recipients: int
     amounts: dict[str, str]
     iri: str
+    events: int = 0
+    joint: dict[str, str] = field(default_factory=dict)
+    inexact: int = 0
+
+
+@dataclass(frozen=True)
+class MoneyFigure:
+    """All money stated: each funding event once (shares and hedged events left out)."""
+
+    events: int
+    amounts: dict[str, str]
+    joint_events: int
+    inexact: int
+    without_number: int
+    hedged: int
+    shares: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,8 @@ class Stats:
     community_count: int = 0
     clusters: tuple[ClusterFigure, ...] = ()
     funders: tuple[FunderFigure, ...] = field(default_factory=tuple)
+    recipients: tuple[FunderFigure, ...] = field(default_factory=tuple)
+    money: MoneyFigure | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
@@ -119,10 +143,16 @@ class Stats:
                 ],
             ),
             (
-                "Funders (recipients, money stated):",
-                [(f.label, _funding(f)) for f in self.funders],
+                "Funders (recipients, money stated; each funding event counted once):",
+                [(f.label, _funding(f, "recipient")) for f in self.funders],
+            ),
+            (
+                "Recipients (funders, money stated; each funding event counted once):",
+                [(f.label, _funding(f, "funder")) for f in self.recipients],
             ),
         ]
+        if self.money is not None:
+            sections.append(("Money stated:", [("all funding events", _money_line(self.money))]))
         for title, rows in sections:
             lines += ["", title, *(_table(rows) if rows else ["  (none)"])]
         return "\n".join(lines) + "\n"
@@ -137,9 +167,28 @@ def _ranked(r: Ranked, fmt: str) -> tuple[str, str]:
     return (f"{r.label} [{', '.join(r.classes) or 'Entity'}]", fmt.format(r.value))
 
 
-def _funding(f: FunderFigure) -> str:
+def _funding(f: FunderFigure, other: str) -> str:
     money = ", ".join(f"{_money(v)} {c}" for c, v in f.amounts.items())
-    return plural(f.recipients, "recipient") + (f"; {money}" if money else "")
+    joint = ", ".join(f"{_money(v)} {c}" for c, v in f.joint.items())
+    text = plural(f.recipients, other) + (f"; {money}" if money else "")
+    if joint:
+        text += f" ({joint} of it jointly with others, not split)"
+    if f.inexact:
+        text += f"; {plural(f.inexact, 'amount')} approximate, bounded or without a number"
+    return text
+
+
+def _money_line(m: MoneyFigure) -> str:
+    money = ", ".join(f"{_money(v)} {c}" for c, v in m.amounts.items()) or "no amount"
+    extra = [
+        f"{m.joint_events} joint",
+        f"{m.inexact} approximate, bounded or without a number ({m.without_number} without)",
+    ]
+    if m.shares:
+        extra.append(f"{plural(m.shares, 'share')} of them named as well")
+    if m.hedged:
+        extra.append(f"{m.hedged} planned or applied for, not counted")
+    return f"{plural(m.events, 'event')}, {money} ({'; '.join(extra)})"
 
 
 
@@ -174,35 +223,58 @@ def _clusters(graph: nx.MultiDiGraph, top: int) -> tuple[ClusterFigure, ...]:
     return tuple(figures[:top])
 
 
-def _funders(graph: nx.MultiDiGraph, top: int) -> tuple[FunderFigure, ...]:
-    """Funders by recipients; money is the largest amount stated per recipient and currency.
+def _label(graph: nx.MultiDiGraph, iri: str) -> str:
+    return str(graph.nodes[iri]["label"]) if iri in graph else iri.rsplit("/", 1)[-1]
 
-    The same grant is often reported in several articles, so summing every
-    statement would count it twice; a recipient's largest stated amount is
-    the honest lower bound of what it received.
+
+def _party_figures(
+    graph: nx.MultiDiGraph, fundings: list[Funding], side: str, top: int
+) -> tuple[FunderFigure, ...]:
+    """Funders (side "funders") or recipients with the money of their events, each event once.
+
+    A funder that funds without any amount stated still counts its recipients
+    from the kg:fundedBy edges, so nobody who funds disappears from the list.
     """
+    other = "recipients" if side == "funders" else "funders"
+    events = by_party(fundings, side)
+    linked: dict[str, set[str]] = {iri: set() for iri in events}
+    for u, v, d in graph.edges(data=True):
+        if d["relation"] == "fundedBy":
+            me, them = (v, u) if side == "funders" else (u, v)
+            linked.setdefault(me, set()).add(them)
     figures = []
-    for n, data in graph.nodes(data=True):
-        funded = [(u, d) for u, _, d in graph.in_edges(n, data=True) if d["relation"] == "fundedBy"]
-        if "Funder" not in data["classes"] and not funded:
-            continue
-        totals: dict[str, Decimal] = {}
-        for _, d in funded:
-            best: dict[str, Decimal] = {}
-            for ev in d["evidence"]:
-                try:
-                    amount = Decimal(ev["amount"]) if ev["amount"] is not None else None
-                except InvalidOperation:
-                    amount = None
-                if amount is not None:
-                    cur = ev["currency"] or "?"
-                    best[cur] = max(best.get(cur, amount), amount)
-            for cur, amount in best.items():
-                totals[cur] = totals.get(cur, Decimal(0)) + amount
-        amounts = {c: str(totals[c]) for c in sorted(totals)}
-        figures.append(FunderFigure(data["label"], len({u for u, _ in funded}), amounts, n))
+    for iri, counterparts in linked.items():
+        mine = events.get(iri, [])
+        counterparts |= {p for f in mine for p in getattr(f, other)}
+        total = totals(mine)
+        joint = totals(f for f in mine if f.joint)
+        figures.append(
+            FunderFigure(
+                label=_label(graph, iri),
+                recipients=len(counterparts),
+                amounts={c: str(v) for c, v in total.items()},
+                iri=iri,
+                events=len(mine),
+                joint={c: str(v) for c, v in joint.items()},
+                inexact=sum(1 for f in mine if f.inexact),
+            )
+        )
     figures.sort(key=lambda f: (-f.recipients, f.label, f.iri))
     return tuple(figures[:top])
+
+
+def _money_figure(fundings: list[Funding]) -> MoneyFigure:
+    stated = [f for f in fundings if not f.hedged]
+    whole = counted(fundings)
+    return MoneyFigure(
+        events=len(whole),
+        amounts={c: str(v) for c, v in totals(whole).items()},
+        joint_events=sum(1 for f in whole if f.joint),
+        inexact=sum(1 for f in whole if f.inexact),
+        without_number=sum(1 for f in whole if f.amount is None),
+        hedged=len(fundings) - len(stated),
+        shares=sum(1 for f in stated if f.share_of is not None),
+    )
 
 
 def compute_stats(store_or_graph: Any, *, top: int = 10, seed: int = 42) -> Stats:
@@ -225,6 +297,7 @@ def compute_stats(store_or_graph: Any, *, top: int = 10, seed: int = 42) -> Stat
     sizes = sorted((len(c) for c in nx.connected_components(simple)), reverse=True)
     degree = {n: float(graph.degree(n)) for n in graph.nodes}
     groups = communities(graph, seed=seed)
+    fundings: list[Funding] = graph.graph.get("fundings", [])
     return Stats(
         entities=graph.number_of_nodes(),
         relations=graph.number_of_edges(),
@@ -250,5 +323,7 @@ def compute_stats(store_or_graph: Any, *, top: int = 10, seed: int = 42) -> Stat
         ),
         community_count=sum(1 for g in groups if len(g) > 1),
         clusters=_clusters(graph, top),
-        funders=_funders(graph, top),
+        funders=_party_figures(graph, fundings, "funders", top),
+        recipients=_party_figures(graph, fundings, "recipients", top),
+        money=_money_figure(fundings),
     )
