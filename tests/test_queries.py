@@ -63,16 +63,37 @@ EXPECTED: dict[str, Expect] = {
         ],
     ),
     "project-funding.rq": Expect(
+        ("recipient", "recipientLabel", "funderLabel", "amount", "currency", "shared", "hedged"),
+        [("mpm", MPM, BMBF, "5100000", "EUR", "false", "false")],
+    ),
+    "funding-events.rq": Expect(
         (
-            "recipient",
-            "recipientLabel",
-            "funderLabel",
             "amount",
             "currency",
+            "qualifiers",
+            "funders",
+            "recipients",
+            "kind",
+            "shareOf",
             "hedged",
-            "articleTitle",
+            "articles",
+            "date",
         ),
-        [("mpm", MPM, BMBF, "5100000", "EUR", "false", VR_TITLE)],
+        [
+            (
+                "5100000",
+                "EUR",
+                ("approximate", "total"),
+                (BMBF,),
+                (MPM,),
+                "Grant",
+                None,
+                "false",
+                "1",
+                None,
+            )
+        ],
+        split={"qualifiers": " | ", "funders": " | ", "recipients": " | "},
     ),
     "people-roles.rq": Expect(
         ("person", "personLabel", "organisationLabel", "roles"),
@@ -451,30 +472,39 @@ def test_query_parameters(
 
 
 def test_every_query_with_parameters_has_a_variant() -> None:
-    """project-funding.rq's parameter is tested with an extra hedged funding below."""
-    assert {v[0] for v in VARIANTS} >= {p.name for p in QUERY_FILES} - {"project-funding.rq"}
+    """The funding queries' parameter is tested with an extra hedged funding below."""
+    money = {"project-funding.rq", "funding-events.rq"}
+    assert {v[0] for v in VARIANTS} >= {p.name for p in QUERY_FILES} - money
 
 
+@pytest.mark.parametrize(
+    ("name", "column", "stated"),
+    [("project-funding.rq", "recipient", "mpm"), ("funding-events.rq", "recipients", MPM)],
+)
 def test_funding_amounts_are_decimals_and_hedged_ones_are_optional(
-    seed_graphs: dict[str, list[ox.Triple]],
+    seed_graphs: dict[str, list[ox.Triple]], name: str, column: str, stated: str
 ) -> None:
     ex, res = tiny()
     graphs = {name: list(triples) for name, triples in seed_graphs.items()}
-    for name, triples in graph_contents([ex], res).items():
-        graphs.setdefault(name, []).extend(triples)
+    for graph, triples in graph_contents([ex], res).items():
+        graphs.setdefault(graph, []).extend(triples)
     store = load_store(graphs)
-    text = _read("project-funding.rq")
+    text = _read(name)
     result = store.query(text, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     decimal = ox.NamedNode(ns.XSD_DECIMAL)
-    assert [(_plain(r["recipient"]), r["amount"], _plain(r["hedged"])) for r in result] == [
-        ("mpm", ox.Literal("5100000", datatype=decimal), "false"),
-        ("acme", ox.Literal("2500000", datatype=decimal), "true"),
+    assert [(_plain(r[column]), r["amount"], _plain(r["hedged"])) for r in result] == [
+        (stated, ox.Literal("5100000", datatype=decimal), "false"),
+        (
+            "acme" if column == "recipient" else "Acme GmbH",
+            ox.Literal("2500000", datatype=decimal),
+            "true",
+        ),
     ]
     old = "VALUES ?includeHedged { true }"
     assert text.count(old) == 1
-    _, stated = run(store, text.replace(old, "VALUES ?includeHedged { false }"))
-    assert [r["recipient"] for r in stated] == ["mpm"]
+    _, rows = run(store, text.replace(old, "VALUES ?includeHedged { false }"))
+    assert [r[column] for r in rows] == [stated]
 
 
 def test_place_hierarchy_lists_organisations_under_the_larger_place(

@@ -69,7 +69,7 @@ def test_output_is_sorted_and_repeatable() -> None:
 
 def test_fact_order_does_not_change_output() -> None:
     ex, res = tiny_corpus()
-    shuffled = Extraction(ex.article, ex.entities[::-1], ex.relations[::-1])
+    shuffled = Extraction(ex.article, ex.entities[::-1], ex.relations[::-1], ex.fundings)
     assert article_triples(shuffled, res) == article_triples(ex, res)
 
 
@@ -113,7 +113,7 @@ def test_asserted_fact_gets_edge() -> None:
 
 def test_literal_datatypes() -> None:
     extractions, res = seed_corpus()
-    funding = next(ex for ex in extractions if any(r.amount for r in ex.relations))
+    funding = next(ex for ex in extractions if ex.fundings)
     triples = article_triples(funding, res)
     amounts = [t.object for t in triples if t.predicate.value == ns.AMOUNT]
     assert amounts == [ox.Literal("5100000", datatype=ox.NamedNode(ns.XSD_DECIMAL))]
@@ -162,7 +162,7 @@ def test_duplicate_fact_keeps_one_statement_with_best_rule() -> None:
     ex, res = tiny_corpus()
     first = ex.relations[0]
     weaker = replace(first, evidence=replace(first.evidence, rule="weak-rule", confidence=0.3))
-    doubled = Extraction(ex.article, ex.entities, [weaker, *ex.relations])
+    doubled = Extraction(ex.article, ex.entities, [weaker, *ex.relations], ex.fundings)
     triples = article_triples(doubled, res)
     assert triples == article_triples(ex, res)
     assert [t.object.value for t in triples if t.predicate.value == ns.RULE].count("weak-rule") == 0

@@ -52,7 +52,7 @@ def _statement(graph: rdflib.Graph, predicate: str) -> URIRef:
 
 
 def _funding(graph: rdflib.Graph) -> URIRef:
-    (node,) = graph.subjects(RDF.type, kg("Funding"))
+    (node,) = graph.subjects(RDF.type, kg("FundingEvent"))
     return node  # type: ignore[return-value]
 
 

@@ -77,6 +77,8 @@ class _ArticleRules:
         self.rule: dict[str, str] = {}
         self.hedged: set[str] = set()
         self.confidence: dict[str, str] = {}
+        #: Nodes typed kg:Statement: funding evidence has a rule too, but is no statement.
+        self.statements: set[str] = set()
 
     def note(self, predicate: str, statement: str, value: str) -> None:
         if predicate == ns.RULE:
@@ -87,6 +89,7 @@ class _ArticleRules:
             self.hedged.add(statement)
 
     def count_into(self, rules: dict[str, RuleFigures]) -> None:
+        self.rule = {k: v for k, v in self.rule.items() if k in self.statements}
         for statement, rule in self.rule.items():
             if statement not in self.confidence:
                 raise ValueError(f"statement {statement} has a kg:rule but no kg:confidence")
@@ -143,6 +146,7 @@ class Tally:
             if predicate == ns.RDF_TYPE:
                 if obj == ns.STATEMENT:
                     self.statements += 1
+                    evidence.statements.add(subject)
             elif predicate == ns.MENTIONED_IN:
                 self.mentions[subject] = self.mentions.get(subject, 0) + 1
             elif predicate in _EVIDENCE:

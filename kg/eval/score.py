@@ -37,7 +37,16 @@ if TYPE_CHECKING:
 #: reified facts, and counting them as unnamed false-positive entities would
 #: punish the evidence.
 NON_ENTITY_CLASSES = frozenset(
-    iri[len(ns.KG) :] for iri in (ns.ARTICLE, ns.STATEMENT, ns.AFFILIATION, ns.FUNDING)
+    iri[len(ns.KG) :]
+    for iri in (
+        ns.ARTICLE,
+        ns.STATEMENT,
+        ns.AFFILIATION,
+        ns.FUNDING,
+        ns.FUNDING_EVENT,
+        *ns.FUNDING_KIND_IRIS.values(),
+        ns.FUNDING_EVIDENCE,
+    )
 )
 #: kg:Entity, the superclass: it marks a node as an entity but is no class to score.
 SUPERCLASS = ns.ENTITY[len(ns.KG) :]
