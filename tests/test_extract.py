@@ -161,8 +161,7 @@ def test_funding_amount_is_normalised(nlp) -> None:
         nlp,
         "The project ImmunoTrack is funded by the Elbtal Innovation Fund with 2,3 million euros.",
     )
-    funding = [r for r in ex.relations if r.predicate == "fundedBy"]
-    assert [(r.amount, r.currency) for r in funding] == [(Decimal("2300000"), "EUR")]
+    assert [(f.amount, f.currency) for f in ex.fundings] == [(Decimal("2300000"), "EUR")]
 
 
 def test_signature_block_gives_affiliation_with_role(nlp) -> None:

@@ -70,8 +70,7 @@ def read_fundings(
         ev = kept[i]
         for dup, first in same.items():
             if first == i:
-                other = kept[dup]
-                ev = _merged(ev, other)
+                ev = _merged(ev, kept[dup])
         parent = raw[i]["share_of"]
         share_of = index.get(parent) if parent is not None else None
         events.append(_with_share(ev, share_of if share_of != index[i] else None))
@@ -81,35 +80,40 @@ def read_fundings(
 def _repeats(events: dict[int, FundingEvent]) -> dict[int, int]:
     """Later restatements of an earlier event in the same article: index -> first index.
 
-    The same value, currency and recipients with a funder in common is the same
-    money told twice; with disjoint funders it is two grants of equal size.
+    The same amount (value, range and currency; or, without a number, the same
+    words: 'a seven-figure sum' twice) to a recipient in common from a funder in
+    common is the same money told twice; with disjoint funders or recipients it
+    is two grants of equal size.
     """
     first: dict[int, int] = {}
     ordered = sorted(events, key=lambda i: events[i].amount_start)
     for n, i in enumerate(ordered):
         a = events[i]
-        if a.amount is None:
-            continue
         for j in ordered[:n]:
             b = events[j]
-            if j in first or (a.amount, a.upper, a.currency, a.hedged) != (
-                b.amount,
-                b.upper,
-                b.currency,
-                b.hedged,
-            ):
+            if j in first or _sum(a) != _sum(b) or a.share_of != b.share_of:
                 continue
-            if set(a.recipients) == set(b.recipients) and set(a.funders) & set(b.funders):
+            if set(a.recipients) & set(b.recipients) and set(a.funders) & set(b.funders):
                 first[i] = j
                 break
     return first
 
 
+def _sum(ev: FundingEvent) -> tuple[object, ...]:
+    """What makes two stated amounts the same money."""
+    words = " ".join(ev.amount_text.lower().split()) if ev.amount is None else ""
+    return (ev.amount, ev.upper, ev.currency, ev.hedged, words)
+
+
 def _merged(ev: FundingEvent, other: FundingEvent) -> FundingEvent:
     """`ev` with what a restatement adds: funders, qualifiers, round, period, purposes."""
+    funders = tuple(dict.fromkeys(ev.funders + other.funders))
     return dataclasses.replace(
         ev,
-        funders=tuple(dict.fromkeys(ev.funders + other.funders)),
+        funders=funders,
+        recipients=tuple(
+            r for r in dict.fromkeys(ev.recipients + other.recipients) if r not in funders
+        ),
         qualifiers=tuple(sorted(set(ev.qualifiers) | set(other.qualifiers))),
         round=ev.round or other.round,
         period=ev.period or other.period,

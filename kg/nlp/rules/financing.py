@@ -269,12 +269,16 @@ def bind_money(sent: Span, anchor: Token | None) -> tuple[int, int] | None:
     nothing else; with several amounts the one hanging closest from the fact's
     word wins, so 'A gets 2 million euros and B 3 million euros' keeps them apart.
     """
+    if anchor is not None and anchor.sent.start != sent.start:
+        # The fact's word speaks of the money where it stands ('are investing a
+        # seven-figure sum in X' after a title naming X); an investor named sentences
+        # after the round ('The round was led by Y') takes the round's amount.
+        here = bind_money(anchor.sent, anchor)
+        return here if here is not None else bind_money(sent, None)
     monies = _monies(sent)
     whole = [m for m in monies if not m.share] or monies
     if not whole:
         return None
-    if anchor is not None and anchor.sent.start != sent.start:
-        anchor = None  # an investor named sentences after the round: the round's amount
     best = min(whole, key=lambda m: _distance(sent.doc, m, anchor))
     return (best.start, best.end)
 
