@@ -43,7 +43,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -270,7 +270,7 @@ def _read_articles(
 
 def _with_article(ex: Extraction, article: Article) -> Extraction:
     """A cached extraction for the same text, re-labelled with where it was read this time."""
-    return Extraction(article=article, entities=ex.entities, relations=ex.relations)
+    return replace(ex, article=article)
 
 
 def build(
