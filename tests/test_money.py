@@ -557,3 +557,30 @@ def test_real_dev_listed_amounts_are_found(real_dev_store: ox.Store) -> None:
     found, missed = real_dev_recall(real_dev_store)
     assert len(found) + len(missed) >= 5, "the notes list amounts as 'X <- Y: N EUR'"
     assert len(found) >= 1, f"found {found}, missed {missed}"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_exports_give_amounts_as_numbers_and_flag_shared_or_hedged_ones(
+    money_store: ox.Store, tmp_path: Path, fmt: str
+) -> None:
+    import networkx as nx
+
+    from kg.view.graphio import write_gexf, write_graphml
+
+    path = tmp_path / f"g.{fmt}"
+    (write_graphml if fmt == "graphml" else write_gexf)(money_store, path)
+    graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    funding = {
+        (graph.nodes[u]["label"], graph.nodes[v]["label"]): d
+        for u, v, d in graph.edges(data=True)
+        if d["relation"] == "fundedBy"
+    }
+    joint = funding[("Kerbach Centre for Cell Models", W)]
+    assert joint["amount"] == 36000000.0 and isinstance(joint["amount"], float)
+    assert joint["amountShared"] is True
+    assert joint["amountHedged"] is False
+    around = funding[("CartiLoop", W)]
+    assert around["amountHedged"] is True  # "around 1,9 million euros"
+    assert around["qualifiers"] == "approximate"
+    assert "amount" not in funding[("Lumix GmbH", "Orbis Ventures GmbH")]  # a seven-figure sum

@@ -62,7 +62,7 @@ def test_page_loads_nothing_from_outside(tmp_path: Path) -> None:
     assert not re.search(r"@import", html)
     assert "sourceMappingURL" not in html
     assert not re.search(r"cdn|jsdelivr|unpkg|googleapis", own_markup(html), re.I)
-    assert html.count("<script") == 3  # data, vis-network, page logic; none with src
+    assert html.count("<script") == 4  # data, vis-network, page logic, money view; none with src
     assert "<script src" not in html and "<link" not in html
     assert "default-src 'none'" in html  # the browser refuses any request anyway
 
@@ -84,7 +84,7 @@ def test_names_cannot_break_out_of_the_page(tmp_path: Path) -> None:
     out = tmp_path / "evil.html"
     render(b.store(), out, title="<Network> & co")
     html = out.read_text(encoding="utf-8")
-    assert html.count("</script>") == 3
+    assert html.count("</script>") == 4
     own = own_markup(html)
     assert "<img" not in own and "<b>" not in own
     assert "<title>&lt;Network&gt; &amp; co</title>" in html

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
+from kg.view.money import Funding
 from kg.view.network import load_network, primary_class
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             **{"class": primary_class(data["classes"])},
             articles=len(data["articles"]),
         )
+    fundings = {f.iri: f for f in graph.graph.get("fundings", [])}
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     for i, (u, v, _key, data) in enumerate(edges):
         evidence = data["evidence"]
@@ -63,12 +65,42 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             confidences = [ev["confidence"] for ev in evidence if ev["confidence"] is not None]
             if confidences:
                 attrs["confidence"] = max(confidences)
-        for field in ("role", "amount", "currency"):
-            value = next((ev[field] for ev in evidence if ev[field]), None)
-            if value is not None:
-                attrs[field] = str(value)
+        role = next((ev["role"] for ev in evidence if ev["role"]), None)
+        if role is not None:
+            attrs["role"] = str(role)
+        attrs.update(_money_attrs(evidence, fundings))
         flat.add_edge(u, v, key=attrs["id"], **attrs)
     return flat
+
+
+def _money_attrs(evidence: list[dict[str, Any]], fundings: dict[str, Funding]) -> dict[str, Any]:
+    """A funding edge's money as numbers, and flags for what must not be added up.
+
+    `amount` is the largest amount of the funding events behind the edge (a
+    number, so Gephi can size by it); `events` how many there are; `amountShared` is
+    true when an event has other funders or recipients (the amount is theirs
+    together, repeated on each of their edges: sum events, not edges); and
+    `amountHedged` is true when the text hedges an amount (around, more than, up to, a
+    range, no number) or the money is only planned.
+    """
+    iris = sorted({iri for ev in evidence if (iri := ev.get("event")) and iri in fundings})
+    events = [fundings[iri] for iri in iris]
+    if not events:
+        return {}
+    attrs: dict[str, Any] = {
+        "events": len(events),
+        "amountShared": any(f.joint for f in events),
+        "amountHedged": any(f.inexact or f.hedged for f in events),
+    }
+    valued = [f for f in events if f.amount is not None]
+    if valued:
+        top = max(valued, key=lambda f: (f.amount, f.iri))
+        attrs["amount"] = float(top.amount)  # type: ignore[arg-type]
+        attrs["currency"] = top.currency or ""
+    qualifiers = sorted({q for f in events for q in f.qualifiers})
+    if qualifiers:
+        attrs["qualifiers"] = JOIN.join(qualifiers)
+    return attrs
 
 
 def write_graphml(store_or_graph: Any, path: str | Path) -> int:

@@ -345,6 +345,7 @@ def build_page(
         "communities": community_legend,
         "sizeNote": SIZE_NOTES[size],
         "dateRange": [dates[0], dates[-1]] if dates else None,
+        "money": _money_payload(graph, node_id, article_id),
         "focus": focus_ids,
     }
     template = _template()
@@ -354,6 +355,7 @@ def build_page(
         version=__version__,
         page_css=Markup(_asset("page.css")),
         page_js=Markup(_asset("page.js")),
+        money_js=Markup(_asset("money.js")),
         vis_js=Markup(_vis_network_js()),
         data_json=Markup(_script_json(payload)),
     )
@@ -368,6 +370,43 @@ def build_page(
         "focus": focus_labels,
     }
     return html, info
+
+
+def _money_payload(
+    graph: nx.MultiDiGraph, node_id: dict[str, int], article_id: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The funding events between shown entities, for the money view (kg/assets/money.js).
+
+    One item per event, so the page can list events and add each once: an amount
+    given jointly is one item with all its funders, never one per funding line.
+    """
+    out = []
+    for f in graph.graph.get("fundings", []):
+        funders = [node_id[n] for n in f.funders if n in node_id]
+        recipients = [node_id[n] for n in f.recipients if n in node_id]
+        if not funders or not recipients:
+            continue
+        out.append(
+            {
+                "funders": funders,
+                "recipients": recipients,
+                "amount": None if f.amount is None else str(f.amount),
+                "upper": None if f.upper is None else str(f.upper),
+                "currency": f.currency,
+                "qualifiers": f.qualifiers,
+                "joint": f.joint,
+                "hedged": f.hedged,
+                "share": f.share_of,
+                "round": f.round,
+                "kind": f.kinds[0] if f.kinds else None,
+                "text": f.evidence[0]["amountText"] if f.evidence else None,
+                "evidence": [
+                    {"s": ev["sentence"], "a": article_id.get(str(ev["article"]), -1)}
+                    for ev in f.evidence
+                ],
+            }
+        )
+    return out
 
 
 def _compact_evidence(ev: dict[str, Any], article_id: dict[str, int]) -> dict[str, Any]:

@@ -1,0 +1,163 @@
+/* The money view of the network page: who gives money to whom, each funding event once.
+ *
+ * Funding edges (recipient -> funder, "funded by") are drawn with a width that grows
+ * with the money of their events; every other relation is hidden while the view is on.
+ * Clicking an entity or a funding line lists funding EVENTS, not edges: an amount given
+ * jointly by two funders is one event shown once, with both funders, never split and
+ * never added twice. Runs after page.js and uses its hook (window.kgPage).
+ */
+(function () {
+  "use strict";
+  var page = window.kgPage;
+  var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  var MONEY = DATA.money || [];
+  if (!page || !MONEY.length) { return; }
+
+  var label = new Map(DATA.nodes.map(function (n) { return [n.id, n.label]; }));
+  var edgeInfo = new Map(DATA.edges.map(function (e) { return [e.id, e]; }));
+  var panel = document.getElementById("panel");
+  var panelBody = document.getElementById("panel-body");
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function money(ev) {
+    if (ev.amount === null) { return ev.text || "an amount without a number"; }
+    var value = Number(ev.amount);
+    var text;
+    try {
+      text = new Intl.NumberFormat("en", { style: "currency", currency: ev.currency || "EUR",
+        maximumFractionDigits: 0 }).format(value);
+    } catch (err) {
+      text = value.toLocaleString("en") + " " + (ev.currency || "");
+    }
+    if (ev.upper !== null) { text += " \u2013 " + Number(ev.upper).toLocaleString("en"); }
+    return text;
+  }
+
+  /* Events behind a funding edge: the edge's recipient is among the event's recipients,
+     its funder among the event's funders. */
+  function eventsOfEdge(e) {
+    return MONEY.filter(function (ev) {
+      return ev.recipients.indexOf(e.from) >= 0 && ev.funders.indexOf(e.to) >= 0;
+    });
+  }
+
+  function eventsOfNode(id) {
+    return MONEY.filter(function (ev) {
+      return ev.recipients.indexOf(id) >= 0 || ev.funders.indexOf(id) >= 0;
+    });
+  }
+
+  function names(ids) {
+    return ids.map(function (id) { return label.get(id) || "?"; }).join(", ");
+  }
+
+  function eventItem(ev) {
+    var li = el("li", { "class": "money-event" });
+    var head = el("p", { "class": "qual" }, money(ev));
+    li.appendChild(head);
+    var notes = ev.qualifiers.slice();
+    if (ev.joint) { notes.push("joint: not split between the parties"); }
+    if (ev.share !== null) { notes.push("a share of a larger event"); }
+    if (ev.round) { notes.push(ev.round + " round"); }
+    if (ev.kind) { notes.push(ev.kind); }
+    if (ev.hedged) { notes.push("planned or applied for"); }
+    if (notes.length) { li.appendChild(el("p", { "class": "muted" }, notes.join(" \u00b7 "))); }
+    li.appendChild(el("p", null, "from " + names(ev.funders) + " to " + names(ev.recipients)));
+    var ul = el("ul", { "class": "evidence" });
+    ev.evidence.forEach(function (item) {
+      var art = DATA.articles[item.a] || ["", null, null];
+      var row = el("li");
+      row.appendChild(el("p", { "class": "sentence" }, "\u201c" + item.s + "\u201d"));
+      row.appendChild(el("div", { "class": "source" },
+        (art[0] || "untitled article") + (art[1] ? " \u00b7 " + art[1] : "")));
+      ul.appendChild(row);
+    });
+    li.appendChild(ul);
+    return li;
+  }
+
+  function showEvents(title, events) {
+    panelBody.replaceChildren();
+    panelBody.setAttribute("data-money", "true");
+    panelBody.appendChild(el("h2", null, title));
+    var counted = events.filter(function (ev) { return !ev.hedged && ev.share === null; });
+    var totals = {};
+    counted.forEach(function (ev) {
+      if (ev.amount !== null) {
+        totals[ev.currency] = (totals[ev.currency] || 0) + Number(ev.amount);
+      }
+    });
+    var sums = Object.keys(totals).sort().map(function (c) {
+      return money({ amount: totals[c], currency: c, upper: null });
+    });
+    panelBody.appendChild(el("p", { "class": "muted" }, events.length + " funding event" +
+      (events.length === 1 ? "" : "s") + (sums.length ? "; each counted once: " + sums.join(", ") : "")));
+    var ul = el("ul", { "class": "rel" });
+    events.forEach(function (ev) { ul.appendChild(eventItem(ev)); });
+    panelBody.appendChild(ul);
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  }
+
+  /* Width by money: the largest event behind each funding edge, on a square-root scale. */
+  var largest = 0;
+  MONEY.forEach(function (ev) { if (ev.amount !== null) { largest = Math.max(largest, Number(ev.amount)); } });
+  var widths = [];
+  DATA.edges.forEach(function (e) {
+    if (e.relation !== "fundedBy") { return; }
+    var top = 0;
+    eventsOfEdge(e).forEach(function (ev) { if (ev.amount !== null) { top = Math.max(top, Number(ev.amount)); } });
+    widths.push({ id: e.id, width: largest ? 1 + 11 * Math.sqrt(top / largest) : 1 });
+  });
+
+  var on = false;
+  var saved = null;
+  function setView(flag) {
+    on = flag;
+    if (on) {
+      saved = new Set(page.state.relations);
+      page.state.relations = new Set(["fundedBy"]);
+      page.edges.update(widths);
+    } else {
+      page.state.relations = saved || page.state.relations;
+      page.edges.update(widths.map(function (w) { return { id: w.id, width: 1 }; }));
+    }
+    document.querySelectorAll('input[data-filter="relations"]').forEach(function (box) {
+      box.checked = page.state.relations.has(box.value);
+    });
+    page.refresh();
+  }
+
+  var box = el("input", { type: "checkbox", id: "money-view" });
+  var toggle = el("label", { "class": "check" });
+  toggle.appendChild(box);
+  toggle.appendChild(document.createTextNode(" money view: who funds whom, line width by amount"));
+  var section = el("section", { id: "money-section" });
+  section.appendChild(el("h2", null, "Money"));
+  section.appendChild(toggle);
+  var sidebar = document.getElementById("sidebar");
+  if (sidebar) { sidebar.appendChild(section); }
+  box.addEventListener("change", function () { setView(box.checked); });
+
+  /* Registered after page.js's own click handler, so in the money view the panel ends
+     up listing events. */
+  page.network.on("click", function (params) {
+    if (!on) { return; }
+    if (params.nodes.length) {
+      var id = params.nodes[0];
+      showEvents(label.get(id) || "", eventsOfNode(id));
+    } else if (params.edges.length) {
+      var e = edgeInfo.get(params.edges[0]);
+      if (e && e.relation === "fundedBy") {
+        showEvents(names([e.from]) + " \u2190 " + names([e.to]), eventsOfEdge(e));
+      }
+    }
+  });
+  window.kgMoney = { setView: setView, eventsOfNode: eventsOfNode, eventsOfEdge: eventsOfEdge };
+}());
