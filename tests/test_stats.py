@@ -128,7 +128,7 @@ def test_exports_carry_class_labels_and_relation(
     relations = {d["relation"] for *_, d in graph.edges(data=True)}
     assert len(relations) == 7
     funding = next(d for *_, d in graph.edges(data=True) if d["relation"] == "fundedBy")
-    assert (funding["amount"], funding["currency"]) == ("5100000", "EUR")
+    assert (funding["amount"], funding["currency"]) == (5100000.0, "EUR")
     assert funding["sentence"].startswith("The Ministry of Science funds")
 
 
