@@ -503,7 +503,7 @@ def listed_amounts(notes: Path) -> list[tuple[str, str, str, Decimal]]:
             continue
         recipient = ""
         for part in _PART.finditer(m.group(2)):
-            recipient = (part.group("recipient") or recipient).strip(" .")
+            recipient = (part.group("recipient") or "").strip(" .") or recipient
             found.append(
                 (m.group(1), recipient, part.group("funder"), Decimal(part.group("amount")))
             )

@@ -10,10 +10,10 @@ and the body both saying "1,8 million euros from the SAB") becomes one event.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kg.model import Article, Evidence, FundingEvent
+from kg.model import Article, Evidence, FundingEvent, RelationFact
 
 Key = tuple[int, int]
 
@@ -23,8 +23,14 @@ def read_fundings(
     raw: list[dict[str, Any]],
     key_of: Mapping[Key, str],
     antecedent: Mapping[Key, str],
+    relations: Sequence[RelationFact] = (),
 ) -> list[FundingEvent]:
-    """The article's funding events, in reading order, shares pointing at their parent."""
+    """The article's funding events, in reading order, shares pointing at their parent.
+
+    An event that names only its funder (`inherit`: 'A will provide 90% of annual
+    financing, amounting to 5 million euros') goes to what the article's
+    fundedBy facts just said A funds, in the sentences right before it.
+    """
 
     def local(keys: list[Key]) -> tuple[str, ...]:
         found = (key_of.get(tuple(k)) or antecedent.get(tuple(k)) for k in keys)
@@ -34,6 +40,8 @@ def read_fundings(
     for i, ev in enumerate(raw):
         funders = local(ev["funders"])
         recipients = tuple(r for r in local(ev["recipients"]) if r not in funders)
+        if ev.get("inherit"):
+            recipients = _funded_just_before(relations, funders, ev["sent"][0])
         if not funders or not recipients:
             continue
         start, end = ev["sent"]
@@ -75,6 +83,32 @@ def read_fundings(
         share_of = index.get(parent) if parent is not None else None
         events.append(_with_share(ev, share_of if share_of != index[i] else None))
     return events
+
+
+#: How far back (characters) a funder's earlier fundedBy fact may be for an amount to inherit.
+_INHERIT_WINDOW = 600
+
+
+def _funded_just_before(
+    relations: Sequence[RelationFact], funders: tuple[str, ...], start: int
+) -> tuple[str, ...]:
+    """Whom the funders were said to fund in the nearest sentence before `start`."""
+    earlier = [
+        r
+        for r in relations
+        if r.predicate == "fundedBy"
+        and not r.hedged
+        and r.object in funders
+        and start - _INHERIT_WINDOW <= r.evidence.start < start
+    ]
+    if not earlier:
+        return ()
+    last = max(r.evidence.start for r in earlier)
+    return tuple(
+        dict.fromkeys(
+            r.subject for r in earlier if r.evidence.start == last and r.subject not in funders
+        )
+    )
 
 
 def _repeats(events: dict[int, FundingEvent]) -> dict[int, int]:

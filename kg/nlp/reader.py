@@ -145,7 +145,9 @@ class DocReader:
             )
             for e in local.values()
         ]
-        fundings = read_fundings(article, list(doc._.kg_fundings or []), key_of, antecedent)
+        fundings = read_fundings(
+            article, list(doc._.kg_fundings or []), key_of, antecedent, relations
+        )
         return Extraction(
             article=article,
             entities=entities,

@@ -33,6 +33,15 @@ _HOLDINGS = {"share", "shares", "stake"}
 _MONEY_CONTEXT = _ROUND_WORDS | {"investor", "investors", "invest", "euros", "million"}
 _INVESTORS = ["investor", "shareholder", "backer", "co-investor"]
 _FUNDERS = ["Funder", "Company", "Institution"]
+#: Verbs that give an amount (the amount is their object).
+_GIVING_ALL = frozenset({"provide", "contribute", "allocate", "commit", "earmark", "fund"})
+_GIVING = ["provide", "contribute", "allocate", "commit", "earmark"]
+#: Objects of a giving verb that are money or a share of it.
+_MONEY_OBJECTS = ["%", "percent", "share", "financing", "funding", "euros", "euro", "eur"]
+_MONEY_OBJECTS += ["million", "billion"]
+#: What money given 'for the construction' goes to: what the item is about.
+_UNDERTAKINGS = {"construction", "building", "expansion", "establishment", "setup", "foundation"}
+_TOPICS = {"Institution", "Project", "Cluster", "Company"}
 #: How far back the company a round is for may be named.
 _LOOKBACK_SENTENCES = 3
 
@@ -58,6 +67,18 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     {"LEMMA": {"IN": _INVESTORS}, "DEP": "nsubj"},
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "obj", {"DEP": "attr", "ENT_TYPE": {"IN": _FUNDERS}}),
+                ),
+            ],
+        ),
+        # 'The Free State is providing 22 million euros for the construction', 'the BMBF
+        # will provide 90% of annual financing, amounting to 5 million euros'
+        "provide-money": (
+            "fundedBy",
+            [
+                dep(
+                    {"LEMMA": {"IN": _GIVING}},
+                    ("anchor", ">", "obj", {"DEP": "nsubj", "ENT_TYPE": {"IN": _FUNDERS}}),
+                    ("anchor", ">", "sum", {"DEP": "dobj", "LOWER": {"IN": _MONEY_OBJECTS}}),
                 ),
             ],
         ),
@@ -96,7 +117,76 @@ def _investors(m: DepMatch) -> list[Claim]:
     return [m.claim(company, m.pred, o, conf=0.7, anchor=anchor) for o in expand(obj)]
 
 
+def _provides(m: DepMatch) -> list[Claim]:
+    """'X provides N euros for the construction (of Y)': money given to what the 'for'
+    names, or for building, to what the item is about. Without a stated amount or a
+    'for', nothing here: 'X will provide 90% of annual financing, amounting to N
+    euros' goes to whoever X was just said to fund (`funding_events`), and 'invested
+    200 million euros to expand the sector' names no recipient."""
+    anchor, sum_ = m.anchor, m.nodes["sum"]
+    if m.obj is None or not find_money(anchor.sent.text):
+        return []
+    target = next(
+        (
+            g
+            for c in (*anchor.children, *sum_.children)
+            if c.dep_ == "prep" and c.lower_ == "for"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ),
+        None,
+    )
+    recipient = _named_or_undertaking(target, m.obj) if target is not None else None
+    if recipient is None or not recipient.ent_type_:
+        return []
+    return [m.claim(recipient, m.pred, o, anchor=anchor) for o in expand(m.obj)]
+
+
+def _named_or_undertaking(tok: Token, funder: Token) -> Token | None:
+    """'for Y', 'for the construction of Y', 'for the construction of the building'.
+
+    A building without a name is the one named with its owner just before ('the
+    new building of the NCT Dresden will house ...'), else the thing the item is
+    about, unless that is the funder itself.
+    """
+    named = stand_in(tok)
+    if named.ent_type_:
+        return named
+    inside = next((t for t in tok.subtree if t.ent_type_ in _TOPICS and t.i != tok.i), None)
+    if inside is not None:
+        return inside
+    nouns = {t.lemma_.lower() for t in tok.subtree} & _UNDERTAKINGS
+    if not nouns:
+        return None
+    doc = tok.doc
+    start = tok.sent.start
+    for _ in range(3):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    for t in reversed(doc[start : tok.i]):
+        if t.lemma_.lower() in nouns and t.i not in {s.i for s in tok.subtree}:
+            # 'the building of the X': the parser may hang X on 'of' or on the noun itself
+            owner = next(
+                (
+                    doc[j]
+                    for c in t.children
+                    if c.lower_ == "of"
+                    for j in (c.i + 1, c.i + 2)
+                    if j < len(doc) and stand_in(doc[j]).ent_type_ in _TOPICS
+                ),
+                None,
+            )
+            if owner is not None:
+                return stand_in(owner)
+    about = topic(doc)
+    if about is None or about.ent_type_ not in _TOPICS or about.lower_ == funder.lower_:
+        return None
+    return about
+
+
 HANDLERS: dict[str, DepHandler] = {
+    "provide-money": _provides,
     "round-participant": _investors,
     "lead-investor": _investors,
     "investor-apposition": _investors,
@@ -216,6 +306,12 @@ _KINDS: tuple[tuple[str, frozenset[str]], ...] = (
                 "finance",
                 "finances",
                 "financed",
+                "financing",
+                "provide",
+                "provides",
+                "providing",
+                "contribute",
+                "contributes",
                 "subsidy",
                 "subsidies",
             }
@@ -393,10 +489,53 @@ def funding_events(doc: Doc, found: list[dict[str, Any]]) -> list[dict[str, Any]
             )
             share["share_of"] = events.index(parent)
             events.append(share)
+    events += _given_on(doc, events)
     for i, event in enumerate(events):
         if event["share"] and event["share_of"] is None:
             event["share_of"] = _larger_before(events, i)
     return events
+
+
+def _given_on(doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Amounts a funder gives in a sentence of their own, to whom it was just said to fund.
+
+    'The Institute will receive long-term funding from A and B. Starting in 2021, A
+    will provide 90% of annual financing, amounting to 5 million euros.' The second
+    sentence names no recipient; the event it makes asks the reader
+    (`kg.nlp.money`) for the recipients of A's funding stated in the two sentences
+    before (`inherit`), and is dropped when there is none.
+    """
+    bound = {tuple(e["money"]) for e in events}
+    out: list[dict[str, Any]] = []
+    for sent in doc.sents:
+        monies = [m for m in _monies(sent) if (m.start, m.end) not in bound and not m.share]
+        if len(monies) != 1:
+            continue
+        giver = next(
+            (
+                c
+                for t in sent
+                if t.lemma_.lower() in _GIVING_ALL and t.pos_ in {"VERB", "AUX"}
+                for c in t.children
+                if c.dep_ == "nsubj" and c.ent_type_ in _FUNDERS
+            ),
+            None,
+        )
+        if giver is None:
+            continue
+        event = _event(
+            monies[0],
+            sent,
+            [_key(giver)],
+            [],
+            rule="dep:provide-money-inherited",
+            conf=0.6,
+            hedged=False,
+            purposes=[],
+        )
+        event["inherit"] = True
+        out.append(event)
+    return out
 
 
 def _larger_before(events: list[dict[str, Any]], i: int) -> int | None:
