@@ -41,7 +41,7 @@ def money_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_money_view_lists_a_joint_grant_once(browser: Browser, money_page: Path) -> None:
     open_page(browser, money_page)
     browser.wait_for("window.kgMoney !== undefined")
-    browser.evaluate("document.getElementById('money-view').click()")
+    browser.evaluate("kgPage.setView('money')")
     shown = browser.evaluate(
         """(() => {
           const data = JSON.parse(document.getElementById('kg-data').textContent);

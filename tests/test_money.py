@@ -375,6 +375,34 @@ W = "Weltau Ministry of Science"
             ],
         ),
         (
+            "provide.txt",
+            # a funder's share in a sentence of its own goes to whom it was just said to fund;
+            # money for 'the building' to the owner named with it; 'to expand the sector'
+            # names no recipient
+            [
+                (
+                    {"Federal Ministry of Regional Research"},
+                    {"Kessel Institute for Metabolic Research"},
+                    Decimal("6000000"),
+                    None,
+                    (),
+                    "grant",
+                    None,
+                    None,
+                ),
+                (
+                    {W},
+                    {"Lindgren Centre for Imaging"},
+                    Decimal("12000000"),
+                    None,
+                    (),
+                    "grant",
+                    None,
+                    None,
+                ),
+            ],
+        ),
+        (
             "loan.txt",
             [
                 (

@@ -117,47 +117,49 @@
   });
 
   var on = false;
-  var saved = null;
-  function setView(flag) {
-    on = flag;
-    if (on) {
-      saved = new Set(page.state.relations);
-      page.state.relations = new Set(["fundedBy"]);
-      page.edges.update(widths);
-    } else {
-      page.state.relations = saved || page.state.relations;
-      page.edges.update(widths.map(function (w) { return { id: w.id, width: 1 }; }));
-    }
-    document.querySelectorAll('input[data-filter="relations"]').forEach(function (box) {
-      box.checked = page.state.relations.has(box.value);
-    });
-    page.refresh();
+  function enter(p) {
+    on = true;
+    p.edges.update(widths);
   }
+  function leave(p) {
+    on = false;
+    p.edges.update(widths.map(function (w) { return { id: w.id, width: 1 }; }));
+  }
+  /* A view of the page's view menu (page.js registerView): only who funds whom. */
+  page.registerView("money", {
+    label: "Where the money comes from",
+    edgeFilter: function (e) { return e.relation === "fundedBy"; },
+    enter: enter,
+    leave: leave
+  });
 
-  var box = el("input", { type: "checkbox", id: "money-view" });
-  var toggle = el("label", { "class": "check" });
-  toggle.appendChild(box);
-  toggle.appendChild(document.createTextNode(" money view: who funds whom, line width by amount"));
-  var section = el("section", { id: "money-section" });
-  section.appendChild(el("h2", null, "Money"));
-  section.appendChild(toggle);
-  var sidebar = document.getElementById("sidebar");
-  if (sidebar) { sidebar.appendChild(section); }
-  box.addEventListener("change", function () { setView(box.checked); });
+  /* In any view, an entity's panel lists its funding events (page.js panelSections). */
+  page.panelSections.push(function (n, body) {
+    var events = eventsOfNode(n.id);
+    if (!events.length) { return; }
+    var section = el("section", { "class": "money" });
+    section.appendChild(el("h3", null, "Funding events (" + events.length + ")"));
+    var ul = el("ul", { "class": "rel" });
+    events.forEach(function (ev) { ul.appendChild(eventItem(ev)); });
+    section.appendChild(ul);
+    body.appendChild(section);
+  });
 
-  /* Registered after page.js's own click handler, so in the money view the panel ends
-     up listing events. */
+  /* Registered after page.js's own click handler: in the money view a funding line's
+     panel lists its events, not the line's statements. */
   page.network.on("click", function (params) {
-    if (!on) { return; }
-    if (params.nodes.length) {
-      var id = params.nodes[0];
-      showEvents(label.get(id) || "", eventsOfNode(id));
-    } else if (params.edges.length) {
-      var e = edgeInfo.get(params.edges[0]);
-      if (e && e.relation === "fundedBy") {
-        showEvents(names([e.from]) + " \u2190 " + names([e.to]), eventsOfEdge(e));
-      }
+    if (!on || params.nodes.length || !params.edges.length) { return; }
+    var e = edgeInfo.get(params.edges[0]);
+    if (e && e.relation === "fundedBy") {
+      showEvents(names([e.from]) + " \u2190 " + names([e.to]), eventsOfEdge(e));
     }
   });
-  window.kgMoney = { setView: setView, eventsOfNode: eventsOfNode, eventsOfEdge: eventsOfEdge };
+  /* Money view: a node's panel is its events, each counted once. */
+  page.network.on("click", function (params) {
+    if (on && params.nodes.length) {
+      var id = params.nodes[0];
+      showEvents(label.get(id) || "", eventsOfNode(id));
+    }
+  });
+  window.kgMoney = { eventsOfNode: eventsOfNode, eventsOfEdge: eventsOfEdge };
 }());
