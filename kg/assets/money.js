@@ -117,13 +117,18 @@
   });
 
   var on = false;
+  var before = [];
   function enter(p) {
     on = true;
+    before = widths.map(function (w) {
+      var drawn = p.edges.get(w.id);
+      return { id: w.id, width: drawn && drawn.width !== undefined ? drawn.width : 1 };
+    });
     p.edges.update(widths);
   }
   function leave(p) {
     on = false;
-    p.edges.update(widths.map(function (w) { return { id: w.id, width: 1 }; }));
+    p.edges.update(before);  // the page's own widths (articles per fact) come back
   }
   /* A view of the page's view menu (page.js registerView): only who funds whom. */
   page.registerView("money", {
