@@ -63,8 +63,17 @@ EXPECTED: dict[str, Expect] = {
         ],
     ),
     "project-funding.rq": Expect(
-        ("recipient", "recipientLabel", "funderLabel", "amount", "currency", "shared", "hedged"),
-        [("mpm", MPM, BMBF, "5100000", "EUR", "false", "false")],
+        (
+            "recipient",
+            "recipientLabel",
+            "funderLabel",
+            "amount",
+            "currency",
+            "eventFunders",
+            "eventRecipients",
+            "hedged",
+        ),
+        [("mpm", MPM, BMBF, "5100000", "EUR", "1", "1", "false")],
     ),
     "funding-events.rq": Expect(
         (
