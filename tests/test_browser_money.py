@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers_browser import Browser
 from helpers_network import small_corpus
-from test_browser_viz import assert_offline_and_clean, click_node, node_id, open_page
+from test_browser_viz import assert_offline_and_clean, node_id, open_page
 
 from kg.view.viz import render
 
@@ -56,7 +56,14 @@ def test_money_view_lists_a_joint_grant_once(browser: Browser, money_page: Path)
     assert shown["relations"] == ["fundedBy"], "only who funds whom is drawn"
     assert len(shown["widths"]) == 2, "OrganoNet from each ministry"
     assert max(shown["widths"]) > 1, "line width grows with the amount"
-    click_node(browser, node_id(browser, "OrganoNet"))
+    # The click as vis-network reports it (a mouse click would race the re-layout that
+    # switching views starts on a loaded machine).
+    organonet = node_id(browser, "OrganoNet")
+    browser.evaluate(
+        f"(() => {{ kgPage.network.body.emitter.emit('click', "
+        f"{{nodes: [{organonet}], edges: [], pointer: {{canvas: {{x: 0, y: 0}}}}}}); "
+        "return true; })()"
+    )
     browser.wait_for("document.getElementById('panel-body').getAttribute('data-money') === 'true'")
     panel = browser.evaluate(
         """(() => {
