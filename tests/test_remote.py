@@ -48,7 +48,16 @@ def remote(server: Server) -> RemoteStore:
 #: Columns the saved queries fill with GROUP_CONCAT, and their separators. SPARQL leaves
 #: the order of GROUP_CONCAT undefined: Virtuoso lists "Funder, Institution" where
 #: Oxigraph lists "Institution, Funder". Same members, so the same answer.
-UNORDERED_LISTS = {"types": ", ", "altLabels": " | ", "roles": "; "}
+UNORDERED_LISTS = {
+    "types": ", ",
+    "altLabels": " | ",
+    "roles": "; ",
+    # funding-events.rq: an event's funders, recipients, qualifiers and purposes
+    "funders": " | ",
+    "recipients": " | ",
+    "qualifiers": " | ",
+    "purposes": " | ",
+}
 
 
 def comparable_rows(output: object) -> list[str]:
