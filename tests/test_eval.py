@@ -631,3 +631,32 @@ def test_evaluate_reads_the_store_without_its_system_graph(tmp_store: str) -> No
         store.apply(graphs)
     report = evaluate(SEEDS_GOLD, cfg)
     assert (report.entities.precision, report.relations.f1) == (1.0, 1.0)
+
+
+def test_wrongly_merged_node_is_the_entity_its_label_names() -> None:
+    # Resolution merged the city into the university (altLabel "Nordhafen"). Rule 3 pairs
+    # the node with the university (its label, two shared names) before the city (an
+    # altLabel only), so the city is missed and the node's relation is not the city's.
+    g = gold(
+        [
+            ent("uni", ["Institution"], "Nordhafen University", "University of Nordhafen", "NU"),
+            ent("city", ["Place"], "Nordhafen"),
+            ent("land", ["Place"], "Westmark"),
+        ],
+        [["city", "locatedIn", "land"]],
+    )
+    report = score(
+        graph("""
+        g:entities { e:1 a kg:Institution ; rdfs:label "Nordhafen University" ;
+                         skos:altLabel "Nordhafen", "NU" .
+                     e:2 a kg:Institution ; rdfs:label "University of Nordhafen" .
+                     e:3 a kg:Place ; rdfs:label "Westmark" . }
+        g:a1 { e:1 kg:locatedIn e:3 . }
+        """),
+        g,
+    )
+    assert (report.entities.tp, report.entities.predicted) == (2, 3)
+    assert [e.id for e in report.missed_entities] == ["city"]
+    assert [n.label for n in report.false_entities] == ["University of Nordhafen"]
+    assert (report.relations.tp, report.relations.predicted) == (0, 1)
+

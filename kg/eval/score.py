@@ -220,6 +220,7 @@ class Node:
     label: str
     classes: frozenset[str]
     names: frozenset[str]  # normalised
+    labels: frozenset[str] = frozenset()  # the normalised rdfs:labels, a subset of `names`
 
 
 def _all_triples(graph: rdflib.Graph) -> Iterator[tuple[Any, Any, Any]]:
@@ -263,7 +264,8 @@ def read_prediction(
         shown = min(own) if own else (min(every) if every else str(term))
         names = frozenset(n for n in map(normalize_name, every) if n)
         scored = frozenset(kinds - NON_ENTITY_CLASSES - {SUPERCLASS})
-        nodes[term] = Node(term.n3(), shown, scored, names)
+        own_names = frozenset(n for n in map(normalize_name, own) if n)
+        nodes[term] = Node(term.n3(), shown, scored, names, own_names)
     relations = {
         (nodes[s].key, prop, nodes[o].key) for s, prop, o in edges if s in nodes and o in nodes
     }
@@ -412,14 +414,20 @@ class EvalReport:
 def _match(gold: Gold, nodes: dict[str, Node]) -> dict[str, str]:
     """Pair gold entities with nodes one-to-one (rule 3); returns node key -> gold id.
 
+    Rule 3 forms pairs greedily, in tiers: a pair where the node's rdfs:label is
+    one of the entity's names before a pair that shares only an altLabel, and
+    more shared names before fewer. So a node that wrongly merged a city into an
+    institute ("X University", altLabel "X") is the institute, never the city,
+    and relations on it are scored as the institute's.
+
     Only non-optional gold entities take part: an optional one makes nodes
     "neither right nor wrong" without being matched, so it must never take a
-    node away from an entity that counts. Among all assignments with the most
-    pairs (greedy would not find these), the one with most correctly typed
-    pairs is chosen, then the one with most shared names, so that of two
-    duplicate nodes the better one is the match and the other the false
-    positive. Components are solved in sorted order, so the result does not
-    depend on how the graph was serialised.
+    node away from an entity that counts (rule 3 pairs required entities first,
+    and an optional pair changes no score). The rule leaves open the choice
+    inside one tier; there the most pairs are formed (a maximum matching, which
+    greedy order alone would not find), then the correctly typed pair, then the
+    first in sorted order. Classes thus break ties only and never outrank a
+    shared name or a label.
     """
     import networkx as nx
 
@@ -427,30 +435,34 @@ def _match(gold: Gold, nodes: dict[str, Node]) -> dict[str, str]:
     for key in sorted(nodes):
         for name in nodes[key].names:
             by_name.setdefault(name, []).append(key)
-    best = max((len(n.names) for n in nodes.values()), default=0) + 1
-    edges: list[tuple[str, str, int]] = []
+    tiers: dict[tuple[int, int], list[tuple[str, str, int]]] = {}
     for ent in sorted(gold.entities, key=lambda e: e.id):
         if ent.optional:
             continue
         gold_names = {normalize_name(n) for n in ent.names}
         for key in sorted({k for n in gold_names for k in by_name.get(n, [])}):
-            shared = len(gold_names & nodes[key].names)
-            typed = bool(nodes[key].classes & set(ent.types))
-            edges.append((ent.id, key, typed * best + shared))
-    # Equal weights would leave the choice between equally good pairings to set order
-    # inside networkx, which follows the hash seed. A distinct power of two per edge,
-    # below every real difference, makes the best matching unique and reproducible
-    # (earlier edges in sorted order preferred); integer weights keep it exact.
-    scale = 2 ** (len(edges) + 1)
-    pairs = nx.Graph()
-    for i, (gold_id, key, weight) in enumerate(edges):
-        tie = 2 ** (len(edges) - 1 - i)
-        pairs.add_edge(("gold", gold_id), ("node", key), weight=weight * scale + tie)
+            node = nodes[key]
+            tier = (-bool(gold_names & node.labels), -len(gold_names & node.names))
+            typed = int(bool(node.classes & set(ent.types)))
+            tiers.setdefault(tier, []).append((ent.id, key, typed))
     matched: dict[str, str] = {}
-    for component in sorted(nx.connected_components(pairs), key=min):
-        for a, b in nx.max_weight_matching(pairs.subgraph(component), maxcardinality=True):
-            g, n = (a, b) if a[0] == "gold" else (b, a)
-            matched[n[1]] = g[1]
+    taken: set[str] = set()
+    for tier in sorted(tiers):
+        edges = [e for e in tiers[tier] if e[0] not in taken and e[1] not in matched]
+        # Equal weights would leave the choice between equally good pairings to set order
+        # inside networkx, which follows the hash seed. A distinct power of two per edge,
+        # below every real difference, makes the best matching unique and reproducible
+        # (earlier edges in sorted order preferred); integer weights keep it exact.
+        scale = 2 ** (len(edges) + 1)
+        pairs = nx.Graph()
+        for i, (gold_id, key, typed) in enumerate(edges):
+            tie = 2 ** (len(edges) - 1 - i)
+            pairs.add_edge(("gold", gold_id), ("node", key), weight=typed * scale + tie)
+        for component in sorted(nx.connected_components(pairs), key=min):
+            for a, b in nx.max_weight_matching(pairs.subgraph(component), maxcardinality=True):
+                g, n = (a, b) if a[0] == "gold" else (b, a)
+                matched[n[1]] = g[1]
+                taken.add(g[1])
     return matched
 
 
