@@ -41,8 +41,13 @@ test: install browser virtuoso
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# Extraction quality on every gold set, as the Markdown tables in the README.
+# Extraction quality on every gold set, as the Markdown tables in the README, then one
+# summary row per set. Real-dev (third-party articles, never copied into the repository)
+# is read from $(REALDEV) when it exists, whole and in two folds by a fixed rule: the
+# sorted file names at odd positions (1st, 3rd, ...) and at even ones.
 EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout final:data/final blind:data/blind realstyle:data/realstyle
+REALDEV ?= ../shared/real-dev
+SUMMARY = $(BIN)/python -c 'import json,sys; d=json.load(sys.stdin); e,t,r=d["entities"],d["entities_typed"],d["relations"]; print("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |" % (sys.argv[1], e["f1"], t["f1"], r["precision"], r["recall"], r["f1"]))'
 eval: install
 	@rm -rf out/eval && mkdir -p out/eval
 	@for set in $(EVAL_SETS); do \
@@ -50,8 +55,29 @@ eval: install
 	  $(BIN)/kg --store out/eval/$$name build $$dir >/dev/null || exit 1; \
 	  echo "#### $$name ($$dir, data/gold/$$name.json)"; \
 	  $(BIN)/kg --store out/eval/$$name eval data/gold/$$name.json --format markdown || exit 1; \
+	  $(BIN)/kg --store out/eval/$$name eval data/gold/$$name.json -f json | $(SUMMARY) $$name >> out/eval/summary.md || exit 1; \
 	  echo; \
 	done
+	@if [ -d "$(REALDEV)/articles" ] && [ -f "$(REALDEV)/gold.json" ]; then \
+	  $(BIN)/kg --store out/eval/real-dev build "$(REALDEV)/articles" >/dev/null || exit 1; \
+	  echo "#### real-dev ($(REALDEV)/articles, $(REALDEV)/gold.json)"; \
+	  $(BIN)/kg --store out/eval/real-dev eval "$(REALDEV)/gold.json" --format markdown || exit 1; \
+	  $(BIN)/kg --store out/eval/real-dev eval "$(REALDEV)/gold.json" -f json | $(SUMMARY) real-dev >> out/eval/summary.md || exit 1; \
+	  echo; \
+	  for fold in odd even; do \
+	    files=$$(ls "$(REALDEV)"/articles/*.txt | LC_ALL=C sort | awk -v f=$$fold '(NR % 2 == 1) == (f == "odd")'); \
+	    args=$$(for f in $$files; do printf -- '--articles %s ' "$$f"; done); \
+	    $(BIN)/kg --store out/eval/real-dev-$$fold build $$files >/dev/null || exit 1; \
+	    $(BIN)/kg --store out/eval/real-dev-$$fold eval "$(REALDEV)/gold.json" $$args -f json \
+	      | $(SUMMARY) "real-dev $$fold files" >> out/eval/summary.md || exit 1; \
+	  done; \
+	else \
+	  echo "#### real-dev: $(REALDEV) is absent (no articles/ or gold.json there), not scored"; echo; \
+	fi
+	@echo "#### summary (F1 unless marked)"
+	@echo "| set | entities | typed entities | relations P | relations R | relations F1 |"
+	@echo "|---|---|---|---|---|---|"
+	@cat out/eval/summary.md
 
 clean:
 	rm -rf $(VENV) out kg-store .pytest_cache .ruff_cache

@@ -481,8 +481,22 @@ def validate(ctx: click.Context) -> None:
 )
 @format_option(("text", "json", "markdown"), "text", "Output format.")
 @click.option("--verbose", "details", is_flag=True, help="List every miss and false positive.")
+@click.option(
+    "--articles",
+    "articles",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Score only the gold these article files name (a fold); repeatable.",
+)
 @click.pass_context
-def eval_(ctx: click.Context, gold: Path, graph: Path | None, fmt: str, details: bool) -> None:
+def eval_(
+    ctx: click.Context,
+    gold: Path,
+    graph: Path | None,
+    fmt: str,
+    details: bool,
+    articles: tuple[Path, ...],
+) -> None:
     """Score the graph against a gold file (precision, recall, F1).
 
     Example:
@@ -490,10 +504,11 @@ def eval_(ctx: click.Context, gold: Path, graph: Path | None, fmt: str, details:
     \b
         kg eval data/gold/dev.json
         kg eval gold.json --graph graph.ttl --format markdown
+        kg eval gold.json --articles a.txt --articles b.txt
     """
     from kg.eval.score import evaluate
 
-    report = evaluate(gold, _config(ctx), graph)
+    report = evaluate(gold, _config(ctx), graph, articles)
     if fmt == "json":
         _print(report.to_json())
     elif fmt == "markdown":

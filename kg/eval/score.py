@@ -594,11 +594,45 @@ def score_store(store: Store, gold: Gold) -> EvalReport:
     return score(dataset_from_quads(store.quads()), gold)
 
 
+def restrict_gold(gold: Gold, texts: Iterable[str]) -> Gold:
+    """The part of `gold` that a set of articles speaks about (a fold of a gold set).
+
+    A gold file lists its entities for the whole corpus, without saying where
+    each occurs. An entity belongs to the fold when one of its names occurs in
+    one of the texts (normalised as in rule 2, on word boundaries); a relation
+    when both its ends are named in one same text of the fold. Names are listed
+    as written, so this is exact for every name the annotators saw.
+    """
+    padded = [f" {normalize_name(text)} " for text in texts]
+    where: dict[str, set[int]] = {}
+    for ent in gold.entities:
+        forms = [f" {normalize_name(n)} " for n in ent.names]
+        where[ent.id] = {i for i, text in enumerate(padded) if any(f in text for f in forms)}
+    entities = tuple(e for e in gold.entities if where[e.id])
+    relations = tuple(r for r in gold.relations if where[r.subject] & where[r.object])
+    return Gold(gold.articles, entities, relations, gold.source)
+
+
 def evaluate(
-    gold_path: str | Path, cfg: Config, graph_path: str | Path | None = None
+    gold_path: str | Path,
+    cfg: Config,
+    graph_path: str | Path | None = None,
+    articles: Iterable[str | Path] = (),
 ) -> EvalReport:
-    """What `kg eval` runs: score `--graph FILE` when given, else the store of `cfg`."""
+    """What `kg eval` runs: score `--graph FILE` when given, else the store of `cfg`.
+
+    With `articles`, only the gold those articles name is scored (`restrict_gold`).
+    """
     gold = load_gold(gold_path)
+    paths = [Path(a) for a in articles]
+    if paths:
+        texts = []
+        for path in paths:
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read article {path}: {exc}") from None
+        gold = restrict_gold(gold, texts)
     if graph_path is not None:
         return score(load_graph(graph_path), gold)
     from kg.store import open_store
