@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 _FILLER = {"of", "the", "for", "and", "in", "at", "de", "der", "für", "und", "zu"}
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&]{1,9}$")
+#: 'Free State of X', 'Federal State of X' and 'State of X' name one government.
+_GOVERNMENT = re.compile(r"^(?:the )?(?:free |federal )?state of ", re.IGNORECASE)
 
 
 def family(types: Iterable[str]) -> str:
@@ -197,7 +199,13 @@ class Resolver:
                 other.startswith(name + " of ") for other in ent.names if other != name
             ):
                 continue
-            for variant in (name, self.strip_legal(name), self.translate_places(name)):
+            variants = (
+                name,
+                self.strip_legal(name),
+                self.translate_places(name),
+                _GOVERNMENT.sub("State of ", name),
+            )
+            for variant in variants:
                 key = self.key(variant)
                 if not key:
                     continue

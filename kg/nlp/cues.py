@@ -19,6 +19,18 @@ from kg.nlp.labels import REF
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-Za-z0-9ÄÖÜ&.\-]*[A-Z0-9]$|^[A-Z]{2,}$")
 _UNKNOWN_NUMBER = "XNUMX"
+#: A date written with digits ('25/11/2019', '03.03.2021'): press-release furniture, no name.
+_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+#: A model designation: letters, then digits ('EBR-500', 'PTX201').
+_MODEL_CODE = re.compile(r"^[A-Z]{2,6}-\d{2,5}$").match
+#: Finite verbs: a span holding one is a clause fragment ('X says'), not a name.
+_FINITE = {"VBZ", "VBD", "VBP", "MD"}
+#: Head nouns of a government ('Free State of X', 'State of X'): an institution that funds.
+_GOVERNMENT_HEADS = {"free state", "federal state", "government"}
+#: Heads whose field adjective is the name itself: 'Medical Faculty' is one faculty's name.
+_FIELD_NAMED = {"faculty", "fakultät"}
+#: Words allowed between a name's comma and the head noun of its apposition.
+_APPOSITION_FILL = {"ADJ", "PROPN", "NOUN", "NUM", "PUNCT", "DET", "ADV"}
 
 
 def strip_legal(low: str, forms: set[str]) -> str:
@@ -54,6 +66,9 @@ class CueTyper:
         self.instruments = {w.lower() for w in lexicon.words("legal_instruments")}
         self.anaphors = lexicon.mapping("anaphors")
         self.stop_names = {s.lower() for s in lexicon.words("stop_names")}
+        self.street_suffixes = {s.lower() for s in lexicon.words("street_suffixes")}
+        self.speech_verbs = {s.lower() for s in lexicon.words("speech_verbs")}
+        self.place_heads = {s.lower() for s in lexicon.words("place_heads")}
         self.known: dict[str, tuple[str, ...]] = {}
         self.known_exact: dict[str, tuple[str, ...]] = {}
         for known in lexicon.all_known():
@@ -70,6 +85,79 @@ class CueTyper:
 
     def anaphor_class(self, text: str) -> str:
         return anaphor_class(text, self.anaphors)
+
+    def junk(self, span: Span) -> bool:
+        """Shapes no name has, whatever cue found the span.
+
+        Structural, not a list of instances: a finite verb inside ('X says'), a
+        written date (a dateline), a street ('...straße'), a legal form or a
+        suspended compound ('Metabolismus-') on its own, a plural head noun
+        ('Leibniz Institutes' names a kind, not one body).
+        """
+        text = span.text
+        if self.known_exact.get(text) or self.known.get(text.lower()):
+            return False
+        if _DATE.search(text) or text.endswith("-"):
+            return True
+        if any(t.tag_ in _FINITE and t.is_lower for t in span):
+            return True
+        last = span[-1].lower_
+        if last.endswith(tuple(self.street_suffixes)) or (
+            len(span) > 1
+            and span[-2].lower_.endswith(tuple(self.street_suffixes))
+            and span[-1].like_num
+        ):
+            return True
+        low = text.lower()
+        if low in self.legal_forms or not strip_legal(low, self.legal_forms).strip(" &,"):
+            return True
+        if len(span) == 1:
+            return last in self.lex.heads or last in self.place_heads
+        head = self._head_word(span)
+        if head not in self.lex.heads and self._singular(head) in self.lex.heads:
+            return True  # 'Leibniz Institutes', 'Clusters of Excellence': a kind, not one body
+        return self.descriptive(span)
+
+    def _head_word(self, span: Span) -> str:
+        """The last word before a for/of complement ('Clusters' in 'Clusters of Excellence')."""
+        words = [t.lower_ for t in span]
+        cut = next(
+            (i for i, w in enumerate(words) if w in {"for", "of", "für"} and i > 0), len(words)
+        )
+        return words[cut - 1]
+
+    def descriptive(self, span: Span) -> bool:
+        """'the University Hospital', 'Technical University', 'new institute': a description.
+
+        Every word is a head noun or a plain adjective, so the phrase says what
+        kind of body is meant, not which; the article names it elsewhere. A
+        nationality ('European Commission'), a government head ('Free State'), a
+        head named by its field ('Medical Faculty') or a known name makes it a name.
+        """
+        words = [t for t in span if t.is_alpha]
+        if not words or len(words) > 4 or span.text.lower() in self.known:
+            return False
+        if not any(t.lower_ in self.lex.heads for t in words):
+            return False
+        if any(
+            t.lower_ in _GOVERNMENT_HEADS
+            or t.lower_ in self.nationalities
+            or t.lower_ in _FIELD_NAMED
+            for t in words
+        ):
+            return False  # 'Medical Faculty': a faculty is named by its field
+        return all(
+            t.lower_ in self.lex.heads or t.is_lower or (t.pos_ == "ADJ" and t.tag_ == "JJ")
+            for t in words
+        )
+
+    @staticmethod
+    def _singular(word: str) -> str:
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith(("ches", "shes", "sses")):
+            return word[:-2]
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
     def classify(self, span: Span, hints: set[str]) -> tuple[str, ...]:
         """Decide the classes of a span, strongest cue first; () drops the span."""
@@ -97,10 +185,20 @@ class CueTyper:
         if "LEGAL" in hints or strip_legal(low, self.legal_forms) != low:
             nonprofit = any(low.endswith(" " + f) for f in self.nonprofit)
             return ("Cluster", "Institution") if nonprofit else ("Company",)
-        if "PRODUCT" in hints or text.endswith(("®", "™")):
+        if "MARK" in hints or text.endswith(("®", "™")):
             return ("Product",)
+        if hints & {"PRODUCT", "PERSON", "ORG"} and _MODEL_CODE(text):
+            return ("Product",)  # 'EBR-500': letters and a number, the shape of a model name
         if "PERSON" in hints and any(t.lower_ in self.titles for t in span):
             return ("Person",)
+        if (
+            "ROLE_NAME" in hints
+            and 2 <= len(span) <= 3
+            and all(t.is_title and t.is_alpha and t.tag_ == "NNP" for t in span)
+            and not self.head_class(span)
+            and not any(self.known.get(t.lower_) for t in span)
+        ):
+            return ("Person",)  # 'Secretary General Heide X': a role word before a name
         names = [t for t in span if t.is_alpha or "-" in t.text]
         if self._person_context(span) and 2 <= len(names) <= 4 and all(t.is_title for t in names):
             return ("Person",)
@@ -180,24 +278,40 @@ class CueTyper:
             )
         ):
             return ()
+        names = [t for t in span if t.is_alpha]
+        if (
+            hints & {"PERSON", "WORK_OF_ART", "ORG"}
+            and 2 <= len(names) <= 3
+            and len(names) == len(span)
+            and all(t.is_title for t in names)
+            and not self.head_class(span)
+            and self.speaker(span)
+        ):
+            return ("Person",)  # '..., Talvi X says': whoever is quoted is a person
+        context = self.context_class(span)
+        if context and hints & {"ORG", "FAC", "PRODUCT", "GPE", "LOC", "NORP", "WORK_OF_ART"}:
+            return context
         if "PERSON" in hints:
             # The model's PERSON needs support: 'Kryolith Biobank' has a name's shape too.
             names = [t for t in span if t.is_alpha]
             shaped = len(names) >= 2 and all(t.is_title for t in names)
             supported = names and (
-                names[0].lower_ in self.lex.first_names or self._person_context(span)
+                names[0].lower_ in self.lex.first_names
+                or self._person_context(span)
+                or self.speaker(span)
+                or self._listed_with_person(span)
             )
             return ("Person",) if shaped and supported else ()
         if hints & {"GPE", "LOC"}:
             return ("Place",)
-        if "QUOTED" in hints and self._product_context(span):
+        if "QUOTED" in hints and ("PRODUCT" in hints or self._product_context(span)):
             return ("Product",)
         if (
             "QUOTED" in hints
             and all(
                 t.is_title
                 or t.is_upper
-                or t.lower_ in {"and", "for", "of", "the", "in", "-"}
+                or t.lower_ in {"and", "for", "of", "the", "in", "-", "under", "on", "with", "to"}
                 or re.match(_NAME_RE, t.text)
                 for t in span
                 if not t.is_punct
@@ -210,6 +324,75 @@ class CueTyper:
                 return ()
             return ("Product",) if "PRODUCT" in hints else ("Company",)
         return ()
+
+    def context_class(self, span: Span) -> tuple[str, ...]:
+        """Class from a common noun by the name: 'the accelerator X', 'X, a research institute'.
+
+        The article says what the thing is; that outvotes the model's guess. Only
+        a lower-case head noun counts (a capitalised one would be another name),
+        and an apposition only up to its fifth word.
+        """
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        if (
+            before is not None
+            and before.is_lower
+            and before.lower_ in self.lex.heads
+            and span.start > 1
+            and doc[span.start - 2].lower_ in {"the", "its", "their", "our"}
+        ):
+            return self._head_word_class(before.lower_)
+        if (
+            span.end + 2 < len(doc)
+            and doc[span.end].text == ","
+            and doc[span.end + 1].lower_
+            in {
+                "a",
+                "an",
+                "the",
+            }
+        ):
+            for tok in doc[span.end + 2 : min(len(doc), span.end + 8)]:
+                if tok.is_lower and tok.lower_ in self.lex.heads:
+                    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                    if nxt is not None and nxt.is_lower and nxt.lower_ in self.lex.heads:
+                        continue  # 'a research institute': the last noun is the head
+                    return self._head_word_class(tok.lower_)
+                if tok.pos_ not in _APPOSITION_FILL or tok.text in {",", ";", "(", ")"}:
+                    break
+        return ()
+
+    def _head_word_class(self, word: str) -> tuple[str, ...]:
+        if word in _GOVERNMENT_HEADS:
+            return ("Institution", "Funder")
+        cls = self.lex.heads[word]
+        if cls == "Funder" and word in {"bank", "foundation", "stiftung"}:
+            return ("Funder", "Institution")
+        return (cls,)
+
+    def _listed_with_person(self, span: Span) -> bool:
+        """'A B, C D and Dr. E F': a name in a list of people is a person's."""
+        doc = span.doc
+        if span.end + 1 < len(doc) and doc[span.end].lower_ in {"and", ","}:
+            nxt = doc[span.end + 1]
+            if nxt.lower_ in self.titles or nxt.ent_type_ == "PERSON":
+                return True
+        if span.start >= 2 and doc[span.start - 1].lower_ in {"and", ","}:
+            prev = doc[span.start - 2]
+            return prev.ent_type_ == "PERSON" and prev.ent_iob_ != "O"
+        return False
+
+    def speaker(self, span: Span) -> bool:
+        """'X says', '..., said X': who is quoted is a person."""
+        doc = span.doc
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is not None and after.text == "," and span.end + 1 < len(doc):
+            after = doc[span.end + 1]
+        before = doc[span.start - 1] if span.start > 0 else None
+        return bool(
+            (after is not None and after.lower_ in self.speech_verbs)
+            or (before is not None and before.lower_ in self.speech_verbs)
+        )
 
     def dropped(self, span: Span) -> bool:
         """Never an entity: unknown numbers, listed non-names, role titles."""
@@ -246,6 +429,9 @@ class CueTyper:
         )
 
     def head_class(self, span: Span) -> tuple[str, ...]:
+        low = span.text.lower()
+        if "cluster of excellence" in low or "excellence cluster" in low:
+            return ("Cluster", "Project")  # a funded research cluster: both (CONVENTIONS.md)
         if span[0].lower_ in self.institution_prefixes and len(span) >= 2:
             return ("Institution",)  # 'Max Planck ...', 'Leibniz ...', 'Helmholtz ...'
         return self._head_noun_class(span)
@@ -258,11 +444,17 @@ class CueTyper:
         )
         head_words = words[:cut]
         two = " ".join(head_words[-2:])
+        if two in _GOVERNMENT_HEADS or (
+            head_words == ["state"] and cut < len(words) and words[cut] == "of"
+        ):
+            return ("Institution", "Funder")  # 'Free State of X', 'State of X': a government
         if two in self.lex.heads:
             return (self.lex.heads[two],)
         for w in reversed(head_words):
             if w in self.lex.heads:
                 cls = self.lex.heads[w]
+                if w in _GOVERNMENT_HEADS:
+                    return ("Institution", "Funder")  # a state's government funds
                 if cls == "Funder":
                     return (
                         ("Funder", "Institution")

@@ -28,7 +28,7 @@ from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inne
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
-_LEFT_EXTENDED = {"LEGAL", "HEAD", "PRODUCT"}
+_LEFT_EXTENDED = {"LEGAL", "HEAD", "MARK"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
 _SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
 #: Tokens a name stops before (after its first word), and the characters they contain.
@@ -36,7 +36,9 @@ _CUTS = {"(", ".", "/", ";", ":"}
 _CUT_CHARS = re.compile(r"[\n(./;:]")
 #: Words cut from the front and from the end of a candidate name.
 _LEADING = {"the", "a", "an", "this", "its", "their"}
-_TRAILING = {"'s", "\u2019s", "and", "of", "for", "in"}
+_TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "from", "to", "on"}
+#: Finite verb tags: a name never runs on into its clause's verb ('X says').
+_FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
 _QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
 
 
@@ -131,6 +133,9 @@ class EntityCues:
             "network": "Cluster",
             "alliance": "Cluster",
             "accelerator": "Cluster",
+            "collaborative research centre": "Project",
+            "collaborative research center": "Project",
+            "research training group": "Project",
             "project": "Project",
             "research project": "Project",
             "joint project": "Project",
@@ -199,6 +204,19 @@ class EntityCues:
             ],
         )
         self._add("CITY", [[{"LOWER": "city"}, {"LOWER": "of"}, name_any]])
+        # 'Free State of X', 'State of X': a government, whether or not the model saw a name.
+        self._add(
+            "HEAD",
+            [
+                [
+                    {"LOWER": {"IN": ["free", "federal"]}, "IS_TITLE": True, "OP": "?"},
+                    {"ORTH": "State"},
+                    {"LOWER": "of"},
+                    name_any,
+                ]
+            ],
+            greedy="LONGEST",
+        )
         title_tok = {"LOWER": {"IN": sorted(self.cues.titles)}}
         self._add(
             "PERSON",
@@ -213,14 +231,33 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        self._add("PRODUCT", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        # "MARK", not "PRODUCT": the model's own PRODUCT label is only a weak guess.
+        # 'Secretary General Heide X', 'Minister Presidents A B': a capitalised role word
+        # before two or three capitalised words; `_trim` cuts the role off.
+        role_tok = {"LOWER": {"IN": sorted(self.cues.role_tokens)}, "IS_TITLE": True}
+        self._add(
+            "ROLE_NAME",
+            [
+                [
+                    role_tok,
+                    {
+                        "IS_TITLE": True,
+                        "IS_STOP": False,
+                        "LOWER": {"NOT_IN": sorted(self.cues.role_tokens | set(lexicon.heads))},
+                        "OP": "{2,3}",
+                    },
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        self._add("MARK", [[{"ORTH": {"IN": ["®", "™"]}}]])
         self._add(
             "QUOTED",
             [
                 [
                     {"ORTH": {"IN": _QUOTES}},
                     {"TEXT": {"REGEX": _NAME_RE}},
-                    {"ORTH": {"NOT_IN": _QUOTES}, "OP": "{0,5}"},
+                    {"ORTH": {"NOT_IN": _QUOTES}, "OP": "{0,8}"},
                     {"ORTH": {"IN": _QUOTES}},
                 ]
             ],
@@ -296,7 +333,7 @@ class EntityCues:
                     start += 1
                 raw = Span(doc, start, raw.end, label=raw.label_)
             span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
-            if span is None:
+            if span is None or (span.label_ != REF and self.cues.junk(span)):
                 continue
             key = (span.start_char, span.end_char)
             hints.setdefault(key, set()).add(raw.label_)
@@ -313,8 +350,8 @@ class EntityCues:
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
         doc._.kg_full_names = {}
         known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
-        split = self._split_of_the(
-            self._split_place_prefix(filter_spans(named + refs)), known_spans
+        split = self._split_coordination(
+            self._split_of_the(self._split_place_prefix(filter_spans(named + refs)), known_spans)
         )
         hinted = sorted(hints)  # by start offset, so each span reads only the hints inside it
         for span in filter_spans(split):
@@ -435,6 +472,40 @@ class EntityCues:
                 out.append(span)
         return out
 
+    def _split_coordination(self, spans: list[Span]) -> list[Span]:
+        """'A University Hospital and B Heart Center': two named bodies, not one.
+
+        A name may hold 'and' or a comma ('Institute for Cell Therapy and
+        Immunology'); it names two bodies only when both sides have a head noun
+        of their own and the right side starts a new capitalised name.
+        """
+        out: list[Span] = []
+        for span in spans:
+            pending = span
+            while True:
+                cut = next(
+                    (
+                        t.i
+                        for t in pending[2:-2]
+                        if t.lower_ in {"and", ",", "und", "&"}
+                        and t.nbor(1).is_title
+                        and self.cues.head_class(pending.doc[pending.start : t.i])
+                        and self.cues.head_class(pending.doc[t.i + 1 : pending.end])
+                        and any(
+                            self.cues.known.get(w.lower_) == ("Place",)
+                            for w in pending.doc[t.i + 1 : pending.end]
+                        )
+                        and not self.cues.known.get(pending.text.lower())
+                    ),
+                    None,
+                )
+                if cut is None:
+                    out.append(pending)
+                    break
+                out.append(Span(span.doc, pending.start, cut, label=pending.label_))
+                pending = Span(span.doc, cut + 1, pending.end, label=pending.label_)
+        return out
+
     def _repeats(
         self,
         doc: Doc,
@@ -526,6 +597,13 @@ class EntityCues:
                 if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
                     end = i
                     break
+        start, end = _whole_compounds(doc, start, end)
+        for i in range(start + 1, end):
+            if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower:
+                if span.label_.startswith("QUOTED"):
+                    return None  # a quoted clause is a quotation, not a name
+                end = i  # 'Chrisman says': the name ends where the clause goes on
+                break
         while start < end:
             first = doc[start]  # one Token object per step, not one per test
             lower = first.lower_
@@ -534,6 +612,27 @@ class EntityCues:
             if lower == "the" and span.label_ == REF:
                 break
             start += 1
+        if span.label_ in {"PERSON", "ROLE_NAME"}:
+            # 'Presidents X Y', 'General Heide X': role words lead into a name, not part of it
+            while end - start > 2 and (
+                doc[start].lower_ in self.cues.role_tokens
+                or doc[start].lower_.rstrip("s") in self.cues.role_tokens
+            ):
+                start += 1
+        if (
+            end - start > 2
+            and doc[start].lower_ in self.cues.role_tokens
+            and doc[start].lower_ not in self.cues.lex.heads
+            and doc[start + 1].lower_ == "of"
+            and doc[start].is_title
+            and self.cues.head_class(doc[start + 2 : end])
+        ):
+            start += 2  # 'Rector of X University': the office is no part of the name
+        if span.label_ not in {"PERSON", "ROLE_NAME"}:
+            for i in range(start + 1, end):
+                if doc[i].lower_ in self.cues.titles:
+                    end = i  # 'X University Dr. Y': an academic title starts a person
+                    break
         while (
             end - start > 1
             and doc[start].lower_ in self.cues.nationalities
@@ -561,7 +660,7 @@ class EntityCues:
             end -= 1
         if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
             # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
-            while end > start + 1 and doc[end - 1].lower_ in self.cue_words:
+            while end > start and doc[end - 1].lower_ in self.cue_words:
                 end -= 1
         if end <= start:
             return None
@@ -579,6 +678,34 @@ class EntityCues:
             )
             return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
         return span
+
+
+def _whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole hyphenated words: 'c-LEcta', 'Halle-Wittenberg', 'Potsdam-Golm'.
+
+    The tokenizer splits at hyphens and the model often tags only one part; a
+    name never starts or ends inside a written compound. Only a capitalised part
+    joins on the right ('Leipzig-based' stays 'Leipzig').
+    """
+    while (
+        start >= 2
+        and doc[start].text[:1].isupper()
+        and doc[start - 1].text == "-"
+        and not doc[start - 1].whitespace_
+        and not doc[start - 2].whitespace_
+        and doc[start - 2].is_alpha
+    ):
+        start -= 2
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+        and doc[end + 1].text[:1].isupper()
+    ):
+        end += 2
+    return start, end
 
 
 def _is_name(tok: Token) -> bool:

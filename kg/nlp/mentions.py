@@ -16,8 +16,9 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
-#: What may stand in brackets after a name as its acronym: two capitals at least.
-PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
+#: What may stand in brackets after a name as its acronym: two capitals at least, or a
+#: capital inside a word ('iDiv', 'sDiv': a lower-case letter, then the acronym proper).
+PAREN_ALIAS = re.compile(r"^(?=.*[A-Z].*[A-Z]|[a-z]{1,3}[A-Z])[A-Za-z0-9&.+\-]{2,15}$")
 
 
 def _wordish(char: str) -> bool:

@@ -43,6 +43,8 @@ _SHORT_FORM = re.compile(r"[A-Z0-9][A-Z0-9.\-]{1,9}").fullmatch
 _PHONE = re.compile(
     r"^(?:fon|phone|tel|telephone|fax|mobile|e-?mail|mail|web|www|internet)\b[.:]?", re.IGNORECASE
 )
+#: A possessive inside an organisation's name: what follows is the name of a unit of it.
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\s+(?=[A-Z])")
 _CUE_PREFIX = re.compile(
     r"^(?:the\s+)?(?:innovation\s+cluster|research\s+project|joint\s+project|collaborative\s+project|"
     r"working\s+group|cluster|network|alliance|project|initiative|programme|program)\s+",
@@ -192,7 +194,10 @@ class DocReader:
         for key, (text, cls) in sorted(info.items()):
             family = _family(cls)
             for name in self._clean(text, cls):
-                for variant in {group_key(name), group_key(self._strip_legal(name))}:
+                # 'A University's Faculty of Medicine' is later 'the Faculty of Medicine'.
+                owned = _POSSESSIVE.split(name, maxsplit=1)[-1] if family == "Org" else name
+                variants = {group_key(name), group_key(self._strip_legal(name)), group_key(owned)}
+                for variant in variants:
                     if not variant:
                         continue
                     other = by_key.setdefault((family, variant), key)
@@ -207,7 +212,8 @@ class DocReader:
                 ]
                 if len({groups.find(k) for k in full}) == 1:
                     groups.union(full[0], key)
-        # 'the Leibniz Institute' after 'Leibniz Institute for Cellular Biophysics'.
+        # 'the Leibniz Institute' after 'Leibniz Institute for Cellular Biophysics', and
+        # 'X' after 'X Cluster of Excellence' whatever class each mention was given.
         orgs = {k: " ".join(t.split()) for k, (t, c) in info.items() if _family(c) == "Org"}
         for key, name in orgs.items():
             if len(name) < 4 or _ALL_CAPS(name):
@@ -217,7 +223,14 @@ class DocReader:
                 for k, other in orgs.items()
                 if other.startswith(name + " ")
                 and len(other) > len(name)
-                and set(info[k][1]) & set(info[key][1])
+                and (
+                    set(info[k][1]) & set(info[key][1])
+                    # a class-changing tail ('X Cluster of Excellence'), never a firm's
+                    or (
+                        "Company" not in info[k][1] + info[key][1]
+                        and self._strip_legal(other) == other
+                    )
+                )
             }
             if len(longer) != 1:
                 continue
