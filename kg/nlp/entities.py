@@ -24,6 +24,7 @@ from kg.nlp.cues import CueTyper, strip_legal
 from kg.nlp.labels import REF, register_extensions
 from kg.nlp.lexflags import LexemeFlags
 from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
+from kg.nlp.spans import split_coordination, split_of_the, split_place_prefix, whole_compounds
 
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
@@ -350,8 +351,11 @@ class EntityCues:
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
         doc._.kg_full_names = {}
         known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
-        split = self._split_coordination(
-            self._split_of_the(self._split_place_prefix(filter_spans(named + refs)), known_spans)
+        split = split_coordination(
+            self.cues,
+            split_of_the(
+                self.cues, split_place_prefix(self.cues, filter_spans(named + refs)), known_spans
+            ),
         )
         hinted = sorted(hints)  # by start offset, so each span reads only the hints inside it
         for span in filter_spans(split):
@@ -443,69 +447,6 @@ class EntityCues:
             return set()
         return {" ".join(words[:n]) for n in range(1, len(words))}
 
-    def _split_of_the(self, spans: list[Span], known_spans: list[tuple[int, int]]) -> list[Span]:
-        """'Medical Faculty of the University of X' names two bodies, one inside the other."""
-        out: list[Span] = []
-        for span in spans:
-            cut = next(
-                (
-                    t.i
-                    for t in span[1:-2]
-                    if t.lower_ == "of" and t.nbor(1).lower_ == "the" and t.nbor(2).is_title
-                ),
-                None,
-            )
-            if (
-                cut is not None
-                and self.cues.head_class(span.doc[span.start : cut])
-                and (
-                    self.cues.head_class(span.doc[cut + 2 : span.end])
-                    or span.doc[cut + 2 : span.end].text.lower() in self.cues.known
-                )
-            ):
-                out.append(Span(span.doc, span.start, cut, label="HEAD"))
-                # A known name may run on past the span: '... of the Martin Luther
-                # University Halle-Wittenberg' keeps its full name.
-                end = max([span.end, *(e for s, e in known_spans if s == cut + 2)])
-                out.append(Span(span.doc, cut + 2, end, label="HEAD"))
-            else:
-                out.append(span)
-        return out
-
-    def _split_coordination(self, spans: list[Span]) -> list[Span]:
-        """'A University Hospital and B Heart Center': two named bodies, not one.
-
-        A name may hold 'and' or a comma ('Institute for Cell Therapy and
-        Immunology'); it names two bodies only when both sides have a head noun
-        of their own and the right side starts a new capitalised name.
-        """
-        out: list[Span] = []
-        for span in spans:
-            pending = span
-            while True:
-                cut = next(
-                    (
-                        t.i
-                        for t in pending[2:-2]
-                        if t.lower_ in {"and", ",", "und", "&"}
-                        and t.nbor(1).is_title
-                        and self.cues.head_class(pending.doc[pending.start : t.i])
-                        and self.cues.head_class(pending.doc[t.i + 1 : pending.end])
-                        and any(
-                            self.cues.known.get(w.lower_) == ("Place",)
-                            for w in pending.doc[t.i + 1 : pending.end]
-                        )
-                        and not self.cues.known.get(pending.text.lower())
-                    ),
-                    None,
-                )
-                if cut is None:
-                    out.append(pending)
-                    break
-                out.append(Span(span.doc, pending.start, cut, label=pending.label_))
-                pending = Span(span.doc, cut + 1, pending.end, label=pending.label_)
-        return out
-
     def _repeats(
         self,
         doc: Doc,
@@ -553,36 +494,6 @@ class EntityCues:
             out.append(span)
         return out
 
-    def _split_place_prefix(self, spans: list[Span]) -> list[Span]:
-        """'the Leipzig Helmholtz Institute' is an institute located in a place, not one name.
-
-        Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
-        """
-        out: list[Span] = []
-        for span in spans:
-            first = span[0]
-            if (
-                len(span) > 2
-                and self.cues.known.get(first.lower_) == ("Place",)
-                and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
-                and span[1].lower_
-                not in self.cues.lex.heads  # 'Leipzig University ...' keeps its city
-                and any(
-                    t.is_title and t.lower_ not in self.cues.lex.heads and not t.is_stop
-                    for t in span[1:]
-                    if t.lower_ not in {"for", "of", "and"}
-                )
-            ):
-                doc = span.doc
-                out.append(Span(doc, span.start, span.start + 1, label="GPE"))
-                rest = Span(doc, span.start + 1, span.end, label=span.label_)
-                out.append(rest)
-                # The name as written stays a name of the organisation.
-                doc._.kg_full_names[(rest.start_char, rest.end_char)] = span.text
-            else:
-                out.append(span)
-        return out
-
     def _trim(self, span: Span, text: str) -> Span | None:
         """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
 
@@ -597,7 +508,7 @@ class EntityCues:
                 if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
                     end = i
                     break
-        start, end = _whole_compounds(doc, start, end)
+        start, end = whole_compounds(doc, start, end)
         for i in range(start + 1, end):
             if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower:
                 if span.label_.startswith("QUOTED"):
@@ -678,34 +589,6 @@ class EntityCues:
             )
             return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
         return span
-
-
-def _whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to whole hyphenated words: 'c-LEcta', 'Halle-Wittenberg', 'Potsdam-Golm'.
-
-    The tokenizer splits at hyphens and the model often tags only one part; a
-    name never starts or ends inside a written compound. Only a capitalised part
-    joins on the right ('Leipzig-based' stays 'Leipzig').
-    """
-    while (
-        start >= 2
-        and doc[start].text[:1].isupper()
-        and doc[start - 1].text == "-"
-        and not doc[start - 1].whitespace_
-        and not doc[start - 2].whitespace_
-        and doc[start - 2].is_alpha
-    ):
-        start -= 2
-    while (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and doc[end + 1].is_alpha
-        and doc[end + 1].text[:1].isupper()
-    ):
-        end += 2
-    return start, end
 
 
 def _is_name(tok: Token) -> bool:

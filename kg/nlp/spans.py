@@ -1,0 +1,139 @@
+"""Where one candidate span holds two names, or half of one: the span repairs.
+
+A model span or a cue match often covers 'the Leipzig Helmholtz Institute' (a
+place and a name), 'Medical Faculty of the University of X' (a unit and its
+parent), 'A Hospital and B Heart Center' (two bodies), or only 'Wittenberg' of
+'Halle-Wittenberg'. These functions cut or widen such spans; `kg_entities`
+calls them once per Doc, so they look at a span's own tokens only.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.nlp.cues import CueTyper
+
+
+def split_place_prefix(cues: CueTyper, spans: list[Span]) -> list[Span]:
+    """'the Leipzig Helmholtz Institute' is an institute located in a place, not one name.
+
+    Only when the rest is a name of its own: 'Halle University Hospital' keeps its city.
+    """
+    out: list[Span] = []
+    for span in spans:
+        first = span[0]
+        if (
+            len(span) > 2
+            and cues.known.get(first.lower_) == ("Place",)
+            and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
+            and span[1].lower_ not in cues.lex.heads  # 'Leipzig University ...' keeps its city
+            and any(
+                t.is_title and t.lower_ not in cues.lex.heads and not t.is_stop
+                for t in span[1:]
+                if t.lower_ not in {"for", "of", "and"}
+            )
+        ):
+            doc = span.doc
+            out.append(Span(doc, span.start, span.start + 1, label="GPE"))
+            rest = Span(doc, span.start + 1, span.end, label=span.label_)
+            out.append(rest)
+            # The name as written stays a name of the organisation.
+            doc._.kg_full_names[(rest.start_char, rest.end_char)] = span.text
+        else:
+            out.append(span)
+    return out
+
+
+def split_of_the(
+    cues: CueTyper, spans: list[Span], known_spans: list[tuple[int, int]]
+) -> list[Span]:
+    """'Medical Faculty of the University of X' names two bodies, one inside the other."""
+    out: list[Span] = []
+    for span in spans:
+        cut = next(
+            (
+                t.i
+                for t in span[1:-2]
+                if t.lower_ == "of" and t.nbor(1).lower_ == "the" and t.nbor(2).is_title
+            ),
+            None,
+        )
+        if (
+            cut is not None
+            and cues.head_class(span.doc[span.start : cut])
+            and (
+                cues.head_class(span.doc[cut + 2 : span.end])
+                or span.doc[cut + 2 : span.end].text.lower() in cues.known
+            )
+        ):
+            out.append(Span(span.doc, span.start, cut, label="HEAD"))
+            # A known name may run on past the span: '... of the Martin Luther
+            # University Halle-Wittenberg' keeps its full name.
+            end = max([span.end, *(e for s, e in known_spans if s == cut + 2)])
+            out.append(Span(span.doc, cut + 2, end, label="HEAD"))
+        else:
+            out.append(span)
+    return out
+
+
+def split_coordination(cues: CueTyper, spans: list[Span]) -> list[Span]:
+    """'A University Hospital and B Heart Center': two named bodies, not one.
+
+    A name may hold 'and' or a comma ('Institute for Cell Therapy and
+    Immunology'); it names two bodies only when both sides have a head noun
+    of their own and the right side starts a new capitalised name.
+    """
+    out: list[Span] = []
+    for span in spans:
+        pending = span
+        while True:
+            cut = next(
+                (
+                    t.i
+                    for t in pending[2:-2]
+                    if t.lower_ in {"and", ",", "und", "&"}
+                    and t.nbor(1).is_title
+                    and cues.head_class(pending.doc[pending.start : t.i])
+                    and cues.head_class(pending.doc[t.i + 1 : pending.end])
+                    and any(
+                        cues.known.get(w.lower_) == ("Place",)
+                        for w in pending.doc[t.i + 1 : pending.end]
+                    )
+                    and not cues.known.get(pending.text.lower())
+                ),
+                None,
+            )
+            if cut is None:
+                out.append(pending)
+                break
+            out.append(Span(span.doc, pending.start, cut, label=pending.label_))
+            pending = Span(span.doc, cut + 1, pending.end, label=pending.label_)
+    return out
+
+
+def whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole hyphenated words: 'c-LEcta', 'Halle-Wittenberg', 'Potsdam-Golm'.
+
+    The tokenizer splits at hyphens and the model often tags only one part; a
+    name never starts or ends inside a written compound. Only a capitalised part
+    joins on the right ('Leipzig-based' stays 'Leipzig').
+    """
+    while (
+        start >= 2
+        and doc[start].text[:1].isupper()
+        and doc[start - 1].text == "-"
+        and not doc[start - 1].whitespace_
+        and not doc[start - 2].whitespace_
+        and doc[start - 2].is_alpha
+    ):
+        start -= 2
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+        and doc[end + 1].text[:1].isupper()
+    ):
+        end += 2
+    return start, end
