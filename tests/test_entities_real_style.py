@@ -109,6 +109,37 @@ def test_a_quoted_title_after_a_research_centre_cue_is_a_project(extraction: Ext
     assert names_of(extraction)["Soils under Changing Climates"] == ("Project",)
 
 
+def test_a_quote_inside_a_span_starts_another_name(extraction: Extraction) -> None:
+    names = names_of(extraction)
+    assert names["Roots under Pressure"] == ("Project",)
+    assert not any("\u2018" in n for n in names)
+
+
+def test_a_lower_case_cue_after_a_name_types_it(extraction: Extraction) -> None:
+    group = entity_with(extraction, "Ostwald Validation")
+    assert group.types == ("Cluster",)
+    assert "Ostwald Validation working group" in group.names
+
+
+def test_a_lone_institution_family_word_is_no_entity(nlp) -> None:
+    from kg.lexicon import load_lexicon
+
+    lexicon = load_lexicon(Config().lexicon_dir)
+    known = {form.lower() for k in lexicon.all_known() for form in (k.name, *k.aliases)}
+    families = [w.title() for w in lexicon.words("institution_prefixes") if w not in known]
+    articles = [
+        Article.create(
+            title="News",
+            text=f"News\n\nPartners such as {family}, Ostwald and Brandt joined.",
+            source=f"{i}.txt",
+            position=i,
+        )
+        for i, family in enumerate(families)
+    ]
+    found = {n for ex in extract(articles, nlp, Config()) for n in names_of(ex)}
+    assert not found & set(families)
+
+
 def test_state_variants_resolve_to_one_government(nlp) -> None:
     texts = [
         "The Free State of Bautzen funds the institute.",

@@ -111,8 +111,10 @@ class CueTyper:
         low = text.lower()
         if low in self.legal_forms or not strip_legal(low, self.legal_forms).strip(" &,"):
             return True
+        if low in self.institution_prefixes:
+            return True  # a lone 'Fraunhofer' / 'Max-Planck': the family, not a body
         if len(span) == 1:
-            return last in self.lex.heads or last in self.place_heads
+            return last in self.lex.heads or last in self.place_heads  # a lone common noun
         head = self._head_word(span)
         if head not in self.lex.heads and self._singular(head) in self.lex.heads:
             return True  # 'Leibniz Institutes', 'Clusters of Excellence': a kind, not one body

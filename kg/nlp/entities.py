@@ -180,6 +180,16 @@ class EntityCues:
                 greedy="LONGEST",
             )
             self._add(f"CUE_{cls}", [[*seq, name, *tail] for seq in cue_seqs], greedy="LONGEST")
+            if cls != "Product":
+                # 'the X working group', 'our Y research centre': the cue after the name,
+                # written lower-case; the name in front is collected by `_extend_left`.
+                after = [[{**t, "IS_LOWER": True} for t in seq] for seq in cue_seqs]
+                self._add(f"AFTER_{cls}", after, greedy="LONGEST")
+        self._add(
+            "AFTER_Institution",
+            [[{"LOWER": "research", "IS_LOWER": True}, {"LOWER": {"IN": ["centre", "center"]}}]],
+            greedy="LONGEST",
+        )
         self._add(
             "LIST_Company",
             [
@@ -308,6 +318,7 @@ class EntityCues:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         candidates: list[tuple[int, Span]] = []
+        after_names: dict[tuple[int, int], str] = {}
         for ent in doc.ents:
             if ent.label_ in _NER_KEEP:
                 candidates.append((1, ent))
@@ -318,7 +329,20 @@ class EntityCues:
                 if first == start and key != "HEAD":
                     continue  # a legal form or a mark with no name in front of it
                 start = first
-            if key == "LIST_Company":
+            if key.startswith("AFTER_"):
+                first = self._extend_left(doc, start, limit=4)
+                compound = end < len(doc) and doc[end].is_lower and doc[end].pos_ == "NOUN"
+                opener = first + 1 == start and doc[first].is_sent_start
+                if (
+                    first < start
+                    and not compound  # 'Lead study centre': the cue is a modifier here
+                    and not opener  # a capitalised first word of a sentence is no name
+                    and self._named_before_cue(doc[first:start])
+                ):
+                    cue = Span(doc, first, start, label="CUE_" + key.split("_", 1)[1])
+                    candidates.append((3, cue))
+                    after_names[(cue.start_char, cue.end_char)] = doc[first:end].text
+            elif key == "LIST_Company":
                 candidates.extend((3, s) for s in self._list_members(doc, end, key))
             else:
                 candidates.append((3, Span(doc, start, end, label=key)))
@@ -349,7 +373,7 @@ class EntityCues:
         named = filter_spans([s for s in spans if s.label_ != REF])
         taken = {i for s in named for i in range(s.start, s.end)}
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
-        doc._.kg_full_names = {}
+        doc._.kg_full_names = dict(after_names)  # 'X working group' is a name of X too
         known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
         split = split_coordination(
             self.cues,
@@ -404,6 +428,20 @@ class EntityCues:
         while i < start and doc[i].text in {"&", "-"}:
             i += 1
         return i
+
+    def _named_before_cue(self, words: Span) -> bool:
+        """'Preclinical Validation' before 'working group' is a name; 'Leipzig', 'Saxon',
+        'EU' or 'Biotech' before 'network' only say where or what kind."""
+        cues = self.cues
+        return not all(
+            t.lower_ in cues.known
+            or t.text in cues.known_exact
+            or t.lower_ in cues.nationalities
+            or t.lower_ in cues.generic
+            or t.lower_ in cues.role_tokens
+            or t.is_upper
+            for t in words
+        )
 
     def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
         """Names in 'the companies A, B and C': the cue noun types the whole list."""
@@ -507,6 +545,15 @@ class EntityCues:
             for i in range(start, end):
                 if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
                     end = i
+                    break
+        if not span.label_.startswith("QUOTED"):
+            for i in range(start + 1, end):
+                if (
+                    doc[i].text in _QUOTES
+                    and doc[i].text not in {"'", "\u2019"}
+                    and doc[i - 1].lower_ not in _LEADING
+                ):
+                    end = i  # 'Centre \u2018Polymers': a quoted name starts, this one ends
                     break
         start, end = whole_compounds(doc, start, end)
         for i in range(start + 1, end):
