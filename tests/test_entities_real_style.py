@@ -46,6 +46,7 @@ def entity_with(ex: Extraction, name: str):  # -> LocalEntity
         "Orlen Institutes",  # a plural head: a kind, not one body
         "University Hospital",  # a description
         "Talvi Orrenkamp says",  # a clause, not a name
+        "Collaborative Research Centre",  # cue words alone: a kind of body
     ],
 )
 def test_structural_junk_is_no_entity(extraction: Extraction, junk: str) -> None:
@@ -107,6 +108,12 @@ def test_a_unit_named_with_a_possessive_meets_its_bare_name(extraction: Extracti
 
 def test_a_quoted_title_after_a_research_centre_cue_is_a_project(extraction: Extraction) -> None:
     assert names_of(extraction)["Soils under Changing Climates"] == ("Project",)
+
+
+def test_a_city_and_its_office_are_two_bodies(extraction: Extraction) -> None:
+    office = entity_with(extraction, "Office for Research Funding")
+    assert "City of Plauen Office for Research Funding" in office.names
+    assert names_of(extraction)["City of Plauen"] == ("Institution",)
 
 
 def test_a_quote_inside_a_span_starts_another_name(extraction: Extraction) -> None:

@@ -324,7 +324,10 @@ class CueTyper:
         if hints & {"ORG", "FAC", "PRODUCT"}:
             if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
                 return ()
-            return ("Product",) if "PRODUCT" in hints else ("Company",)
+            if "PRODUCT" in hints and not hints & {"ORG", "FAC"}:
+                # the model's PRODUCT alone is a product only where the text sells it
+                return ("Product",) if self._product_context(span) else ()
+            return ("Company",)
         return ()
 
     def context_class(self, span: Span) -> tuple[str, ...]:
@@ -344,6 +347,17 @@ class CueTyper:
             and doc[span.start - 2].lower_ in {"the", "its", "their", "our"}
         ):
             return self._head_word_class(before.lower_)
+        if before is not None and span.start > 1:
+            # 'accelerators like X', 'institutes such as X': the plural head before a list
+            i = span.start - 1
+            if before.lower_ == "as" and doc[i - 1].lower_ == "such":
+                i -= 1
+            elif before.lower_ != "like":
+                i = -1
+            if i > 0:
+                noun = self._singular(doc[i - 1].lower_)
+                if doc[i - 1].is_lower and noun in self.lex.heads:
+                    return self._head_word_class(noun)
         if (
             span.end + 2 < len(doc)
             and doc[span.end].text == ","

@@ -358,7 +358,7 @@ class EntityCues:
                     start += 1
                 raw = Span(doc, start, raw.end, label=raw.label_)
             span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
-            if span is None or (span.label_ != REF and self.cues.junk(span)):
+            if span is None or (span.label_ != REF and self._junk(span)):
                 continue
             key = (span.start_char, span.end_char)
             hints.setdefault(key, set()).add(raw.label_)
@@ -428,6 +428,11 @@ class EntityCues:
         while i < start and doc[i].text in {"&", "-"}:
             i += 1
         return i
+
+    def _junk(self, span: Span) -> bool:
+        """No name: a shape `CueTyper.junk` rejects, or cue words alone ('the
+        Collaborative Research Centre', 'Working Group'), which name a kind of body."""
+        return self.cues.junk(span) or all(t.lower_ in self.cue_words for t in span)
 
     def _named_before_cue(self, words: Span) -> bool:
         """'Preclinical Validation' before 'working group' is a name; 'Leipzig', 'Saxon',

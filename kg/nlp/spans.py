@@ -22,6 +22,22 @@ def split_place_prefix(cues: CueTyper, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for span in spans:
         first = span[0]
+        doc = span.doc
+        city = span.start + 2 if first.lower_ == "city" and span[1:2].text.lower() == "of" else -1
+        if city < 0 and span.start >= 2 and doc[span.start - 2 : span.start].text == "City of":
+            city = span.start  # the model left 'City of' out of the span
+        if (
+            city >= 0
+            and city + 1 < span.end
+            and cues.known.get(doc[city].lower_) == ("Place",)
+            and cues.head_class(doc[city + 1 : span.end])
+        ):
+            # 'City of X Office for Y': the city's government and its office, two bodies
+            out.append(Span(doc, city - 2, city + 1, label="CITY"))
+            rest = Span(doc, city + 1, span.end, label=span.label_)
+            out.append(rest)
+            doc._.kg_full_names[(rest.start_char, rest.end_char)] = doc[city - 2 : span.end].text
+            continue
         if (
             len(span) > 2
             and cues.known.get(first.lower_) == ("Place",)
