@@ -24,14 +24,21 @@ from kg.nlp.cues import CueTyper, strip_legal
 from kg.nlp.labels import REF, register_extensions
 from kg.nlp.lexflags import LexemeFlags
 from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
-from kg.nlp.spans import split_coordination, split_of_the, split_place_prefix, whole_compounds
+from kg.nlp.spans import (
+    QUOTES,
+    list_members,
+    split_coordination,
+    split_of_the,
+    split_place_prefix,
+    unquote,
+    whole_compounds,
+)
 
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
 _LEFT_EXTENDED = {"LEGAL", "HEAD", "MARK"}
 _NAME_AMP_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9]|&$)"
-_SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
 #: Tokens a name stops before (after its first word), and the characters they contain.
 _CUTS = {"(", ".", "/", ";", ":"}
 _CUT_CHARS = re.compile(r"[\n(./;:]")
@@ -40,7 +47,7 @@ _LEADING = {"the", "a", "an", "this", "its", "their"}
 _TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "from", "to", "on"}
 #: Finite verb tags: a name never runs on into its clause's verb ('X says').
 _FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
-_QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
+_QUOTES = QUOTES
 
 
 def _token_specs(lex: Lexicon) -> dict[str, object]:
@@ -343,7 +350,7 @@ class EntityCues:
                     candidates.append((3, cue))
                     after_names[(cue.start_char, cue.end_char)] = doc[first:end].text
             elif key == "LIST_Company":
-                candidates.extend((3, s) for s in self._list_members(doc, end, key))
+                candidates.extend((3, s) for s in list_members(doc, end, key))
             else:
                 candidates.append((3, Span(doc, start, end, label=key)))
         for _match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
@@ -357,7 +364,7 @@ class EntityCues:
                 while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
                     start += 1
                 raw = Span(doc, start, raw.end, label=raw.label_)
-            span = self._trim(self._unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
+            span = self._trim(unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
             if span is None or (span.label_ != REF and self._junk(span)):
                 continue
             key = (span.start_char, span.end_char)
@@ -447,30 +454,6 @@ class EntityCues:
             or t.is_upper
             for t in words
         )
-
-    def _list_members(self, doc: Doc, i: int, label: str) -> list[Span]:
-        """Names in 'the companies A, B and C': the cue noun types the whole list."""
-        members: list[Span] = []
-        start = None
-        while i < len(doc) and i - (members[-1].end if members else i) <= 2:
-            tok = doc[i]
-            is_name = (
-                bool(re.match(_NAME_RE, tok.text))
-                or tok.pos_ == "PROPN"
-                or (start is not None and tok.text in {"&", "-", "."})
-            )
-            if is_name and not tok.is_stop:
-                start = i if start is None else start
-            else:
-                if start is not None:
-                    members.append(Span(doc, start, i, label=label))
-                    start = None
-                if tok.text not in {",", "and", "as", "well", "or"}:
-                    break
-            i += 1
-        if start is not None:
-            members.append(Span(doc, start, i, label=label))
-        return members
 
     def _short_forms(self, name: str) -> set[str]:
         """'Lumeqa' and 'Elbtal Capital' for 'Lumeqa Therapeutics' / 'Elbtal Capital Partners'.
@@ -628,19 +611,6 @@ class EntityCues:
         if end <= start:
             return None
         return Span(doc, start, end, label=span.label_)
-
-    @staticmethod
-    def _unquote(span: Span) -> Span:
-        """Keep the name inside the quotes: 'working group "X"' names X."""
-        toks = [t for t in span if t.text in _QUOTES]
-        if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
-            end = toks[-1].i
-            # '"NAME \u2013 a subtitle"': the name is what comes before the dash
-            dash = next(
-                (t.i for t in span.doc[toks[0].i + 2 : end] if t.text in _SUBTITLE_MARKS), None
-            )
-            return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
-        return span
 
 
 def _is_name(tok: Token) -> bool:

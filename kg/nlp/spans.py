@@ -9,9 +9,16 @@ calls them once per Doc, so they look at a span's own tokens only.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from kg.nlp.cues import CueTyper
+
+#: Quote marks around a name, and the marks after which a quoted subtitle starts.
+QUOTES = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019"]
+SUBTITLE_MARKS = {"\u2013", "\u2014", ":"}
+_NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
 
 
 def split_place_prefix(cues: CueTyper, spans: list[Span]) -> list[Span]:
@@ -153,3 +160,39 @@ def whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     ):
         end += 2
     return start, end
+
+
+def list_members(doc: Doc, i: int, label: str) -> list[Span]:
+    """Names in 'the companies A, B and C': the cue noun types the whole list."""
+    members: list[Span] = []
+    start = None
+    while i < len(doc) and i - (members[-1].end if members else i) <= 2:
+        tok = doc[i]
+        is_name = (
+            bool(_NAME_MATCH(tok.text))
+            or tok.pos_ == "PROPN"
+            or (start is not None and tok.text in {"&", "-", "."})
+        )
+        if is_name and not tok.is_stop:
+            start = i if start is None else start
+        else:
+            if start is not None:
+                members.append(Span(doc, start, i, label=label))
+                start = None
+            if tok.text not in {",", "and", "as", "well", "or"}:
+                break
+        i += 1
+    if start is not None:
+        members.append(Span(doc, start, i, label=label))
+    return members
+
+
+def unquote(span: Span) -> Span:
+    """Keep the name inside the quotes: 'working group "X"' names X."""
+    toks = [t for t in span if t.text in QUOTES]
+    if len(toks) >= 2 and toks[-1].i > toks[0].i + 1:
+        end = toks[-1].i
+        # '"NAME \u2013 a subtitle"': the name is what comes before the dash
+        dash = next((t.i for t in span.doc[toks[0].i + 2 : end] if t.text in SUBTITLE_MARKS), None)
+        return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
+    return span
