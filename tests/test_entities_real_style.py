@@ -62,6 +62,10 @@ def test_a_hyphenated_name_is_kept_whole(extraction: Extraction) -> None:
     assert "Velor GmbH" not in names_of(extraction)
 
 
+def test_a_german_conjunction_inside_a_firm_name_is_kept(extraction: Extraction) -> None:
+    assert names_of(extraction)["Vorberg Architekten und Ingenieure GmbH"] == ("Company",)
+
+
 def test_a_model_code_is_a_product(extraction: Extraction) -> None:
     assert names_of(extraction)["KLX-300"] == ("Product",)
 

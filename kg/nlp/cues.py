@@ -25,6 +25,8 @@ _DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
 _MODEL_CODE = re.compile(r"^[A-Z]{2,6}-\d{2,5}$").match
 #: Finite verbs: a span holding one is a clause fragment ('X says'), not a name.
 _FINITE = {"VBZ", "VBD", "VBP", "MD"}
+#: German joining words inside names, which the English tagger may call verbs.
+_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im"}
 #: Head nouns of a government ('Free State of X', 'State of X'): an institution that funds.
 _GOVERNMENT_HEADS = {"free state", "federal state", "government"}
 #: Heads whose field adjective is the name itself: 'Medical Faculty' is one faculty's name.
@@ -99,7 +101,7 @@ class CueTyper:
             return False
         if _DATE.search(text) or text.endswith("-"):
             return True
-        if any(t.tag_ in _FINITE and t.is_lower for t in span):
+        if any(t.tag_ in _FINITE and t.is_lower and t.lower_ not in _JOINERS for t in span):
             return True
         last = span[-1].lower_
         if last.endswith(tuple(self.street_suffixes)) or (

@@ -47,6 +47,8 @@ _LEADING = {"the", "a", "an", "this", "its", "their"}
 _TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "from", "to", "on"}
 #: Finite verb tags: a name never runs on into its clause's verb ('X says').
 _FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
+#: German joining words inside names, which the English tagger may call verbs.
+_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im"}
 _QUOTES = QUOTES
 
 
@@ -421,7 +423,8 @@ class EntityCues:
         i = start
         while i > 0 and start - i < limit:
             tok = doc[i - 1]
-            if tok.text in {"&", "-"} and i - 1 > 0 and _is_name(doc[i - 2]):
+            # 'A & B GmbH', 'A-B AG', German 'A und B GmbH' (the conjunction inside a firm's name)
+            if tok.text in {"&", "-", "und"} and i - 1 > 0 and _is_name(doc[i - 2]):
                 i -= 1
                 continue
             if _is_name(tok):
@@ -432,7 +435,7 @@ class EntityCues:
             if not tok.is_stop and (tok.pos_ == "PROPN" or tok.lower_ in self.brands):
                 i -= 1
             break
-        while i < start and doc[i].text in {"&", "-"}:
+        while i < start and doc[i].text in {"&", "-", "und"}:
             i += 1
         return i
 
@@ -545,7 +548,7 @@ class EntityCues:
                     break
         start, end = whole_compounds(doc, start, end)
         for i in range(start + 1, end):
-            if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower:
+            if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower and doc[i].lower_ not in _JOINERS:
                 if span.label_.startswith("QUOTED"):
                     return None  # a quoted clause is a quotation, not a name
                 end = i  # 'Chrisman says': the name ends where the clause goes on
