@@ -529,3 +529,23 @@ def test_every_command_answers_alike_on_every_gold_set(
         assert (tmp_path / f"far.{fmt}").read_bytes() == (tmp_path / f"local.{fmt}").read_bytes()
     gold = repo / "data" / "gold" / f"{name}.json"
     assert evaluate(gold, server.config()).to_dict() == evaluate(gold, local).to_dict()
+
+
+def test_a_graph_past_the_request_limit_is_split_in_order() -> None:
+    """Virtuoso refuses requests over 10 MB: a big graph becomes several operations,
+    the drop first, each under the limit, every triple once."""
+    from kg.store.remote import _graph_operations
+
+    p = ox.NamedNode("https://w3id.org/cluster-kg/ontology#extractionRecord")
+    big = [
+        ox.Triple(
+            ox.NamedNode(f"https://w3id.org/cluster-kg/id/article/a{i}"), p, ox.Literal("x" * 5000)
+        )
+        for i in range(400)
+    ]
+    ops = _graph_operations(ENTITIES_GRAPH, big, 2_000, 400_000)
+    assert len(ops) > 1 and ops[0].startswith(f"DROP SILENT GRAPH <{ENTITIES_GRAPH}>")
+    assert all(len(op.encode()) <= 400_000 for op in ops)
+    assert sum(op.count('"x') for op in ops) == 400
+    assert _graph_operations(ENTITIES_GRAPH, big[:3], 2_000, None)[0].count("INSERT DATA") == 1
+    assert batch_requests(ops, 400_000) == ops  # each operation its own request

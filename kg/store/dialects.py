@@ -28,6 +28,9 @@ and `tests/test_remote.py`:
   `define input:default-graph-exclude` breaks every `GRAPH <iri>` pattern.)
   Oxigraph's server slows down with thousands of named graphs too (0.2 s for a
   count over 4,000), so it is asked for its union-default-graph instead.
+* A request over 10 MB is refused ("string session is longer than 10Mb"): the
+  system graph of 2,000 articles (their cached extractions) is larger, so a
+  graph past 8 MB is written by several operations, in several requests.
 * Replacing a graph costs it 12 to 20 ms, and a request of 4,000 graphs did
   not finish in 120 s: requests carry at most 200 graphs (about 2.4 s).
 * Syntax errors read "SPARQL compiler, line N: ..." with no column.
@@ -67,6 +70,8 @@ class Dialect:
     named_graphs_max: int | None = None
     #: Most graphs one update request replaces; None where only its size counts.
     graphs_per_request: int | None = None
+    #: Most bytes one update request may carry; None where no limit was met.
+    request_bytes: int | None = None
     #: Put before a DESCRIBE so that it answers what the embedded store does.
     describe_prologue: str = ""
 
@@ -81,6 +86,7 @@ VIRTUOSO = Dialect(
     silent_graph_cap=10_000,
     named_graphs_max=40,
     graphs_per_request=200,
+    request_bytes=8 << 20,
     describe_prologue='define sql:describe-mode "CBD" ',
 )
 

@@ -168,26 +168,46 @@ def _skolem(term: object) -> str:
     return str(term)
 
 
-def _graph_operation(
-    graph: str, triples: list[pyoxigraph.Triple], per_insert: int | None = None
-) -> str:
-    """Replace one graph: drop it, then insert its triples, in one request.
+def _graph_operations(
+    graph: str,
+    triples: list[pyoxigraph.Triple],
+    per_insert: int | None = None,
+    max_bytes: int | None = None,
+) -> list[str]:
+    """Replace one graph: drop it, then insert its triples; one operation if it fits.
 
     `per_insert` caps the triples of one INSERT DATA (a server's parser limit);
-    a larger graph is inserted by several operations of the same request.
+    `max_bytes` caps one operation's text (Virtuoso refuses a request over
+    10 MB), so a larger graph becomes several operations: the drop and the
+    first inserts, then more inserts, in order. Only then can a graph span two
+    requests and be seen half-written between them.
     """
     drop = f"DROP SILENT GRAPH <{graph}>"
     if not triples:
-        return drop
+        return [drop]
     step = per_insert or len(triples)
-    inserts = []
-    for start in range(0, len(triples), step):
-        lines = "\n".join(
-            f"{_skolem(t.subject)} {_skolem(t.predicate)} {_skolem(t.object)} ."
-            for t in triples[start : start + step]
-        )
-        inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
-    return " ;\n".join([drop, *inserts])
+    limit = max_bytes or 0
+    inserts: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for count, t in enumerate(triples, 1):
+        line = f"{_skolem(t.subject)} {_skolem(t.predicate)} {_skolem(t.object)} ."
+        lines.append(line)
+        size += len(line.encode("utf-8")) + 1
+        if len(lines) >= step or (limit and size >= limit // 2) or count == len(triples):
+            body = "\n".join(lines)
+            inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            lines, size = [], 0
+    if not limit:
+        return [" ;\n".join([drop, *inserts])]
+    operations = [drop]
+    for insert in inserts:
+        joined = f"{operations[-1]} ;\n{insert}"
+        if len(joined.encode("utf-8")) <= limit:
+            operations[-1] = joined
+        else:
+            operations.append(insert)
+    return operations
 
 
 def batch_requests(
@@ -461,10 +481,11 @@ class RemoteStore:
         replaced = {graph: list(triples) for graph, triples in replace.items()}
         operations = [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(set(drop) - set(replaced))]
         per_insert = self.dialect.insert_triples
-        operations += [_graph_operation(g, replaced[g], per_insert) for g in sorted(replaced)]
-        for request in batch_requests(
-            operations, self._batch_bytes, self.dialect.graphs_per_request
-        ):
+        most = self.dialect.request_bytes
+        for g in sorted(replaced):
+            operations += _graph_operations(g, replaced[g], per_insert, most)
+        limit = min(self._batch_bytes, self.dialect.request_bytes or self._batch_bytes)
+        for request in batch_requests(operations, limit, self.dialect.graphs_per_request):
             self._post(self.update_url, [("update", request)], "*/*", is_query=False)
 
     def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
