@@ -3,7 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
-STORE ?= out/store
+# The tour in README.md reads the default store, so the demo builds that one.
+STORE ?= kg-store
 
 .PHONY: install demo test lint eval bench clean browser virtuoso
 

@@ -273,7 +273,7 @@ def build(
 
     \b
         kg build data/articles
-        kg --store out/store build --prune data/articles more/news.jsonl
+        kg --store out/store build --prune data/articles data/dev
         kg build saved-pages/ https://news.example.org/feed.rss
     """
     from kg.build.runner import build as run_build
@@ -502,9 +502,9 @@ def eval_(
     Example:
 
     \b
-        kg eval data/gold/dev.json
-        kg eval gold.json --graph graph.ttl --format markdown
-        kg eval gold.json --articles a.txt --articles b.txt
+        kg eval data/gold/seeds.json
+        kg eval data/gold/seeds.json --graph graph.ttl --format markdown
+        kg eval data/gold/seeds.json --articles data/articles/000_95a6e869cca391d4.txt
     """
     from kg.eval.score import evaluate
 
@@ -557,3 +557,7 @@ def serve(
         options,
         on_ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)", err=True),
     )
+
+
+if __name__ == "__main__":  # `python -m kg.cli`, as the documentation tests run it
+    cli()
