@@ -356,27 +356,53 @@ def query(
 
 @cli.command()
 @format_option(tuple(EXPORT_FORMATS), None, "Serialisation to write.")
-@output_option()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(allow_dash=True),
+    required=True,
+    help="File to write ('-' for stdout); a folder for csv.",
+)
+@click.option("--excel", is_flag=True, help="csv: a byte-order mark and formula-safe cells.")
+@click.option(
+    "--with-ontology",
+    is_flag=True,
+    help="Also write kg.ttl, shapes.ttl, the JSON-LD context and void.ttl beside the output.",
+)
+@click.option("--licence", metavar="IRI", help="Licence IRI stated in void.ttl.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str) -> None:
-    """Write the whole graph to a file, byte-identical for the same store.
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: str,
+    excel: bool,
+    with_ontology: bool,
+    licence: str | None,
+) -> None:
+    """Write the whole graph to a file (or csv tables to a folder), byte-identical per store.
 
-    turtle, ntriples and jsonld merge all articles into one graph; trig and
-    nquads keep one named graph per article; graphml and gexf write the
-    entity network for Gephi, yEd or Cytoscape. The build cache is never exported.
+    turtle, ntriples and jsonld merge all articles into one graph (jsonld-nested
+    lists each entity's statements under it); trig and nquads keep one named
+    graph per article; graphml and gexf write the entity network for Gephi, yEd
+    or Cytoscape; csv writes entities.csv, relations.csv and funding.csv with the
+    ontology and a VoID description. The build cache is never exported.
 
     Example:
 
     \b
         kg export --format turtle -o graph.ttl
-        kg export --format jsonld -o graph.jsonld
+        kg export --format jsonld -o graph.jsonld --with-ontology
+        kg export --format csv -o tables --excel
         kg export --format nquads -o - | gzip > graph.nq.gz
     """
-    from kg.view.export import export_store
+    from kg.view.export import ExportOptions, export_store
 
-    count = export_store(_config(ctx), fmt, output)
+    options = ExportOptions(excel=excel, with_ontology=with_ontology, licence=licence)
+    count = export_store(_config(ctx), fmt, output, options)
     where = "stdout" if output == "-" else output
-    click.echo(f"wrote {where}: {plural(count, 'statement')} ({fmt})", err=output == "-")
+    what = "row" if EXPORT_FORMATS[fmt].folder else "statement"
+    click.echo(f"wrote {where}: {plural(count, what)} ({fmt})", err=output == "-")
 
 
 # --- viz / stats / validate / eval -----------------------------------------

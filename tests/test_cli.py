@@ -212,10 +212,11 @@ def test_two_fresh_builds_export_identical_bytes(
         store = str(tmp_path / f"store-{run}")
         assert invoke(runner, store, "build", str(seed_dir)).exit_code == 0
         for fmt, spec in EXPORT_FORMATS.items():
-            out = tmp_path / f"{run}{spec.suffix}"
+            out = tmp_path / f"{run}-{fmt}{spec.suffix}"
             result = invoke(runner, store, "export", "-f", fmt, "-o", str(out))
             assert result.exit_code == 0, result.stderr
-            outputs[fmt].append(out.read_bytes())
+            files = sorted(out.iterdir()) if spec.folder else [out]
+            outputs[fmt].append(b"".join(p.read_bytes() for p in files))
     for fmt, (one, two) in outputs.items():
         assert one == two, fmt
         assert one, fmt

@@ -117,9 +117,9 @@ def test_exports_carry_class_labels_and_relation(
     tmp_path: Path, writer: Callable[..., int], reader: Callable[..., nx.Graph]
 ) -> None:
     path = tmp_path / "graph.out"
-    assert writer(small_corpus().store(), path) == 10
+    assert writer(small_corpus().store(), path) == 11  # the hedged fact is an edge too
     graph = reader(path)
-    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 10
+    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 11
     acme = graph.nodes[entity_iri("acme")]
     assert acme["class"] == "Company"
     assert acme["labels"].split(JOIN) == ["Acme <Bio> GmbH", "ACME Bio", "Acme"]

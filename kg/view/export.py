@@ -49,17 +49,32 @@ class ExportFormat:
     description: str
     writer: str  # "module:function", imported on use
 
+    @property
+    def folder(self) -> bool:
+        """Whether this format writes a folder of files rather than one file."""
+        return not self.suffix
+
 
 _RDF = "kg.view.export"
 _NETWORK = "kg.view.graphio"
+_TABLES = "kg.view.tables"
 _FORMATS = (
     ExportFormat("turtle", ".ttl", "Turtle, knowledge graphs merged", f"{_RDF}:write_turtle"),
     ExportFormat("trig", ".trig", "TriG, a named graph per article", f"{_RDF}:write_trig"),
     ExportFormat("nquads", ".nq", "N-Quads, a named graph per article", f"{_RDF}:write_nquads"),
     ExportFormat("ntriples", ".nt", "N-Triples, merged", f"{_RDF}:write_ntriples"),
-    ExportFormat("jsonld", ".jsonld", "JSON-LD, merged, compact context", f"{_RDF}:write_jsonld"),
+    ExportFormat("jsonld", ".jsonld", "JSON-LD, merged, published context", f"{_RDF}:write_jsonld"),
+    ExportFormat(
+        "jsonld-nested",
+        ".jsonld",
+        "JSON-LD, each entity with its statements nested",
+        f"{_RDF}:write_jsonld_nested",
+    ),
     ExportFormat("graphml", ".graphml", "GraphML network (yEd)", f"{_NETWORK}:write_graphml"),
     ExportFormat("gexf", ".gexf", "GEXF 1.2 network (Gephi)", f"{_NETWORK}:write_gexf"),
+    ExportFormat(
+        "csv", "", "CSV tables in a folder: entities, relations, funding", f"{_TABLES}:csv_files"
+    ),
 )
 #: Every `kg export --format` choice, by name.
 EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in _FORMATS}
@@ -69,13 +84,17 @@ def format_names() -> tuple[str, ...]:
     return tuple(EXPORT_FORMATS)
 
 
-def _writer(fmt: str) -> Writer:
+def _spec(fmt: str) -> ExportFormat:
     try:
-        spec = EXPORT_FORMATS[fmt]
+        return EXPORT_FORMATS[fmt]
     except KeyError:
         raise FormatError(
             f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         ) from None
+
+
+def _writer(fmt: str) -> Writer:
+    spec = _spec(fmt)
     module, _, function = spec.writer.partition(":")
     writer: Writer = getattr(importlib.import_module(module), function)
     return writer
@@ -128,134 +147,30 @@ def write_nquads(store: Store, path: Path) -> int:
 
 # --- JSON-LD ---------------------------------------------------------------
 
-_NAMED_TERMS = {
-    "http://www.w3.org/2000/01/rdf-schema#label": "label",
-    "http://www.w3.org/2004/02/skos/core#altLabel": "altLabel",
-}
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PLAIN = (_XSD + "string",)
-
-
-def _is_canonical_integer(text: str) -> bool:
-    """Only canonical integers may become JSON numbers: "007" would read back as "7"."""
-    try:
-        return str(int(text)) == text
-    except ValueError:
-        return False
-
-
-class _Compactor:
-    """Builds the @context from the data itself, so it covers every term in use.
-
-    kg: properties and classes get their local name as a term, rdfs:label and
-    skos:altLabel become label/altLabel, and a property whose values all share
-    one datatype (or are all IRIs) gets that as @type coercion, which lets the
-    values be written as bare strings.
-    """
-
-    def __init__(self, triples: list[pyoxigraph.Triple]) -> None:
-        import pyoxigraph
-
-        self._ox = pyoxigraph
-        self.prefixes = _prefixes()
-        self.kg = self.prefixes["kg"]
-        self.rdf_type = self.prefixes["rdf"] + "type"
-        self.context: dict[str, Any] = dict(sorted(self.prefixes.items()))
-        self.terms: dict[str, str] = {}  # predicate or class IRI -> key
-        self.coerced: dict[str, str | None] = {}  # predicate IRI -> @type coercion
-        kinds: dict[str, set[str]] = {}
-        classes: set[str] = set()
-        for t in triples:
-            p = t.predicate.value
-            if p == self.rdf_type and isinstance(t.object, pyoxigraph.NamedNode):
-                classes.add(t.object.value)
-                continue
-            kinds.setdefault(p, set()).add(self._kind(t.object))
-        for iri in sorted(classes):
-            self._add_term(iri, None)
-        for p in sorted(kinds):
-            only = next(iter(kinds[p])) if len(kinds[p]) == 1 else None
-            coercion = only if only not in (None, "@value", *_PLAIN) else None
-            self._add_term(p, coercion)
-
-    def _kind(self, obj: object) -> str:
-        if isinstance(obj, self._ox.NamedNode):
-            return "@id"
-        if isinstance(obj, self._ox.Literal) and obj.language is None:
-            return obj.datatype.value
-        return "@value"
-
-    def compact(self, iri: str) -> str:
-        for prefix, base in self.prefixes.items():
-            if iri.startswith(base) and len(iri) > len(base):
-                return f"{prefix}:{iri[len(base) :]}"
-        return iri
-
-    def _add_term(self, iri: str, coercion: str | None) -> None:
-        name = _NAMED_TERMS.get(iri)
-        if name is None and iri.startswith(self.kg):
-            name = iri[len(self.kg) :]
-        if name is None or name in self.context or not name.isidentifier():
-            name = self.compact(iri)
-        self.terms[iri] = name
-        self.coerced[iri] = coercion
-        if coercion is None:
-            if name != self.compact(iri):
-                self.context[name] = self.compact(iri)
-            return
-        target = "@id" if coercion == "@id" else self.compact(coercion)
-        self.context[name] = {"@id": self.compact(iri), "@type": target}
-
-    def value(self, predicate: str, obj: Any) -> Any:
-        if isinstance(obj, self._ox.NamedNode):
-            iri = self.compact(obj.value)
-            return iri if self.coerced[predicate] == "@id" else {"@id": iri}
-        if obj.language is not None:
-            return {"@value": obj.value, "@language": obj.language}
-        coercion = self.coerced[predicate]
-        if coercion == _XSD + "boolean" and obj.value in ("true", "false"):
-            return obj.value == "true"  # a JSON boolean is exactly this literal
-        if coercion == _XSD + "integer" and _is_canonical_integer(obj.value):
-            return int(obj.value)
-        if coercion is not None or obj.datatype.value in _PLAIN:
-            return obj.value
-        return {"@value": obj.value, "@type": self.compact(obj.datatype.value)}
-
-    def node(self, subject: str, triples: list[pyoxigraph.Triple]) -> dict[str, Any]:
-        node: dict[str, Any] = {"@id": self.compact(subject)}
-        types = sorted(
-            self.terms[t.object.value]
-            for t in triples
-            if t.predicate.value == self.rdf_type and t.object.value in self.terms
-        )
-        if types:
-            node["@type"] = types[0] if len(types) == 1 else types
-        values: dict[str, list[Any]] = {}
-        for t in triples:
-            p = t.predicate.value
-            if p == self.rdf_type and t.object.value in self.terms:
-                continue
-            values.setdefault(self.terms[p], []).append(self.value(p, t.object))
-        for key in sorted(values):
-            items = sorted(values[key], key=lambda v: json.dumps(v, sort_keys=True))
-            node[key] = items[0] if len(items) == 1 else items
-        return node
-
 
 def jsonld_document(triples: list[pyoxigraph.Triple]) -> dict[str, Any]:
-    """A compact JSON-LD document for `triples` (sorted, blank-node free)."""
-    compactor = _Compactor(triples)
-    by_subject: dict[str, list[pyoxigraph.Triple]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject.value, []).append(t)
-    graph = [compactor.node(s, by_subject[s]) for s in sorted(by_subject)]
-    return {"@context": compactor.context, "@graph": graph}
+    """A compact JSON-LD document of `triples`, written against the published context."""
+    from kg.view.jsonld import flat_document
+
+    return flat_document(triples)
+
+
+def _write_json(document: dict[str, Any], path: Path) -> None:
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def write_jsonld(store: Store, path: Path) -> int:
     triples = merged_triples(store)
-    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
+    _write_json(jsonld_document(triples), path)
+    return len(triples)
+
+
+def write_jsonld_nested(store: Store, path: Path) -> int:
+    from kg.view.jsonld import nested_document
+
+    triples = merged_triples(store)
+    _write_json(nested_document(triples), path)
     return len(triples)
 
 
@@ -301,19 +216,78 @@ def write_atomically(out_path: str | Path, write: Callable[[Path], int]) -> int:
     return count
 
 
-def export(store: Store, fmt: str, out_path: str | Path) -> int:
-    """Write the store's knowledge graphs as `fmt` to `out_path`; returns the statement count."""
+@dataclass(frozen=True)
+class ExportOptions:
+    """What else an export writes: Excel-ready CSV, and the description shipped beside the data.
+
+    `with_ontology` writes kg.ttl, shapes.ttl, the JSON-LD context and a
+    VoID/DCAT description (void.ttl) next to the output, so the data travels
+    with its vocabulary; the csv folder always gets them. `licence` (an IRI)
+    goes into the description.
+    """
+
+    excel: bool = False
+    with_ontology: bool = False
+    licence: str | None = None
+
+
+def _ontology_files(store: Store, data_files: list[str], licence: str | None) -> dict[str, bytes]:
+    from kg.config import default_ontology_dir
+    from kg.view.dataset import VOID_FILE, describe
+    from kg.view.jsonld import CONTEXT_FILE
+
+    folder = default_ontology_dir()
+    files = {name: (folder / name).read_bytes() for name in ("kg.ttl", "shapes.ttl", CONTEXT_FILE)}
+    files[VOID_FILE] = describe(store, [*data_files, *files], licence).encode("utf-8")
+    return files
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        write_atomically(folder / name, lambda path, data=data: path.write_bytes(data))
+
+
+def export(
+    store: Store, fmt: str, out_path: str | Path, options: ExportOptions | None = None
+) -> int:
+    """Write the store as `fmt` to `out_path` (a folder for csv); returns statements or rows."""
+    options = options or ExportOptions()
+    spec = _spec(fmt)
+    to_stdout = str(out_path) == "-"
+    if to_stdout and (spec.folder or options.with_ontology):
+        what = "the csv tables" if spec.folder else "the ontology beside the data"
+        raise FormatError(f"{what} need a folder to go to; give -o PATH instead of -o -")
+    if spec.folder:
+        from kg.view.tables import csv_files
+
+        folder = Path(out_path)
+        if folder.exists() and not folder.is_dir():
+            raise KGError(f"cannot write {out_path}: csv writes a folder, and this is a file")
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise KGError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+        tables = csv_files(store, excel=options.excel)
+        _write_files(folder, {name: text.encode("utf-8") for name, (text, _) in tables.items()})
+        _write_files(folder, _ontology_files(store, list(tables), options.licence))
+        return sum(count for _, count in tables.values())
     writer = _writer(fmt)
-    return write_atomically(out_path, lambda path: writer(store, path))
+    count = write_atomically(out_path, lambda path: writer(store, path))
+    if options.with_ontology:
+        target = Path(out_path)
+        _write_files(target.parent, _ontology_files(store, [target.name], options.licence))
+    return count
 
 
-def export_store(cfg: Config, fmt: str, out_path: str | Path) -> int:
+def export_store(
+    cfg: Config, fmt: str, out_path: str | Path, options: ExportOptions | None = None
+) -> int:
     """What `kg export` does: check the format, open the store read-only, export, close."""
     from kg.store import open_store
 
-    writer = _writer(fmt)
+    _spec(fmt)
     store = open_store(cfg, create=False)
     try:
-        return write_atomically(out_path, lambda path: writer(store, path))
+        return export(store, fmt, out_path, options)
     finally:
         store.close()

@@ -7,6 +7,14 @@ reduced to a count, the first sentence and the qualifiers (role, amount,
 currency). Output is deterministic (sorted nodes and edges, and GEXF's
 "last modified" date taken from the newest article instead of today), so an
 unchanged store exports byte-identical files.
+
+What a network tool needs to be useful, and so is here: numbers as numbers
+(amount and confidence are doubles, so Gephi can size or filter by them),
+dates (a node's first article date, an edge's first evidence date; GEXF also
+as `start`, so Gephi's timeline works), planned or intended facts as their
+own edges flagged `hedged` (filter them out, or show them dashed), and each
+node's class colour as the network page draws it (GEXF `viz:color`, and a
+`color` attribute in both formats).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import KGError
 from kg.view.money import Funding
 from kg.view.network import load_network, primary_class
+from kg.view.viz import CLASS_STYLE
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,7 +39,12 @@ def _graph(store_or_graph: Any) -> nx.MultiDiGraph:
 
     if isinstance(store_or_graph, nx.MultiDiGraph):
         return store_or_graph
-    return load_network(store_or_graph)
+    return load_network(store_or_graph, include_hedged=True)
+
+
+def _first_date(dates: Any) -> str | None:
+    known = sorted(d for d in dates if d)
+    return known[0] if known else None
 
 
 def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -38,16 +52,22 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     import networkx as nx
 
     flat = nx.MultiDiGraph()
+    articles = graph.graph.get("articles", {})
     for n in sorted(graph.nodes):
         data = graph.nodes[n]
-        flat.add_node(
-            n,
-            label=data["label"],
-            labels=JOIN.join((data["label"], *data["names"])),
-            classes=JOIN.join(data["classes"]),
-            **{"class": primary_class(data["classes"])},
-            articles=len(data["articles"]),
-        )
+        cls = primary_class(data["classes"])
+        attrs: dict[str, Any] = {
+            "label": data["label"],
+            "labels": JOIN.join((data["label"], *data["names"])),
+            "classes": JOIN.join(data["classes"]),
+            "class": cls,
+            "color": CLASS_STYLE.get(cls, CLASS_STYLE["Entity"])[0],
+            "articles": len(data["articles"]),
+        }
+        date = _first_date(articles.get(a, {}).get("date") for a in data["articles"])
+        if date is not None:
+            attrs["date"] = date
+        flat.add_node(n, **attrs)
     fundings = {f.iri: f for f in graph.graph.get("fundings", [])}
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     for i, (u, v, _key, data) in enumerate(edges):
@@ -64,7 +84,10 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             attrs["article"] = evidence[0]["title"]
             confidences = [ev["confidence"] for ev in evidence if ev["confidence"] is not None]
             if confidences:
-                attrs["confidence"] = max(confidences)
+                attrs["confidence"] = float(max(confidences))
+            date = _first_date(ev["date"] for ev in evidence)
+            if date is not None:
+                attrs["date"] = date
         role = next((ev["role"] for ev in evidence if ev["role"]), None)
         if role is not None:
             attrs["role"] = str(role)
@@ -117,11 +140,13 @@ def write_graphml(store_or_graph: Any, path: str | Path) -> int:
 
 def write_gexf(store_or_graph: Any, path: str | Path) -> int:
     """Write GEXF 1.2; returns the number of edges written."""
-    from networkx.readwrite.gexf import GEXFWriter
-
     graph = _graph(store_or_graph)
     flat = flatten(graph)
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    for _node, data in flat.nodes(data=True):
+        _gexf_extras(data)
+    for _u, _v, data in flat.edges(data=True):
+        _gexf_extras(data)
+    writer = _gexf_writer_class()(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
     dates = sorted(a["date"] for a in graph.graph.get("articles", {}).values() if a.get("date"))
     if meta is not None:
@@ -137,3 +162,30 @@ def write_gexf(store_or_graph: Any, path: str | Path) -> int:
     except OSError as err:
         raise KGError(f"cannot write {path}: {err.strerror or err}") from err
     return flat.number_of_edges()
+
+
+def _gexf_extras(data: dict[str, Any]) -> None:
+    """GEXF's own places for what GraphML keeps as attributes: the timeline start, the colour."""
+    if "date" in data:
+        data["start"] = data["date"]
+    color = data.get("color")
+    if color is not None:
+        r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+        data["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
+
+
+def _gexf_writer_class() -> type:
+    from networkx.readwrite.gexf import GEXFWriter
+
+    class GexfWriter(GEXFWriter):
+        """networkx's writer without the `networkx_key` attribute it adds to multigraph edges.
+
+        The edge `id` already names each edge; the key would be a second, meaningless copy.
+        """
+
+        def add_attributes(self, node_or_edge: str, xml_obj: Any, data: dict, default: dict):
+            return super().add_attributes(
+                node_or_edge, xml_obj, {k: v for k, v in data.items() if k != "key"}, default
+            )
+
+    return GexfWriter
