@@ -481,21 +481,23 @@ def stats(ctx: click.Context, fmt: str, top: int) -> None:
 
 
 @cli.command()
+@format_option(("text", "json"), "text", "Output format.")
 @click.pass_context
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, fmt: str) -> None:
     """Check the graph against the ontology's SHACL shapes; exit 1 when it does not conform.
 
     Example:
 
     \b
         kg validate
+        kg validate --format json > validation.json
     """
     from kg.eval.shapes import validate as run_validate
 
     cfg = _config(ctx)
     with _reading(cfg) as store:
         report = run_validate(store, cfg)
-    _print(report.text)
+    _print(report.to_json() if fmt == "json" else report.text)
     if not report.conforms:
         ctx.exit(1)
 
@@ -535,6 +537,8 @@ def eval_(
     from kg.eval.score import evaluate
 
     report = evaluate(gold, _config(ctx), graph, articles)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if fmt == "json":
         _print(report.to_json())
     elif fmt == "markdown":

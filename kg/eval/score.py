@@ -200,6 +200,7 @@ class EvalReport:
     false_relations: list[tuple[Node, str, Node]] = field(default_factory=list)
     gold_names: dict[str, str] = field(default_factory=dict)
     gold_source: str = ""
+    warnings: list[str] = field(default_factory=list)  # what was not scored, and why
 
     def rows(self) -> list[tuple[str, Score]]:
         """Every score in the order all formats show them: headline, per class, per property."""
@@ -267,6 +268,7 @@ class EvalReport:
             ],
             "missed_relations": [list(r.key) for r in self.missed_relations],
             "false_relations": [[s.label, p, o.label] for s, p, o in self.false_relations],
+            "warnings": self.warnings,
         }
 
     def to_json(self) -> str:
@@ -475,7 +477,11 @@ def evaluate(
     """What `kg eval` runs: score `--graph FILE` when given, else the store of `cfg`.
 
     With `articles`, only the gold those articles name is scored (`restrict_gold`).
+    Only the articles the gold file lists are scored when the graph holds
+    others (`kg.eval.scope`); the report's warnings say how many were left out.
     """
+    from kg.eval.scope import restrict
+
     gold = load_gold(gold_path)
     paths = [Path(a) for a in articles]
     if paths:
@@ -487,14 +493,19 @@ def evaluate(
                 raise InputError(f"cannot read article {path}: {exc}") from None
         gold = restrict_gold(gold, texts)
     if graph_path is not None:
-        return score(load_graph(graph_path), gold)
-    from kg.store import open_store
+        dataset = load_graph(graph_path)
+    else:
+        from kg.store import open_store
 
-    store = open_store(cfg, create=False)
-    try:
-        return score_store(store, gold)
-    finally:
-        store.close()
+        store = open_store(cfg, create=False)
+        try:
+            dataset = dataset_from_quads(store.quads())
+        finally:
+            store.close()
+    dataset, scope = restrict(dataset, gold.articles)
+    report = score(dataset, gold)
+    report.warnings = scope.warnings(gold.source)
+    return report
 
 
 # ------------------------------------------------------------------ helpers

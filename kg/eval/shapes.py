@@ -9,6 +9,8 @@ warnings flag extraction gaps worth a look, not broken data.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,20 @@ class ValidationReport:
             f"{plural(self.warnings, 'warning')} in {plural(self.triples, 'triple')}."
         )
         return "\n".join([head, *(r.line() for r in self.results)])
+
+    def to_json(self) -> str:
+        """The report for programs (CI, dashboards): the verdict, counts and every finding."""
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": self.violations,
+                "warnings": self.warnings,
+                "triples": self.triples,
+                "results": [dataclasses.asdict(r) for r in self.results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
 
 
 
@@ -215,10 +231,15 @@ def _run_sparql(
 def _results(report: rdflib.Graph) -> set[ValidationResult]:
     from rdflib import RDF, URIRef
 
-    sh = {name: URIRef(_SH + name) for name in ("ValidationResult", "focusNode", "resultPath")}
+    sh = {name: URIRef(_SH + name) for name in ("ValidationReport", "result", "focusNode")}
     sh.update({name: URIRef(_SH + name) for name in ("resultMessage", "resultSeverity", "value")})
+    sh["resultPath"] = URIRef(_SH + "resultPath")
     found = set()
-    for node in report.subjects(RDF.type, sh["ValidationResult"]):
+    # Only the report's own results: a failed sh:node also lists the nested shape's
+    # results under sh:detail, at that shape's default severity (Violation), which
+    # would turn a Warning into a Violation.
+    reports = set(report.subjects(RDF.type, sh["ValidationReport"]))
+    for node in (r for rep in reports for r in report.objects(rep, sh["result"])):
         severity = str(report.value(node, sh["resultSeverity"])).removeprefix(_SH)
         path = report.value(node, sh["resultPath"])
         value = report.value(node, sh["value"])
