@@ -37,6 +37,15 @@ RELATIONS: tuple[str, ...] = (
     "produces",
 )
 
+#: The class each relation's subject or object has by definition (ontology/shapes.ttl,
+#: at violation severity; a test keeps the two equal): (subject class, object class).
+DEFINING_CLASSES: dict[str, tuple[str | None, str | None]] = {
+    "affiliatedWith": ("Person", None),
+    "fundedBy": (None, "Funder"),
+    "locatedIn": (None, "Place"),
+    "produces": (None, "Product"),
+}
+
 
 def content_id(text: str) -> str:
     """Stable, content-derived identifier: the same text always gets the same id."""

@@ -266,10 +266,7 @@ def test_every_format_is_the_same_bytes_twice(corpus_store: str, tmp_path: Path,
     assert outputs[0] == outputs[1]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="helper web (issue 19) owns kg:sourceFile; it is the path given to build"
-)
-@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "csv"])
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
 def test_no_export_names_an_absolute_local_path(built_store: str, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
     export_store(Config(store=built_store), fmt, out)

@@ -76,3 +76,22 @@ def test_validate_json_reports_the_verdict(built_store: str) -> None:
     report = json.loads(result.stdout)
     assert (report["conforms"], report["violations"]) == (True, 0)
     assert report["triples"] > 300 and isinstance(report["results"], list)
+
+
+def test_defining_classes_are_the_shapes_violations() -> None:
+    """kg.model.DEFINING_CLASSES, which the extractor enforces, says what shapes.ttl says."""
+    from kg.model import DEFINING_CLASSES, RELATIONS
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    shapes = rdflib.Graph().parse(default_ontology_dir() / "shapes.ttl", format="turtle")
+    found: dict[str, list[str | None]] = {}
+    for shape in shapes.subjects(rdflib.RDF.type, sh.NodeShape):
+        cls = shapes.value(shape, sh["class"])
+        if cls is None or shapes.value(shape, sh.severity) is not None:
+            continue  # only plain sh:class shapes at the default severity, Violation
+        for side, target in ((0, sh.targetSubjectsOf), (1, sh.targetObjectsOf)):
+            for prop in shapes.objects(shape, target):
+                ends = found.setdefault(str(prop).removeprefix(KG), [None, None])
+                ends[side] = str(cls).removeprefix(KG)
+    relations = {p: tuple(ends) for p, ends in found.items() if p in RELATIONS}
+    assert relations == DEFINING_CLASSES

@@ -15,7 +15,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kg.model import Article, Evidence, Extraction, LocalEntity, Mention, RelationFact
+from kg.model import (
+    DEFINING_CLASSES,
+    Article,
+    Evidence,
+    Extraction,
+    LocalEntity,
+    Mention,
+    RelationFact,
+)
 from kg.names import UnionFind, group_key
 from kg.nlp.cues import anaphor_class, strip_legal
 from kg.nlp.money import read_fundings
@@ -376,6 +384,7 @@ class DocReader:
     ) -> list[RelationFact]:
         facts = []
         for rel in raw:
+            named = rel["s"] in key_of and rel["o"] in key_of
             s = key_of.get(rel["s"]) or antecedent.get(rel["s"])
             o = key_of.get(rel["o"]) or antecedent.get(rel["o"])
             if s is None or o is None or s == o:
@@ -396,7 +405,9 @@ class DocReader:
                 hedged=rel["hedged"],
                 role=rel["role"],
             )
-            facts.append(_settled(fact, local, runs=rel["runs"]))
+            fact = _settled(fact, local, runs=rel["runs"])
+            if named or _ends_allowed(fact, local):
+                facts.append(fact)
         return facts
 
     @staticmethod
@@ -500,6 +511,20 @@ def _settled(fact: RelationFact, local: dict[str, LocalEntity], runs: bool) -> R
     if (pred, role) == (fact.predicate, fact.role):
         return fact
     return dataclasses.replace(fact, predicate=pred, role=role)
+
+
+def _ends_allowed(fact: RelationFact, local: dict[str, LocalEntity]) -> bool:
+    """Whether a fact's subject has the class its relation calls for by definition.
+
+    The relation rules check the classes of named ends, but a referent ("it",
+    "the working group") passes that check as REF and only here has a class:
+    "the working group" standing for a cluster cannot hold a position at a
+    company as a person does (`DEFINING_CLASSES`, the shapes' violations). Only
+    the subject is checked: an object's defining class (a funder, a place, a
+    product) is what the relation itself tells resolution, which adds it.
+    """
+    subject_class = DEFINING_CLASSES.get(fact.predicate, (None, None))[0]
+    return subject_class is None or subject_class in local[fact.subject].types
 
 
 def _dedupe(facts: list[RelationFact]) -> list[RelationFact]:
