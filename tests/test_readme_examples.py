@@ -46,10 +46,13 @@ def test_example_prints_what_the_readme_shows(
     check(example, output)
 
 
-def test_the_curl_example(tour: tuple[Path, dict[str, tuple[int, str]]]) -> None:
-    """The curl example, asked of `kg serve` on the tour's store (on a free port, not 7878)."""
+CURLS = [e for e in examples(README, include_skipped=True) if e.command.startswith("curl")]
+
+
+@pytest.mark.parametrize("curl", CURLS, ids=[e.id for e in CURLS])
+def test_the_curl_examples(curl: Example, tour: tuple[Path, dict[str, tuple[int, str]]]) -> None:
+    """Each curl example, asked of `kg serve` on the tour's store (on a free port, not 7878)."""
     folder = tour[0]
-    (curl,) = [e for e in examples(README, include_skipped=True) if e.command.startswith("curl")]
     port = str(free_port())
     with serving(["serve", "--port", port], folder) as first_line:
         assert first_line.startswith("serving http://127.0.0.1:"), first_line
