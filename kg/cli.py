@@ -193,6 +193,7 @@ def _summary(report: BuildReport) -> str:
         f"({plural(report.statements, 'statement')} with evidence), "
         f"{plural(report.triples, 'triple')}; "
         f"{plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
+        *report.changes.lines(),
     ]
     if report.skipped:
         lines.append(f"Skipped {plural(len(report.skipped), 'input')}:")
@@ -209,6 +210,12 @@ def _default_web_cache() -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS|URLS...")
 @click.option("--prune", is_flag=True, help="Remove stored articles not found under PATHS.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Also write what the build did and changed (every name) as JSON ('-': stdout).",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -254,6 +261,7 @@ def build(
     ctx: click.Context,
     paths: tuple[str, ...],
     prune: bool,
+    report_path: str | None,
     workers: int | None,
     **web: Any,
 ) -> None:
@@ -293,7 +301,13 @@ def build(
         report = run_build(list(paths), cfg, prune=prune, progress=bar)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(_summary(report))
+    click.echo(_summary(report), err=report_path == "-")
+    if report_path is not None:
+        from kg.build.changes import report_json
+        from kg.view.export import write_atomically
+
+        text = report_json(report) + "\n"
+        write_atomically(report_path, lambda path: path.write_text(text, encoding="utf-8"))
 
 
 # --- query ------------------------------------------------------------------

@@ -5,6 +5,7 @@ not run goes stale. An example is a fenced block whose lines start with
 "$ " (the command) followed by the output it shows. Matching is literal, with
 two wildcards: a line that is just "..." stands for any number of lines, and
 "..." inside a line for any text; run times ("in 1.9s") are compared as "in Ns".
+An example shown without output is only run (its exit status is checked).
 A block preceded by `<!-- not run: REASON -->` is skipped, and must say why.
 
 Commands run in bash from a scratch folder that links the checkout's data/,
@@ -140,7 +141,7 @@ def _line_matches(expected: str, actual: str) -> bool:
 def matches(expected: list[str], actual: list[str]) -> bool:
     """Whether `actual` lines fit the shown `expected` lines (wildcards as described above)."""
     if not expected:
-        return True
+        return not actual
     head, rest = expected[0], expected[1:]
     if head.strip() == WILDCARD:
         return any(matches(rest, actual[i:]) for i in range(len(actual) + 1))
@@ -152,6 +153,8 @@ def check(example: Example, output: str) -> None:
     expected = list(example.expected)
     while expected and not expected[-1].strip():
         expected.pop()
+    if not expected:
+        return  # the document shows no output for it: running cleanly is what it claims
     if not matches(expected, actual):
         shown = "\n".join(expected)
         got = "\n".join(actual)

@@ -48,6 +48,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg import namespace as ns
+from kg.build.changes import (
+    Changes,
+    Figures,
+    article_label,
+    entity_names,
+    funding_facts,
+    source_label,
+)
 from kg.build.fingerprint import pipeline_fingerprint
 from kg.build.spool import Piece, Spool, Tally, graphs, nquads
 from kg.errors import InputError
@@ -62,6 +70,7 @@ if TYPE_CHECKING:
     from kg.store.base import Store
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 #: progress(stage, done, total): called as extraction advances.
 Progress = Callable[[str, int, int], None]
@@ -92,6 +101,7 @@ class BuildReport:
     graphs_written: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
     elapsed: float = 0.0
 
 
@@ -253,13 +263,16 @@ def _read_articles(
     first_source: dict[str, Article] = {}
     for item in read_sources(paths, cfg):
         if isinstance(item, Skipped):
+            _log.info("skipped %s: %s", item.path, item.reason)
             report.skipped.append(item)
             continue
         seen = first_source.get(item.id)
         if seen is not None:
             reason = f"same text as {seen.source} (item {seen.position}); built once"
+            _log.info("skipped %s#%d: %s", item.source, item.position, reason)
             report.skipped.append(Skipped(f"{item.source}#{item.position}", reason))
             continue
+        _log.info("read %s#%d: %r", item.source, item.position, item.title)
         first_source[item.id] = item
         articles.append(item)
         if on_enough is not None and len(articles) >= enough:
@@ -307,7 +320,9 @@ def build(
         report.articles = len(articles)
         store = open_store(cfg, create=True)
         try:
-            _update(store, articles, cfg, prune, progress, stages, report, pool)
+            before = _update(store, articles, cfg, prune, progress, stages, report, pool)
+            if before is not None:
+                _compare(store, report, before)
         finally:
             store.close()
     finally:
@@ -315,6 +330,9 @@ def build(
             pool.close()
         kg_log.removeHandler(collector)
         report.warnings = collector.messages
+        hint = report.changes.hint()
+        if hint is not None:
+            report.warnings.append(hint)
     report.elapsed = time.perf_counter() - started
     return report
 
@@ -328,8 +346,12 @@ def _update(
     stages: Stages,
     report: BuildReport,
     pool: ExtractionPool | None = None,
-) -> None:
-    """Plan, extract, resolve and write; consumes `articles` (the list is emptied)."""
+) -> dict[str, str] | None:
+    """Plan, extract, resolve and write; consumes `articles` (the list is emptied).
+
+    Returns the entity names the store held before ({IRI: label}, for the
+    change report), or None when the build wrote nothing.
+    """
     entries, stored_fingerprint = _read_cache(store)
     fingerprint = pipeline_fingerprint(cfg)
     fresh = stored_fingerprint == fingerprint
@@ -342,7 +364,9 @@ def _update(
         if counts is not None:
             report.entities, report.relations, report.statements, report.triples = counts
             report.graphs_written = 0
-            return
+            _log.info("nothing to write: no article added, changed or removed")
+            return None
+    before = _before(store, report)
     records = _read_records(store) if entries else {}
 
     # Reuse cached extractions where the text (and the extractor) is the same.
@@ -367,6 +391,12 @@ def _update(
     wanted.clear()
     articles.clear()
     count = len(to_extract)
+    _log.info(
+        "%d articles from the cache, %d to extract%s",
+        len(cached),
+        count,
+        f" with {cfg.workers} worker(s)" if count else "",
+    )
 
     with tempfile.TemporaryFile(prefix="kg-build-") as spool_file:
         spool = Spool(spool_file)
@@ -398,13 +428,34 @@ def _update(
             _create(store, lines, len(spool.articles), resolution, tally, fingerprint, cfg)
             _set_counts(report, tally, resolution)
             report.graphs_written = tally.graphs + 1  # and the system graph
-            return
+            _log.info("wrote %d graphs into a new store", report.graphs_written)
+            return before
         lines = _reporting(spool, progress, len(spool.articles))
         replace = _changes(store, graphs(lines, resolution, tally))
     _set_counts(report, tally, resolution)
     replace[SYSTEM_GRAPH].extend(_system_triples(fingerprint, tally, resolution))
     report.graphs_written = _changed_graphs(store, replace, dropped)
+    _log.info("writing %d graphs (%d dropped)", report.graphs_written, len(dropped))
     store.apply(replace, drop=sorted(dropped))
+    return before
+
+
+def _before(store: Store, report: BuildReport) -> dict[str, str]:
+    """The figures and entity names the store holds before this build writes (change report)."""
+    if store.creating:
+        return {}
+    counts = _stored_counts(store)
+    if counts is not None:
+        entities, relations, statements, _ = counts
+        report.changes.before = Figures(entities, relations, statements, funding_facts(store))
+    return entity_names(store)
+
+
+def _compare(store: Store, report: BuildReport, before: dict[str, str]) -> None:
+    """Fill the change report's after-figures and entity names from the written store."""
+    after = Figures(report.entities, report.relations, report.statements, funding_facts(store))
+    report.changes.after = after
+    report.changes.compare(before, entity_names(store))
 
 
 def _reporting(
@@ -475,10 +526,12 @@ def _plan(
         old = stored_by_key.get(key)
         if old is None:
             report.new += 1
+            report.changes.new.append(article_label(art))
         elif old.article_iri == iri:
             report.unchanged += 1
         else:
             report.changed += 1
+            report.changes.changed.append(article_label(art))
         wanted[iri] = (key, art)
     read_keys = {key for key, _ in wanted.values()}
     read_files = {key.rpartition("#")[0] for key in read_keys}
@@ -493,8 +546,10 @@ def _plan(
             dropped.add(entry.article_iri)
             if entry.key not in read_keys:
                 report.removed += 1
+                report.changes.removed.append(source_label(entry.key))
         else:
             kept[entry.article_iri] = entry.key
+            report.changes.note_not_given(entry.key)
     return wanted, kept, dropped
 
 
