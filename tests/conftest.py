@@ -121,3 +121,21 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
         found = request.getfixturevalue("virtuoso_session")
         found.clear()
         yield found
+
+
+@pytest.fixture
+def corpus_store(tmp_path: Path) -> str:
+    """Path of a closed store holding helpers_network's made-up corpus (no NLP involved):
+    every class and relation, an amount, a role, a hedged fact, a URL, two articles."""
+    from helpers_network import small_corpus
+
+    from kg.config import Config
+    from kg.store import open_store
+
+    graphs: dict = {}
+    for quad in small_corpus().quads:
+        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    location = str(tmp_path / "corpus-store")
+    with open_store(Config(store=location), create=True) as store:
+        store.apply(graphs)
+    return location

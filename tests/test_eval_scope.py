@@ -11,15 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from helpers_network import small_corpus
 
 from kg.cli import cli
 from kg.config import Config
 from kg.eval.score import evaluate
-from kg.store import open_store
 
 #: What a1 says (entities it mentions, its asserted relations), in the gold format.
 A1_GOLD = {
@@ -52,16 +49,10 @@ A1_GOLD = {
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> tuple[str, Path]:
-    graphs: dict[str, list[ox.Triple]] = {}
-    for quad in small_corpus().quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-    location = str(tmp_path / "store")
-    with open_store(Config(store=location), create=True) as store:
-        store.apply(graphs)
+def corpus(corpus_store: str, tmp_path: Path) -> tuple[str, Path]:
     gold = tmp_path / "a1.json"
     gold.write_text(json.dumps(A1_GOLD), encoding="utf-8")
-    return location, gold
+    return corpus_store, gold
 
 
 def test_only_the_gold_articles_are_scored_and_the_rest_is_named(corpus: tuple[str, Path]) -> None:

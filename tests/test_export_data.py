@@ -21,7 +21,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from helpers_network import entity_iri, small_corpus
+from helpers_network import entity_iri
 from rdflib.compare import isomorphic
 
 from kg.config import Config
@@ -32,18 +32,6 @@ from kg.view.jsonld import CONTEXT_FILE, published_context
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
 XSD_DECIMAL = rdflib.XSD.decimal
-
-
-@pytest.fixture
-def corpus_store(tmp_path: Path) -> str:
-    """A closed kg store holding the made-up corpus (no NLP involved)."""
-    graphs: dict[str, list[ox.Triple]] = {}
-    for quad in small_corpus().quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-    location = str(tmp_path / "store")
-    with open_store(Config(store=location), create=True) as store:
-        store.apply(graphs)
-    return location
 
 
 def _export(

@@ -9,6 +9,7 @@ reason must be there; the Python notebook example is run by doctest.
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -64,3 +65,16 @@ def test_the_curl_examples(curl: Example, tour: tuple[Path, dict[str, tuple[int,
 def _curl_progress(line: str) -> bool:
     """curl's progress meter (on stderr when piped), which the README does not show."""
     return line.lstrip().startswith(("%", "Dload")) or bool(re.match(r"^\s*\d+\s+\d+\s+\d+", line))
+
+
+def test_the_notebook_example_runs(
+    tour: tuple[Path, dict[str, tuple[int, str]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's Python example, as a doctest, in the tour's folder (its kg-store)."""
+    (block,) = [b for b in blocks(README) if b.lang == "python" and b.lines[0].startswith(">>>")]
+    monkeypatch.chdir(tour[0])
+    text = "\n".join(block.lines)
+    test = doctest.DocTestParser().get_doctest(text, {}, "README", str(README), block.line)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
