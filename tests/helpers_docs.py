@@ -115,16 +115,24 @@ def run(command: str, cwd: Path, timeout: float = 300) -> tuple[int, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["COLUMNS"] = "100"
     script = f'kg() {{ "{sys.executable}" -m kg.cli "$@"; }}\nset -o pipefail\n{command}\n'
-    done = subprocess.run(
+    # Its own process group: on a timeout the whole example (a server it started too) is
+    # stopped, not just bash.
+    proc = subprocess.Popen(
         ["bash", "-c", script],
         cwd=cwd,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        check=False,
+        start_new_session=True,
     )
-    return done.returncode, done.stdout + done.stderr
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return proc.returncode, stdout + stderr
 
 
 def _normal(line: str) -> str:
