@@ -200,8 +200,9 @@ def test_build_summary(
     first, second, *rest = result.stdout.splitlines()
     assert first.startswith(f"Built {tmp_store}: ")
     assert "new" in first and "entities" in second and "relations" in second
-    assert rest[0] == "Skipped 1 input:"
-    assert rest[1].endswith("notes.txt: empty file")
+    assert rest[0].startswith("Changed: 6 new (")
+    assert rest[1] == "Skipped 1 input:"
+    assert rest[2].endswith("notes.txt: empty file")
 
 
 def test_two_fresh_builds_export_identical_bytes(
