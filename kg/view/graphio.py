@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import KGError
 from kg.view.money import Funding
 from kg.view.network import load_network, primary_class
-from kg.view.viz import CLASS_STYLE
+from kg.view.style import CLASS_STYLE
 
 if TYPE_CHECKING:
     import networkx as nx
