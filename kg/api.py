@@ -105,7 +105,7 @@ class KnowledgeGraph:
         return self._table("relations", frame)
 
     def funding(self, *, frame: bool | None = None) -> Any:
-        """One row per funding statement: recipient, funder, amount, currency, evidence."""
+        """One row per funding event: its funders, recipients, amount, currency, qualifiers."""
         return self._table("funding", frame)
 
     def to_networkx(self, *, hedged: bool = False) -> nx.MultiDiGraph:

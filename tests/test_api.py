@@ -50,7 +50,7 @@ def test_funding_and_relations_rows(corpus_store: str) -> None:
     with kg.api.open(corpus_store) as graph:
         (money,) = graph.funding(frame=False)
         relations = graph.relations(frame=False)
-    assert (money["recipient_label"], money["amount"], money["currency"]) == (
+    assert (money["recipient_labels"], money["amount"], money["currency"]) == (
         "OrganoNet",
         5100000,
         "EUR",

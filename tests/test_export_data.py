@@ -121,7 +121,7 @@ def test_every_key_has_one_shape(corpus_store: str, tmp_path: Path) -> None:
     assert shapes["amount"] == {"int"} and shapes["confidence"] == {"float"}
     assert shapes["hedged"] == {"bool"} and shapes["startOffset"] == {"int"}
     ids = [node["id"] for node in doc["@graph"]]
-    assert all(i.startswith(("ent:", "art:", "stmt:")) for i in ids), ids
+    assert all(i.startswith(("ent:", "art:", "stmt:", "fund:", "fev:")) for i in ids), ids
 
 
 def test_nested_form_puts_statements_under_their_subject(corpus_store: str, tmp_path: Path) -> None:
@@ -131,10 +131,13 @@ def test_nested_form_puts_statements_under_their_subject(corpus_store: str, tmp_
     by_id = {node["id"]: node for node in doc["@graph"]}
     project = by_id["ent:proj"]
     (funding,) = [st for st in project["statements"] if st["predicate"] == "fundedBy"]
-    assert (funding["amount"], funding["currency"], funding["object"]) == (
+    assert funding["object"] == "ent:min" and "amount" not in funding
+    event = by_id[funding["event"]]  # the money lives once, on its funding event
+    assert (event["amount"], event["currency"], event["funder"], event["recipient"]) == (
         5100000,
         "EUR",
-        "ent:min",
+        ["ent:min"],
+        ["ent:proj"],
     )
     assert not any("Statement" in node.get("type", []) for node in doc["@graph"])
 
@@ -187,8 +190,8 @@ def test_csv_tables_entities_relations_funding(corpus_store: str, tmp_path: Path
     assert len(entities) == 12 and len(relations) == 12 and len(funding) == 1
     ministry = next(e for e in entities if e["label"] == "Ministry of Science")
     assert ministry["classes"] == "Funder | Institution" and ministry["other_names"] == "MoS"
-    (money,) = funding
-    assert (money["recipient_label"], money["funder_label"], money["amount"]) == (
+    (money,) = funding  # one row per funding event
+    assert (money["recipient_labels"], money["funder_labels"], money["amount"]) == (
         "OrganoNet",
         "Ministry of Science",
         "5100000",

@@ -104,40 +104,54 @@ WHERE {{
 FUNDING = Table(
     "funding",
     (
-        "statement",
-        "recipient",
-        "recipient_label",
-        "funder",
-        "funder_label",
+        "event",
+        "funders",
+        "funder_labels",
+        "recipients",
+        "recipient_labels",
         "amount",
+        "max_amount",
         "currency",
+        "qualifiers",
+        "kind",
+        "round",
+        "share_of",
         "hedged",
-        "confidence",
-        "sentence",
-        "article",
-        "article_title",
-        "article_date",
-        "source",
+        "articles",
+        "date",
     ),
     _PREFIXES
-    + f"""SELECT ?statement ?recipient ?recipient_label ?funder ?funder_label ?amount ?currency
-       ?hedged ?confidence ?sentence ?article ?article_title ?article_date ?source
-WHERE {{
-  GRAPH ?g {{
-    ?statement kg:predicate kg:fundedBy ; kg:subject ?recipient ; kg:object ?funder .
-    OPTIONAL {{ ?statement kg:amount ?amount }} OPTIONAL {{ ?statement kg:currency ?currency }}
-    OPTIONAL {{ ?statement kg:hedged ?hedged }} OPTIONAL {{ ?statement kg:confidence ?confidence }}
-    OPTIONAL {{ ?statement kg:sentence ?sentence }} OPTIONAL {{ ?statement kg:inArticle ?article }}
-  }} {_NOT_SYSTEM}
-  OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?recipient rdfs:label ?recipient_label }} }}
-  OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?funder rdfs:label ?funder_label }} }}
-  OPTIONAL {{ GRAPH ?article {{ ?article kg:title ?article_title }} }}
-  OPTIONAL {{ GRAPH ?article {{ ?article kg:date ?article_date }} }}
-  OPTIONAL {{ GRAPH ?article {{ ?article kg:url ?url }} }}
-  OPTIONAL {{ GRAPH ?article {{ ?article kg:sourceFile ?file }} }}
-  BIND(COALESCE(?url, ?file) AS ?source)
-}}""",
-    "one row per funding statement (who funds whom, how much), hedged ones included",
+    + """SELECT ?event
+       (GROUP_CONCAT(DISTINCT STR(?funder); separator=" | ") AS ?funders)
+       (GROUP_CONCAT(DISTINCT ?funderLabel; separator=" | ") AS ?funder_labels)
+       (GROUP_CONCAT(DISTINCT STR(?recipient); separator=" | ") AS ?recipients)
+       (GROUP_CONCAT(DISTINCT ?recipientLabel; separator=" | ") AS ?recipient_labels)
+       (SAMPLE(?amt) AS ?amount) (SAMPLE(?max) AS ?max_amount) (SAMPLE(?cur) AS ?currency)
+       (GROUP_CONCAT(DISTINCT ?qualifier; separator=" | ") AS ?qualifiers)
+       (SAMPLE(?kindName) AS ?kind) (SAMPLE(?roundName) AS ?round) (SAMPLE(?parent) AS ?share_of)
+       (SAMPLE(?isHedged) AS ?hedged) (COUNT(DISTINCT ?article) AS ?articles)
+       (MIN(?articleDate) AS ?date)
+WHERE {
+  ?event a kg:FundingEvent ; kg:hedged ?isHedged ;
+         kg:funder ?funder ; kg:recipient ?recipient ; kg:evidence/kg:inArticle ?article .
+  ?funder rdfs:label ?funderLabel .
+  ?recipient rdfs:label ?recipientLabel .
+  OPTIONAL { ?event kg:amount ?amt }
+  OPTIONAL { ?event kg:maxAmount ?max }
+  OPTIONAL { ?event kg:currency ?cur }
+  OPTIONAL { ?event kg:amountQualifier ?anyQualifier }
+  BIND (COALESCE(?anyQualifier, "") AS ?qualifier)
+  OPTIONAL { ?event kg:round ?roundName }
+  OPTIONAL { ?event kg:shareOf ?parent }
+  OPTIONAL { ?event a ?kindClass .
+             VALUES ?kindClass { kg:Grant kg:EquityInvestment kg:Loan }
+             BIND (STRAFTER(STR(?kindClass), "#") AS ?kindName) }
+  OPTIONAL { ?article kg:date ?articleDate }
+}
+GROUP BY ?event
+ORDER BY ?event""",
+    "one row per funding event: the money once, with all its funders and recipients "
+    "(sum amounts over these rows, never over funding relations)",
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (ENTITIES, RELATIONS, FUNDING)}
