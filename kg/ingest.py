@@ -51,6 +51,9 @@ Reader = Callable[[bytes, str], Iterable[Article | Skipped]]
 
 #: Share of control characters above which a decoded file is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
+#: Longest article text the language model takes (spaCy's `nlp.max_length`, whose parser
+#: and NER need about 1 GB per 100,000 characters); longer articles are skipped, not cut.
+MAX_ARTICLE_CHARS = 1_000_000
 
 # Invisible characters that only split words for the tokenizer (zero-width
 # space, word joiner, BOM, soft hyphen) and control characters that are not
@@ -76,7 +79,9 @@ _CONTACT_LABEL = re.compile(
     r"(?:\s*[.:]\s*|\s+(?=[+(\d]))\S",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# One local-part character before the "@" is enough to say "this line has an address";
+# `[\w.+-]+@` would rescan a long run of word characters from every start (quadratic).
+_EMAIL = re.compile(r"[\w.+-]@[\w-]+(?:\.[\w-]+)+")
 #: Control characters (Unicode category Cc) that are not whitespace: a sign of a binary file.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _URL_LINE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -183,7 +188,16 @@ def _kinds(readers: Mapping[str, Reader]) -> str:
 def _read_once(
     path: Path, source: str, seen: set[str], readers: dict[str, Reader]
 ) -> Iterator[Article | Skipped]:
-    """Read a file unless it was already read under another name."""
+    """Read a file unless it was already read under another name.
+
+    A name that is not UTF-8 (a Latin-1 name on a UTF-8 system) cannot be
+    written into the graph or a summary, so the file is skipped and named
+    with its undecodable bytes escaped.
+    """
+    if not _is_unicode(source):
+        shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        yield Skipped(shown, "file name is not valid UTF-8; rename the file")
+        return
     key = os.path.realpath(path)
     if key in seen:
         return
@@ -242,14 +256,14 @@ def _read_file(path: Path, source: str, readers: dict[str, Reader]) -> Iterator[
         yield Skipped(source, f"cannot read file: {err.strerror or err}")
         return
     if suffix in readers:
-        yield from readers[suffix](raw, source)
+        yield from _within_limit(readers[suffix](raw, source), source)
         return
     try:
         if suffix == TEXT_SUFFIX:
             articles = split_page(_decode(raw, source), source)
             if not articles:
                 raise _Unusable("no article text, only page furniture")
-            yield from articles
+            yield from _within_limit(articles, source)
         else:
             yield from _read_jsonl(raw, source)
     except _Unusable as err:
@@ -330,7 +344,8 @@ def _read_jsonl(raw: bytes, source: str) -> Iterator[Article | Skipped]:
     """
     if not raw.strip():
         raise _Unusable("empty file")
-    if b"\x00" in raw:
+    # A file of NULs is binary (or UTF-16); one stray NUL line is one bad record.
+    if raw.count(b"\x00") > MAX_CONTROL_SHARE * len(raw):
         raise _Unusable("binary file (contains NUL bytes)")
     fallback_lines = 0
     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -344,15 +359,58 @@ def _read_jsonl(raw: bytes, source: str) -> Iterator[Article | Skipped]:
             fallback_lines += 1
         where = f"{source}:{index + 1}"
         try:
-            yield _record_article(json.loads(decoded), source, index, where)
-        except json.JSONDecodeError as err:
-            yield Skipped(source, f"{where}: invalid JSON ({err.msg} at column {err.colno})")
+            if "\x00" in decoded:
+                raise _Unusable("binary data (contains NUL bytes)")
+            article = _record_article(_load_json(decoded), source, index, where)
+            if len(article.text) > MAX_ARTICLE_CHARS:
+                raise _Unusable(_too_long(article))
+            yield article
         except _Unusable as err:
             yield Skipped(source, f"{where}: {err}")
     if fallback_lines:
         _log.warning(
             "%s: %d line(s) not valid UTF-8, decoded as cp1252/latin-1", source, fallback_lines
         )
+
+
+def _load_json(line: str) -> object:
+    """One JSON value; `_Unusable` for anything the json module refuses, with the reason."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as err:
+        raise _Unusable(f"invalid JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:
+        raise _Unusable("invalid JSON (nested too deeply)") from None
+    except ValueError as err:
+        # int() refuses numbers over sys.get_int_max_str_digits() digits.
+        raise _Unusable(f"invalid JSON ({str(err).split(':')[0]})") from None
+
+
+def _is_unicode(text: str) -> bool:
+    """False for strings holding lone surrogates (JSON "\\ud800", undecodable file names)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _too_long(article: Article) -> str:
+    return (
+        f"article of {len(article.text):,} characters is over the "
+        f"{MAX_ARTICLE_CHARS:,}-character limit of the language model; split it"
+    )
+
+
+def _within_limit(
+    items: Iterable[Article | Skipped], source: str
+) -> Iterator[Article | Skipped]:
+    """Articles longer than the language model takes become a `Skipped` of their own."""
+    for item in items:
+        if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
+            yield Skipped(f"{source}#{item.position}", _too_long(item))
+        else:
+            yield item
 
 
 def _record_article(record: object, source: str, index: int, where: str) -> Article:
@@ -363,6 +421,10 @@ def _record_article(record: object, source: str, index: int, where: str) -> Arti
     """
     if not isinstance(record, dict):
         raise _Unusable("not a JSON object")
+    for name in ("title", "text", "date", "url"):
+        value = record.get(name)
+        if isinstance(value, str) and not _is_unicode(value):
+            raise _Unusable(f"'{name}' holds a lone surrogate (not valid Unicode)")
     title, text = record.get("title"), record.get("text")
     if not isinstance(title, str) or not _clean_line(title):
         raise _Unusable("missing or empty 'title'")
