@@ -579,11 +579,37 @@ def eval_(
     help="Rows per answer; longer answers are cut and marked.",
 )
 @click.option("--cors", metavar="ORIGIN", help="Allow browser pages from ORIGIN ('*' for any).")
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    metavar="MIB",
+    help="Memory of each query worker; a query needing more gets 503.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Answer requests for this host name too (repeatable); "
+    "IP addresses, localhost and --host are always answered.",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, cors: str | None
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    cors: str | None,
+    memory_limit: int,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """Answer SPARQL over HTTP (read-only) at /sparql until Ctrl-C.
+
+    Each query runs in a worker process that is killed at the timeout or
+    its memory limit; requests naming another host (DNS rebinding) get 403.
 
     Example:
 
@@ -595,7 +621,15 @@ def serve(
     from kg.sparql.server import ServeOptions
     from kg.sparql.server import serve as run_server
 
-    options = ServeOptions(host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
+    options = ServeOptions(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        cors=cors,
+        memory_mb=memory_limit,
+        allowed_hosts=allowed_hosts,
+    )
     run_server(
         _config(ctx),
         options,

@@ -8,12 +8,16 @@ the NLP stages use the real pipeline, loaded once per session.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import helpers_store
 import pytest
 from click.testing import CliRunner
+
+if TYPE_CHECKING:
+    from kg.sparql.server import SparqlServer
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "data" / "articles"
@@ -139,3 +143,34 @@ def corpus_store(tmp_path: Path) -> str:
     with open_store(Config(store=location), create=True) as store:
         store.apply(graphs)
     return location
+
+
+@pytest.fixture
+def serve_sample(sample_store: str) -> Iterator[Callable[..., SparqlServer]]:
+    """Start `kg serve` servers over the sample store in threads; `.url` is each one's base.
+
+    Options are ServeOptions fields (port 0 picks a free loopback port); every
+    server, its worker processes and its thread are stopped after the test.
+    """
+    import threading
+    from dataclasses import replace
+
+    from kg.config import Config
+    from kg.sparql.server import ServeOptions, make_server
+
+    started: list[tuple[SparqlServer, threading.Thread]] = []
+
+    def _start(**options: object) -> SparqlServer:
+        server = make_server(Config(store=sample_store), replace(ServeOptions(port=0), **options))
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        started.append((server, thread))
+        return server
+
+    yield _start
+    for server, thread in started:
+        server.shutdown()
+        server.server_close()
+        server.pool.close()
+        server.holder.close()
+        thread.join(10)

@@ -91,6 +91,7 @@ def start(sample_store: str, tmp_path: Path) -> Iterator[Start]:
     for server, thread in servers:
         server.shutdown()
         server.server_close()
+        server.pool.close()
         server.holder.close()
         thread.join(10)
 
@@ -331,12 +332,13 @@ SLOW_COUNT = (
 
 def test_busy_server_answers_503_and_recovers(start: Start) -> None:
     server = start(max_concurrent=1, queue_wait=0.0)
-    # Take the only query slot, as a long-running query would.
-    assert server.slots.acquire(timeout=5)
+    # Take the only query worker, as a long-running query would.
+    worker = server.pool.acquire(5)
+    assert worker is not None
     try:
         busy = get_query(server.url, SELECT_ALL)
     finally:
-        server.slots.release()
+        server.pool.release(worker)
     assert busy.status == 503
     assert "busy" in busy.text
     assert busy.headers["retry-after"]

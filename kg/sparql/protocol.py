@@ -11,13 +11,9 @@ every format says exactly the same thing.
 from __future__ import annotations
 
 import json
-import re
-import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
-
-from kg.errors import QueryError
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -32,14 +28,6 @@ SOLUTION_TYPES = (
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json")
 _JSON_ALIASES = {"application/json": "application/sparql-results+json"}
 
-# SERVICE is only a keyword outside strings, IRIs and comments, and not when
-# it is part of a variable (?service) or prefixed name (ex:service).
-_NOT_CODE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
-_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.IGNORECASE)
-
 
 class HTTPError(Exception):
     """An answer other than 200: status plus the one-line message for the client."""
@@ -49,31 +37,6 @@ class HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
-
-
-# -- request checks --------------------------------------------------------
-
-
-def refuse_unsafe(text: str) -> None:
-    """Raise 403 for updates and SERVICE: the endpoint never writes or fetches elsewhere."""
-    from kg.sparql.query import refuse_updates
-
-    try:
-        refuse_updates(text)
-    except QueryError as exc:
-        verb = re.search(r"read-only: (\w+)", str(exc))
-        raise HTTPError(
-            HTTPStatus.FORBIDDEN,
-            f"this endpoint is read-only: {verb.group(1) if verb else 'update'} requests are "
-            "refused; "
-            "the graph changes only through `kg build`",
-        ) from exc
-    code = _NOT_CODE.sub(" ", text)
-    if _SERVICE.search(code):
-        raise HTTPError(
-            HTTPStatus.FORBIDDEN,
-            "SERVICE (federated query) is refused: this endpoint does not fetch other servers",
-        )
 
 
 def _accept_ranges(header: str | None) -> list[tuple[str, float]]:
@@ -137,8 +100,8 @@ class Answer:
     truncated: bool = False
 
 
-def materialise(result: Any, max_rows: int, cancelled: threading.Event) -> Answer:
-    """Consume at most `max_rows` rows; stop early when the request gave up waiting."""
+def materialise(result: Any, max_rows: int) -> Answer:
+    """Consume at most `max_rows` rows: the cap must stop the iteration, not cut a list."""
     import pyoxigraph
 
     if isinstance(result, pyoxigraph.QueryBoolean):
@@ -146,8 +109,6 @@ def materialise(result: Any, max_rows: int, cancelled: threading.Event) -> Answe
     if isinstance(result, pyoxigraph.QueryTriples):
         answer = Answer("graph")
         for triple in result:
-            if cancelled.is_set():
-                break
             if len(answer.triples) >= max_rows:
                 answer.truncated = True
                 break
@@ -156,13 +117,26 @@ def materialise(result: Any, max_rows: int, cancelled: threading.Event) -> Answe
     answer = Answer("select", variables=[v.value for v in result.variables])
     width = len(answer.variables)
     for solution in result:
-        if cancelled.is_set():
-            break
         if len(answer.rows) >= max_rows:
             answer.truncated = True
             break
         answer.rows.append([solution[i] for i in range(width)])
     return answer
+
+
+def parse_answer(body: bytes, media: str, truncated: bool = False) -> Answer:
+    """An `Answer` back from W3C JSON results or N-Triples (what a query worker sends)."""
+    import pyoxigraph
+
+    if media.startswith("application/n-triples"):
+        quads = pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES)
+        return Answer("graph", triples=[q.triple for q in quads], truncated=truncated)
+    parsed = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
+    if isinstance(parsed, pyoxigraph.QueryBoolean):
+        return Answer("ask", boolean=bool(parsed))
+    names = [v.value for v in parsed.variables]
+    rows = [[solution[i] for i in range(len(names))] for solution in parsed]
+    return Answer("select", variables=names, rows=rows, truncated=truncated)
 
 
 def _json_term(term: Any) -> dict[str, Any]:

@@ -4,13 +4,17 @@ The result is materialised once as W3C SPARQL JSON (SELECT/ASK) or sorted
 N-Triples (CONSTRUCT/DESCRIBE). Keeping the W3C form means csv/tsv/json come
 straight from pyoxigraph's own result serializers, so they are the standard
 formats other tools read, and only the human `table` view is written here.
-`kg query` is read-only: update requests are refused before they reach the store.
+`kg query` is read-only: update requests (and SERVICE, which would make the
+store fetch other servers) are refused on the parsed query before they reach
+the store (`kg.sparql.guard`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+import contextlib
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -38,15 +42,6 @@ if TYPE_CHECKING:
 #: Output formats of `kg query`; csv/tsv/json are the W3C SPARQL result formats.
 QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
 
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
-# The prologue (comments, BASE, PREFIX) may contain '#' inside IRIs, so it is
-# consumed token by token rather than by stripping comments with one regex.
-_PROLOGUE = re.compile(
-    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>",
-    re.IGNORECASE,
-)
 _CELL_WIDTH = 80
 
 
@@ -96,27 +91,19 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def refuse_updates(text: str) -> None:
-    """Raise when `text` is a SPARQL UPDATE: `kg query` must never change the graph."""
-    pos = 0
-    while match := _PROLOGUE.match(text, pos):
-        if match.end() == pos:
-            break
-        pos = match.end()
-    word = re.match(r"[A-Za-z]+", text[pos:])
-    if word and word.group(0).upper() in _UPDATE_KEYWORDS:
-        raise QueryError(
-            f"kg query is read-only: {word.group(0).upper()} updates are refused; "
-            "change the graph with `kg build`"
-        )
-
-
 def run_query(store: Store, text: str) -> QueryOutput:
     """Run a read query against `store` and materialise its answer."""
     import pyoxigraph
 
-    refuse_updates(text)
-    result = store.query(text)
+    from kg.sparql.guard import RefusedQuery, check_query
+
+    try:
+        checked = check_query(text)
+    except RefusedQuery as exc:
+        message = str(exc)
+        reason = f"kg query is {message}" if message.startswith("read-only") else message
+        raise QueryError(reason) from None
+    result = store.query(checked.text)
     if isinstance(result, pyoxigraph.QueryTriples):
         triples = sorted(result, key=str)
         payload = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -233,7 +220,8 @@ def answer(
             text = bind(saved, params or {}, _store_lookup(cfg, store), limit, offset)
         elif limit is not None or offset is not None:
             text = page(text, limit, offset)
-        output = run_query(store, text)
+        with _interruptible():
+            output = run_query(store, text)
     finally:
         store.close()
     return format_output(output, fmt)
@@ -283,3 +271,22 @@ def list_saved_text(cfg: Config) -> str:
     if not lines:
         return f"no saved queries in {cfg.queries_dir}\n"
     return "\n".join(lines) + "\n"
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Let Ctrl-C end the process even while pyoxigraph evaluates.
+
+    Python only raises KeyboardInterrupt when control comes back from Rust,
+    which for a long COUNT or ORDER BY is after it finished; the default
+    action of SIGINT ends the process at once. The store is open read-only,
+    so there is nothing to clean up.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -9,21 +9,25 @@ busy or timed out).
 Design decisions:
 
 * Read-only and local by default. The server binds 127.0.0.1 and refuses
-  every update (INSERT, DELETE, LOAD, CLEAR, ...) and every SERVICE clause:
-  a public endpoint that can write, or that can be made to fetch arbitrary
-  URLs from inside a clinic network, is a liability. The graph changes only
-  through `kg build`.
+  every update (INSERT, DELETE, LOAD, CLEAR, ...) and every SERVICE clause,
+  decided on the parsed query (`kg.sparql.guard`): a public endpoint that
+  can write, or that can be made to fetch arbitrary URLs from inside a
+  clinic network, is a liability. The graph changes only through `kg build`.
+* Only requests for this server's own names are answered: a `Host` header
+  that names something else (a DNS-rebinding page, say) gets 403, so a page
+  on another origin cannot read the graph through the victim's browser.
+  Every answer forbids framing.
 * The store is held open read-only and reopened when its files change on
   disk. A read-only handle takes no RocksDB lock, so `kg build` can write
   while the server runs; the build's single-transaction write means the next
   request after it finishes sees the whole new state, never half of it
   (in-flight requests finish on the snapshot they started with).
-* Every query runs in its own worker thread that holds one of a bounded
-  number of slots. The request thread waits at most `timeout` seconds; after
-  that it answers 503 and abandons the query (the worker stops at the next
-  row). pyoxigraph cannot interrupt a single long evaluation step, so an
-  abandoned query keeps its slot until it returns: runaway queries cannot
-  pile up, new ones get 503 instead of starving the machine.
+* Every query runs in a worker process (`kg.sparql.worker`), one of a
+  bounded pool, under a memory limit. The request thread waits at most
+  `timeout` seconds; then it kills the worker (which stops the query for
+  good and frees its memory) and answers 503. A thread could not do this:
+  pyoxigraph cannot interrupt a long evaluation step, and abandoned queries
+  used to hold every slot until the server was restarted.
 * The row cap stops iterating the solutions and marks the answer with the
   `KG-Truncated` header, so a `SELECT *` over a big graph cannot exhaust memory.
 """
@@ -31,6 +35,7 @@ Design decisions:
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import signal
@@ -45,21 +50,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from kg.config import asset_bytes
-from kg.errors import KGError, QueryError, StoreError
+from kg.errors import KGError, StoreError
 from kg.sparql.protocol import (
     GRAPH_TYPES,
     SOLUTION_TYPES,
     Answer,
     HTTPError,
-    materialise,
     negotiate,
-    refuse_unsafe,
-    serialize,
+    parse_answer,
 )
+from kg.sparql.worker import QueryWorker, Reply, StoreHolder, WorkerGone, WorkerLimits, WorkerPool
 
 if TYPE_CHECKING:
     from kg.config import Config
-    from kg.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,12 @@ _PAGE_CSP = (
 #: The query page: YASGUI (CodeMirror, DataTables) sets inline styles on its elements;
 #: scripts stay limited to this server's files.
 _EDITOR_CSP = _PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: Sent with every answer: no page of ours may be framed by another site (clickjacking).
+_NO_FRAMES = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+#: What the server asks a worker for when it reads an answer itself.
+_INTERNAL_ACCEPT = "application/sparql-results+json, application/n-triples"
+#: Host names that always mean "this machine".
+_LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 @dataclass(frozen=True)
@@ -96,77 +105,49 @@ class ServeOptions:
     timeout: float = 30.0
     max_rows: int = 100_000
     cors: str | None = None
-    #: Queries evaluated at once; more wait up to `queue_wait` seconds, then get 503.
-    max_concurrent: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
+    #: Query worker processes; more queries wait up to `queue_wait` seconds, then get 503.
+    #: At least four, so two runaway queries and a memory bomb leave one for everyone else.
+    max_concurrent: int = field(default_factory=lambda: max(4, min(8, os.cpu_count() or 4)))
     queue_wait: float = 30.0
     #: Largest accepted request body (POSTed query) in bytes.
     max_body: int = 1 << 20
+    #: Address space of each query worker in MiB; a query needing more is stopped (503).
+    memory_mb: int | None = 2048
+    #: Host names (besides the bound address, IP literals and localhost) the server answers to.
+    allowed_hosts: tuple[str, ...] = ()
+    #: Run query workers without network where the system allows it.
+    isolate_network: bool = True
 
+    def host_allowed(self, header: str | None) -> bool:
+        """Whether a request's `Host` header names this server.
 
-# -- the store, held read-only ---------------------------------------------
-
-#: Attempts per query when a concurrent build deletes files the snapshot needs.
-_RETRIES = 7
-
-
-def _stale_snapshot(exc: BaseException) -> bool:
-    text = str(exc)
-    return "No such file or directory" in text or "Corruption" in text
-
-
-class StoreHolder:
-    """One shared read-only store handle, reopened when the store changes on disk.
-
-    Opening a read-only RocksDB costs ~10 ms while a query on a held handle
-    can take 0.1 ms, but a held handle never sees later writes. Comparing the
-    directory's file names, sizes and mtimes (one scandir) before each request
-    gives both: cheap queries and fresh data right after a build.
-    """
-
-    def __init__(self, cfg: Config) -> None:
-        from kg.store import open_store
-
-        self._cfg = cfg
-        self._open = open_store
-        self._lock = threading.Lock()
-        self._signature = self._disk_signature()
-        self._store: Store = open_store(cfg, create=False)
-
-    def _disk_signature(self) -> tuple[tuple[str, int, int], ...] | None:
-        if self._cfg.store_is_remote:
-            return None
+        DNS rebinding needs a host *name* that the attacker's DNS points at
+        127.0.0.1, so IP literals and `localhost` are always fine; any other
+        name must be the bound one or given with `--allow-host`. A request
+        without Host (HTTP/1.0 tools) comes from no browser and is answered.
+        """
+        if header is None:
+            return True
+        name = _host_name(header)
+        if not name:
+            return False
+        if name in _LOCAL_NAMES or name == self.host.lower():
+            return True
+        if name in {h.lower() for h in self.allowed_hosts}:
+            return True
         try:
-            with os.scandir(Path(self._cfg.store).expanduser()) as entries:
-                files = [(e.name, e.stat()) for e in entries if e.is_file()]
-        except OSError:
-            return None
-        return tuple(sorted((name, st.st_size, st.st_mtime_ns) for name, st in files))
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
-    @property
-    def signature(self) -> object:
-        return self._signature
 
-    def get(self, *, force: bool = False) -> Store:
-        """The current handle; old handles stay alive while in-flight queries use them."""
-        signature = self._disk_signature()
-        with self._lock:
-            if force or signature != self._signature:
-                try:
-                    self._store = self._open(self._cfg, create=False)
-                    self._signature = signature
-                except (StoreError, OSError, RuntimeError) as exc:
-                    # pyoxigraph reports a table file deleted by a concurrent
-                    # compaction as RuntimeError("Corruption: ...").
-                    if force:
-                        raise
-                    # A build may be mid-way through writing files: keep
-                    # answering from the previous snapshot, retry next time.
-                    log.warning("reopening the store failed, serving the old snapshot: %s", exc)
-            return self._store
-
-    def close(self) -> None:
-        with self._lock:
-            self._store.close()
+def _host_name(header: str) -> str:
+    """The name part of a Host header, lower-case, without port or IPv6 brackets."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else ""
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
 # -- the HTTP server -------------------------------------------------------
@@ -184,8 +165,15 @@ class SparqlServer(ThreadingHTTPServer):
     def __init__(self, cfg: Config, options: ServeOptions) -> None:
         self.cfg = cfg
         self.options = options
+        # The server's own read-only handle: proves the store opens before the
+        # port is bound, and renders the network page (no user query runs on it).
         self.holder = StoreHolder(cfg)
-        self.slots = threading.BoundedSemaphore(options.max_concurrent)
+        limits = WorkerLimits(
+            max_rows=options.max_rows,
+            memory_mb=options.memory_mb,
+            isolate_network=options.isolate_network,
+        )
+        self.pool = WorkerPool(cfg, options.max_concurrent, limits)
         self._active = 0
         self._idle = threading.Condition()
         self._network_cache: tuple[object, bytes] | None = None
@@ -196,6 +184,7 @@ class SparqlServer(ThreadingHTTPServer):
             super().__init__((options.host, options.port), SparqlHandler)
         except OSError as exc:
             self.holder.close()
+            self.pool.close()
             raise StoreError(
                 f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}"
             ) from exc
@@ -222,66 +211,54 @@ class SparqlServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def run_query(self, text: str) -> Answer:
-        """Evaluate in a worker thread holding a slot; give up after the timeout."""
+    def run_query(self, text: str, accept: str | None) -> Reply:
+        """Answer in a worker process; kill it at the timeout or when its memory ran out."""
         opts = self.options
-        if not self.slots.acquire(timeout=opts.queue_wait):
+        worker = self.pool.acquire(opts.queue_wait)
+        if worker is None:
             raise HTTPError(
                 HTTPStatus.SERVICE_UNAVAILABLE,
                 f"server busy: {opts.max_concurrent} queries are running; retry later",
                 {"Retry-After": "5"},
             )
-        cancelled = threading.Event()
-        done = threading.Event()
-        outcome: dict[str, Any] = {}
+        try:
+            reply = worker.ask(text, accept, opts.timeout)
+        except WorkerGone as gone:
+            self.pool.discard(worker)
+            raise self._stopped(worker, str(gone)) from None
+        if reply.retire:
+            self.pool.discard(worker)
+        else:
+            self.pool.release(worker)
+        if reply.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            log.warning("query failed (%d): %s", reply.status, reply.message)
+        if reply.status != HTTPStatus.OK:
+            raise HTTPError(HTTPStatus(reply.status), reply.message, reply.headers)
+        return reply
 
-        def work() -> None:
-            try:
-                outcome["answer"] = self._evaluate(text, cancelled)
-            except Exception as exc:  # handed to the request thread: 400 or 500, logged
-                outcome["error"] = exc
-            finally:
-                self.slots.release()
-                done.set()
-
-        threading.Thread(target=work, name="kg-query", daemon=True).start()
-        if not done.wait(opts.timeout):
-            cancelled.set()
-            raise HTTPError(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"query timed out after {opts.timeout:g} s and was abandoned; "
-                "add a LIMIT or narrow the pattern",
+    def _stopped(self, worker: QueryWorker, why: str) -> HTTPError:
+        """The answer for a query whose worker was killed, plus its one log line."""
+        opts = self.options
+        if why == "timeout":
+            log.warning(
+                "query stopped at the %g s timeout (worker %d killed)", opts.timeout, worker.pid
             )
-        error = outcome.get("error")
-        if isinstance(error, QueryError):
-            raise HTTPError(HTTPStatus.BAD_REQUEST, str(error))
-        if isinstance(error, KGError):
-            raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, str(error))
-        if error is not None:
-            log.error("query failed", exc_info=error)
-            raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {error}")
-        return outcome["answer"]
-
-    def _evaluate(self, text: str, cancelled: threading.Event) -> Answer:
-        """Query the held snapshot; reopen and retry when a build compacted it away.
-
-        A read-only RocksDB handle opens its table files lazily, so after a
-        writer's compaction deletes them the old handle fails with "No such
-        file". A fresh read-only open sees the new, complete state; while the
-        writer is still compacting, the reopen is retried with a short backoff
-        (about 2.5 s in all) before the query fails with a 500.
-        """
-        for attempt in range(_RETRIES):
-            try:
-                store = self.holder.get(force=attempt > 0)
-                return materialise(store.query(text), self.options.max_rows, cancelled)
-            except (KGError, OSError, RuntimeError) as exc:
-                if attempt + 1 == _RETRIES or not _stale_snapshot(exc) or cancelled.is_set():
-                    raise
-                log.info("store changed under a query, reopening: %s", exc)
-                # A writer is mid-compaction: give it a moment before reopening.
-                cancelled.wait(0.02 * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+            message = (
+                f"query timed out after {opts.timeout:g} s and was stopped; "
+                "add a LIMIT or narrow the pattern"
+            )
+        elif why == "memory":
+            log.warning(
+                "query stopped at the %s MiB memory limit (worker %d)", opts.memory_mb, worker.pid
+            )
+            message = (
+                f"query needed more than {opts.memory_mb} MiB and was stopped; "
+                "add a LIMIT or narrow the pattern"
+            )
+        else:
+            log.warning("query worker %d failed: %s", worker.pid, why)
+            return HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {why}")
+        return HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, message)
 
     def network_page(self) -> bytes:
         """The network view, rendered once per store state (it is slow on big graphs)."""
@@ -292,8 +269,6 @@ class SparqlServer(ThreadingHTTPServer):
         with self._network_lock:
             if self._network_cache and self._network_cache[0] == key:
                 return self._network_cache[1]
-            if not self.slots.acquire(timeout=self.options.queue_wait):
-                raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, "server busy; retry later")
             try:
                 with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
                     path = Path(tmp) / "network.html"
@@ -301,8 +276,6 @@ class SparqlServer(ThreadingHTTPServer):
                     html = path.read_bytes()
             except KGError as exc:
                 raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc)) from exc
-            finally:
-                self.slots.release()
             if key is not None:
                 self._network_cache = (key, html)
             return html
@@ -311,9 +284,12 @@ class SparqlServer(ThreadingHTTPServer):
         """A query's rows or triples for the server's own pages (entity pages, name lookups).
 
         The one place those pages run queries: through `run_query`, so they get
-        the same checks, slots, timeout and row cap as any client's query.
+        the same checks, worker, timeout, memory limit and row cap as any
+        client's query; the worker's W3C JSON or N-Triples answer is parsed
+        back here, in the thread that uses it.
         """
-        return self.run_query(text)
+        reply = self.run_query(text, _INTERNAL_ACCEPT)
+        return parse_answer(reply.body, reply.media, reply.truncated)
 
     def saved_queries(self) -> bytes:
         """The query page's catalogue: prefixes and saved queries with their parameters."""
@@ -322,7 +298,7 @@ class SparqlServer(ThreadingHTTPServer):
         return catalogue(self.cfg.queries_dir)
 
     def bound_query(self, name: str, query_string: str) -> str:
-        """A saved query with a URL's parameters written in; names looked up via run_query."""
+        """A saved query with a URL's parameters written in; names looked up via answer."""
         from kg.sparql.web import bound_query
 
         if self._legal_forms is None:
@@ -369,11 +345,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        headers = {**_NO_FRAMES, **(headers or {})}
         if self.server.options.cors:
             self.send_header("Access-Control-Allow-Origin", self.server.options.cors)
             self.send_header("Access-Control-Expose-Headers", "KG-Truncated")
             self.send_header("Vary", "Origin")
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -391,12 +368,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
         with self.server.answering():  # error answers count as in flight too
             try:
                 try:
+                    self._check_host()
                     action()
                 except HTTPError as err:
                     self._error(err)
             except (BrokenPipeError, ConnectionResetError):
                 # The client left; nothing to answer and nobody to tell.
                 self.close_connection = True
+
+    def _check_host(self) -> None:
+        host = self.headers.get("Host")
+        if not self.server.options.host_allowed(host):
+            raise HTTPError(
+                HTTPStatus.FORBIDDEN,
+                f"this server does not answer for host {host!r}; "
+                "start kg serve with --allow-host NAME to serve that name",
+            )
 
     # -- methods -----------------------------------------------------------
     def do_GET(self) -> None:
@@ -409,6 +396,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._guard(self._post)
 
     def do_OPTIONS(self) -> None:
+        self._guard(self._options)
+
+    def _options(self) -> None:
         headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
         if self.server.options.cors:
             headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
@@ -510,22 +500,16 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 "default-graph-uri/named-graph-uri are not supported: the default graph is "
                 "the union of all graphs; use GRAPH in the query",
             )
-        text = queries[0]
-        refuse_unsafe(text)
         accept = self.headers.get("Accept")
         if not negotiate(accept, SOLUTION_TYPES) and not negotiate(accept, GRAPH_TYPES):
             raise self._not_acceptable(SOLUTION_TYPES + GRAPH_TYPES)
-        answer = self.server.run_query(text)
-        offered = GRAPH_TYPES if answer.kind == "graph" else SOLUTION_TYPES
-        media = negotiate(accept, offered)
-        if media is None:
-            raise self._not_acceptable(offered)
-        body = serialize(answer, media)
+        # The worker checks the query (SERVICE, updates), negotiates the
+        # format for its form, runs it and writes the bytes.
+        reply = self.server.run_query(queries[0], accept)
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
-        if answer.truncated:
+        if reply.truncated:
             headers["KG-Truncated"] = f"max-rows={self.server.options.max_rows}"
-        charset = "; charset=utf-8" if media.startswith("text/") else ""
-        self._send(HTTPStatus.OK, body, media + charset, headers)
+        self._send(HTTPStatus.OK, reply.body, reply.media, headers)
 
     def _not_acceptable(self, offered: tuple[str, ...]) -> HTTPError:
         return HTTPError(
@@ -573,6 +557,7 @@ def serve(
             log.warning("shutting down with requests still running")
     finally:
         server.server_close()
+        server.pool.close()
         server.holder.close()
         for sig, handler in previous.items():
             with contextlib.suppress(ValueError, TypeError):
