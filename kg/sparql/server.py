@@ -535,6 +535,7 @@ def serve(
     (which runs in this same thread, inside the loop) hands it to a thread.
     """
     server = make_server(cfg, options)
+    server.pool.prestart()
     stopping = threading.Event()
 
     def stop(signum: int, frame: object) -> None:
