@@ -189,6 +189,11 @@ class SparqlServer(ThreadingHTTPServer):
                 f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}"
             ) from exc
 
+    def server_close(self) -> None:
+        """Close the socket and stop every query worker."""
+        super().server_close()
+        self.pool.close()
+
     @contextlib.contextmanager
     def answering(self) -> Iterator[None]:
         """Count a request as in flight while it is being answered."""

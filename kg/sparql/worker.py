@@ -219,8 +219,8 @@ class WorkerPool:
         self._cond = threading.Condition()
         self._closed = False
         self._warned = False
-        #: Workers killed at a timeout or a memory limit (for tests and the log).
-        self.killed = 0
+        #: Pids of the workers killed at a timeout or a memory limit (reaped, gone).
+        self.killed_pids: list[int] = []
 
     @property
     def busy(self) -> int:
@@ -287,7 +287,7 @@ class WorkerPool:
         """Kill `worker` and start its replacement without making anyone wait for it."""
         worker.kill()
         with self._cond:
-            self.killed += 1
+            self.killed_pids.append(worker.pid)
             if self._closed:
                 self._count -= 1
                 self._cond.notify()
