@@ -33,7 +33,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.model import Article, Skipped
-from kg.normalize import parse_date
+from kg.normalize import is_unicode, parse_date
 
 _log = logging.getLogger(__name__)
 
@@ -51,8 +51,7 @@ Reader = Callable[[bytes, str], Iterable[Article | Skipped]]
 
 #: Share of control characters above which a decoded file is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
-#: Longest article text the language model takes (spaCy's `nlp.max_length`, whose parser
-#: and NER need about 1 GB per 100,000 characters); longer articles are skipped, not cut.
+#: Longest article the language model takes (spaCy's `nlp.max_length`: ~1 GB per 100k chars).
 MAX_ARTICLE_CHARS = 1_000_000
 
 # Invisible characters that only split words for the tokenizer (zero-width
@@ -79,8 +78,7 @@ _CONTACT_LABEL = re.compile(
     r"(?:\s*[.:]\s*|\s+(?=[+(\d]))\S",
     re.IGNORECASE,
 )
-# One local-part character before the "@" is enough to say "this line has an address";
-# `[\w.+-]+@` would rescan a long run of word characters from every start (quadratic).
+# One local-part character suffices: `[\w.+-]+@` rescans long words from every start (quadratic).
 _EMAIL = re.compile(r"[\w.+-]@[\w-]+(?:\.[\w-]+)+")
 #: Control characters (Unicode category Cc) that are not whitespace: a sign of a binary file.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
@@ -188,13 +186,8 @@ def _kinds(readers: Mapping[str, Reader]) -> str:
 def _read_once(
     path: Path, source: str, seen: set[str], readers: dict[str, Reader]
 ) -> Iterator[Article | Skipped]:
-    """Read a file unless it was already read under another name.
-
-    A name that is not UTF-8 (a Latin-1 name on a UTF-8 system) cannot be
-    written into the graph or a summary, so the file is skipped and named
-    with its undecodable bytes escaped.
-    """
-    if not _is_unicode(source):
+    """Read a file once, unless its name is not UTF-8 (no graph or summary could hold it)."""
+    if not is_unicode(source):
         shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         yield Skipped(shown, "file name is not valid UTF-8; rename the file")
         return
@@ -362,8 +355,8 @@ def _read_jsonl(raw: bytes, source: str) -> Iterator[Article | Skipped]:
             if "\x00" in decoded:
                 raise _Unusable("binary data (contains NUL bytes)")
             article = _record_article(_load_json(decoded), source, index, where)
-            if len(article.text) > MAX_ARTICLE_CHARS:
-                raise _Unusable(_too_long(article))
+            if reason := _too_long(article):
+                raise _Unusable(reason)
             yield article
         except _Unusable as err:
             yield Skipped(source, f"{where}: {err}")
@@ -381,36 +374,23 @@ def _load_json(line: str) -> object:
         raise _Unusable(f"invalid JSON ({err.msg} at column {err.colno})") from None
     except RecursionError:
         raise _Unusable("invalid JSON (nested too deeply)") from None
-    except ValueError as err:
-        # int() refuses numbers over sys.get_int_max_str_digits() digits.
+    except ValueError as err:  # int() refuses numbers of more than 4300 digits
         raise _Unusable(f"invalid JSON ({str(err).split(':')[0]})") from None
 
 
-def _is_unicode(text: str) -> bool:
-    """False for strings holding lone surrogates (JSON "\\ud800", undecodable file names)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _too_long(article: Article) -> str | None:
+    """Why the language model cannot take the article, or None when it can."""
+    if (size := len(article.text)) > MAX_ARTICLE_CHARS:
+        return f"article of {size:,} characters: over the model's limit of {MAX_ARTICLE_CHARS:,}"
+    return None
 
 
-def _too_long(article: Article) -> str:
-    return (
-        f"article of {len(article.text):,} characters is over the "
-        f"{MAX_ARTICLE_CHARS:,}-character limit of the language model; split it"
-    )
-
-
-def _within_limit(
-    items: Iterable[Article | Skipped], source: str
-) -> Iterator[Article | Skipped]:
+def _within_limit(items: Iterable[Article | Skipped], source: str) -> Iterator[Article | Skipped]:
     """Articles longer than the language model takes become a `Skipped` of their own."""
     for item in items:
-        if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
-            yield Skipped(f"{source}#{item.position}", _too_long(item))
-        else:
-            yield item
+        if isinstance(item, Article) and (reason := _too_long(item)):
+            item = Skipped(f"{source}#{item.position}", reason)
+        yield item
 
 
 def _record_article(record: object, source: str, index: int, where: str) -> Article:
@@ -423,7 +403,7 @@ def _record_article(record: object, source: str, index: int, where: str) -> Arti
         raise _Unusable("not a JSON object")
     for name in ("title", "text", "date", "url"):
         value = record.get(name)
-        if isinstance(value, str) and not _is_unicode(value):
+        if isinstance(value, str) and not is_unicode(value):
             raise _Unusable(f"'{name}' holds a lone surrogate (not valid Unicode)")
     title, text = record.get("title"), record.get("text")
     if not isinstance(title, str) or not _clean_line(title):

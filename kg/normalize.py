@@ -503,3 +503,13 @@ def parse_date(text: str) -> str | None:
     """
     dates = find_dates(text)
     return dates[0][2] if dates else None
+
+
+def is_unicode(text: str) -> bool:
+    """False for strings holding lone surrogates (JSON "\\ud800", undecodable file names),
+    which no UTF-8 file, graph or terminal can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

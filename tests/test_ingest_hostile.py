@@ -55,7 +55,7 @@ def _within_limit(work: Callable[[], T]) -> T:
         ("[" * 100_000 + "]" * 100_000, "invalid JSON (nested too deeply)"),
         ('{"title": "T", "text": "x.", "n": ' + "9" * 5000 + "}", "invalid JSON (Exceeds the"),
         ("\x00", "binary data (contains NUL bytes)"),
-        ('{"title": "T", "text": "' + "word " * 200_001 + '"}', "1,000,000-character limit"),
+        ('{"title": "T", "text": "' + "word " * 200_001 + '"}', "model's limit of 1,000,000"),
     ],
     ids=["surrogate-title", "surrogate-text", "deep", "huge-number", "nul-line", "too-long"],
 )
@@ -88,7 +88,7 @@ def test_a_page_article_over_the_model_limit_is_skipped_and_its_teasers_kept(
     assert [a.title for a in articles] == ["A short teaser"]
     (skip,) = skipped
     assert skip.path == f"{path.as_posix()}#0"
-    assert "over the 1,000,000-character limit of the language model" in skip.reason
+    assert "over the model's limit of 1,000,000" in skip.reason
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_by_name(tmp_path: Path) -> None:
