@@ -267,7 +267,7 @@ def test_hostile_names_and_urls_stay_text(tmp_store: str) -> None:
     with open_store(Config(store=tmp_store), create=True) as store:
         store.apply({art.value: triples})
     with open_store(Config(store=tmp_store), create=False) as store:
-        view = describe(lambda q: materialise(store.query(q), 100, threading.Event()), evil.value)
+        view = describe(lambda q: materialise(store.query(q), 100), evil.value)
         assert view is not None
         page = render(view).decode("utf-8")
     assert "<script>" not in page and "<img" not in page

@@ -294,3 +294,26 @@ def test_json_answer_still_flows_through_the_worker(serve_sample: Start) -> None
     reply = get(serve_sample().url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     assert reply.status == 200
     assert int(json.loads(reply.text)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_kg_query_leaves_no_result_for_another_thread_to_drop(
+    sample_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser's garbage kept `run_query`'s frame, and its pyoxigraph result, alive
+    until a collection on another thread, where pyoxigraph refuses the drop."""
+    import gc
+
+    from kg.config import Config
+    from kg.sparql.query import answer
+
+    seen: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(repr(u.exc_value)))
+    gc.disable()
+    try:
+        answer(Config(store=sample_store), "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2")
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join(30)
+    finally:
+        gc.enable()
+    assert not [s for s in seen if "unsendable" in s]

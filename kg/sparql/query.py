@@ -93,7 +93,6 @@ def _is_file(path: Path) -> bool:
 
 def run_query(store: Store, text: str) -> QueryOutput:
     """Run a read query against `store` and materialise its answer."""
-    import pyoxigraph
 
     from kg.sparql.guard import RefusedQuery, check_query
 
@@ -103,7 +102,20 @@ def run_query(store: Store, text: str) -> QueryOutput:
         message = str(exc)
         reason = f"kg query is {message}" if message.startswith("read-only") else message
         raise QueryError(reason) from None
-    result = store.query(checked.text)
+    return _materialise(store, checked.text)
+
+
+def _materialise(store: Store, text: str) -> QueryOutput:
+    """Run and serialise, in a frame of its own.
+
+    The check above leaves pyparsing's frames in reference cycles, and a
+    frame keeps its callers alive; had the result been a local of
+    `run_query`, the garbage collector could drop it later on another thread,
+    which pyoxigraph refuses ("unsendable") with a leak and a traceback.
+    """
+    import pyoxigraph
+
+    result = store.query(text)
     if isinstance(result, pyoxigraph.QueryTriples):
         triples = sorted(result, key=str)
         payload = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
