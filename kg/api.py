@@ -77,11 +77,11 @@ class KnowledgeGraph:
         """
         import pyoxigraph
 
-        from kg.sparql.query import refuse_updates
+        from kg.sparql.guard import check_query
         from kg.view.tables import plain_value
 
-        refuse_updates(sparql)
-        result = self._store.query(sparql)
+        checked = check_query(sparql)  # read-only and local-only, as kg query and kg serve
+        result = self._store.query(checked.text)
         if isinstance(result, pyoxigraph.QueryBoolean):
             return bool(result)
         if isinstance(result, pyoxigraph.QueryTriples):
