@@ -156,6 +156,45 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
             {("Vendrix AG", "locatedIn", "Bremen")},
             {("Kolbe Serum Institute", "locatedIn", "Bremen")},
         ),
+        # Founding a company is a position in it; 'part of' a university is containment.
+        (
+            "Originally from Finland, Karl Abel founded Vendrix GmbH in 2012. The Kolbe "
+            "Biobank has been part of the Halden University Hospital since 2010.",
+            {
+                ("Karl Abel", "affiliatedWith", "Vendrix GmbH"),
+                ("Kolbe Biobank", "partOf", "Halden University Hospital"),
+            },
+            {("Kolbe Biobank", "memberOf", "Halden University Hospital")},
+        ),
+        # 'Org CEO, Name said'; 'the President of Org, Professor Name'.
+        (
+            "“This is great,” Vendrix AG CEO, Tom Abel said.",
+            {("Tom Abel", "affiliatedWith", "Vendrix AG")},
+            set(),
+        ),
+        # A verb joined to the first keeps its subject: 'X, awarded ..., conducts research at Y'.
+        (
+            "Prof. Dr. Ute Brandt, recently awarded the Kolbe Prize, conducts research at the "
+            "Halden Institute of Zoology.",
+            {("Ute Brandt", "affiliatedWith", "Halden Institute of Zoology")},
+            set(),
+        ),
+        # 'from' a network after a verb of saying.
+        (
+            "“In a way, that was the spark,” explains Tom Abel from the Kiel Biotech Network.",
+            {("Tom Abel", "affiliatedWith", "Kiel Biotech Network")},
+            set(),
+        ),
+        # A site is in its town; a town in a region is no site; the "Y" site names a place.
+        (
+            "Vendrix AG has been located at the “Kolbe Park” site since 2004. The new building "
+            "at Bremen's Kolbe Park is a place for ideas. Bremen is a city in Hesse.",
+            {
+                ("Vendrix AG", "locatedIn", "Kolbe Park"),
+                ("Kolbe Park", "locatedIn", "Bremen"),
+            },
+            {("Bremen", "locatedIn", "Hesse")},
+        ),
     ],
 )
 def test_real_prose_relations(nlp, text, present, absent) -> None:

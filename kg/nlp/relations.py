@@ -50,11 +50,13 @@ class RelationPatterns:
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.lex = lexicon
         self.hedges = {w.lower() for w in lexicon.words("hedge_words")}
+        self.site_heads = frozenset(w for w, cls in lexicon.heads.items() if cls == "Place")
         roles = frozenset(w.lower() for w in lexicon.words("role_words"))
         self.ctx = RuleContext(
             roles=roles,
             role_tokens=frozenset({w for r in roles for w in r.split()} - {"of", "the", "and"}),
             fund_verbs=frozenset(w.lower() for w in lexicon.words("fund_verbs")),
+            titles=frozenset(w.lower() for w in lexicon.words("person_titles")),
         )
         # Word lists read from lexeme flags (kg.nlp.lexflags), so the Matcher checks them in C.
         flags = LexemeFlags(nlp.vocab)
@@ -144,6 +146,8 @@ class RelationPatterns:
         if o_cls == {"Place"} and _key(o) in weak and pred != "locatedIn":
             o_cls = {"Company"}
         ok_s, ok_o = ALLOWED[pred]
+        if pred == "locatedIn" and self._site(s):
+            ok_s = ok_s | {"Place"}  # a campus or venue is in its town; a town is no site
         if (REF not in s_cls and not s_cls & ok_s) or (REF not in o_cls and not o_cls & ok_o):
             return
         sent = s.sent
@@ -165,6 +169,11 @@ class RelationPatterns:
         }
         if not any(f["s"] == entry["s"] and f["p"] == pred and f["o"] == entry["o"] for f in found):
             found.append(entry)
+
+    def _site(self, tok: Token) -> bool:
+        """A place named as a site (campus, park, hall, square ...), which can be in a town."""
+        words = tok.lower_.split()
+        return any(h in words or (" " in h and h in tok.lower_) for h in self.site_heads)
 
     def _hedged(self, verb: Token) -> bool:
         """Planned or intended: the verb or a verb it complements ('intends to relocate')."""

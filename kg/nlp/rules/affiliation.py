@@ -21,7 +21,7 @@ _LISTING = {"cc", "punct", "det"}
 #: What a person holds a position in.
 _BODIES = ["Institution", "Company", "Cluster", "Funder"]
 #: Verbs of working somewhere: 'X conducts research at Y'.
-_WORK_VERBS = ["work", "research", "teach", "conduct", "lead", "serve", "do"]
+_WORK_VERBS = ["work", "research", "teach", "conduct", "lead", "serve", "do", "start", "begin"]
 #: Who can employ the person an appointment names.
 _EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
 
@@ -88,6 +88,17 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     {"LEMMA": {"IN": ["found", "establish", "start"]}, "TAG": "VBN"},
                     ("anchor", ">", "by", {"DEP": "agent"}),
                     ("by", ">", "subj", pobj),
+                ),
+            ],
+        ),
+        # 'X founded Y in 2012', 'X co-founded Y'
+        "founded": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["found", "co-found", "cofound", "establish", "start"]}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
+                    ("anchor", ">", "obj", {"DEP": "dobj", "ENT_TYPE": {"IN": _BODIES}}),
                 ),
             ],
         ),
@@ -204,6 +215,11 @@ def _founded_by(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, passive_subject(m.anchor), role="founder")
 
 
+def _founder(m: DepMatch) -> list[Claim]:
+    """'X founded Y': X holds a position in Y, as its founder."""
+    return spread(m, m.subj, m.pred, m.obj, role="founder", subjects=_described(m.subj))
+
+
 def _role_noun(m: DepMatch) -> list[Claim]:
     """'X, head of Y', 'the director of Y, X', 'Y's CEO X': only a role word states a
     position; an apposition without 'of'/'at' names the organisation inside it."""
@@ -273,6 +289,8 @@ def _title_of_org(m: DepMatch) -> list[Claim]:
         i += 3  # its acronym
     if i < len(doc) and doc[i].text == ",":
         i += 1
+    while i < len(doc) and not doc[i].ent_type_ and doc[i].lower_ in m.ctx.titles:
+        i += 1  # ', Professor X'
     person = doc[i] if i < len(doc) else None
     if person is None or person.ent_type_ != "Person" or person.sent.start != org.sent.start:
         return []
@@ -319,11 +337,13 @@ HANDLERS: dict[str, DepHandler] = {
     "heads-org": _heads,
     "appointed": _appointed,
     "founded-by": _founded_by,
+    "founded": _founder,
     "affiliation-apposition": _role_noun,
     "affiliation-prep": _from_org,
     "affiliation-possessive": _role_noun,
     "title-of-org": _title_of_org,
     "works-at": _works_at,
 }
-INHERITING: frozenset[str] = frozenset()
+#: 'X, recently awarded a prize, conducts research at Y': the subject of the first verb.
+INHERITING = frozenset({"works-at"})
 RUNNING: frozenset[str] = frozenset()

@@ -55,6 +55,7 @@ class RuleContext:
     roles: frozenset[str]
     role_tokens: frozenset[str]
     fund_verbs: frozenset[str]
+    titles: frozenset[str] = frozenset()  # academic titles written before a name
 
 
 class Claim(NamedTuple):

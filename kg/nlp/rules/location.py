@@ -11,7 +11,10 @@ from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
 from kg.nlp.referents import clause_subject
-from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread
+
+#: Nouns that stand for a named site: 'the "Old Fair" site'.
+_SITE_NOUNS = {"site", "location", "premises", "campus", "grounds", "quarter", "district"}
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -127,10 +130,30 @@ def _site(m: DepMatch) -> list[Claim]:
     return spread(m, subj, m.pred, m.obj)
 
 
+def _located(m: DepMatch) -> list[Claim]:
+    """'X is located at the "Old Fair" site': the place the noun names."""
+    return spread(m, m.subj, m.pred, _place_named(m.obj) if m.obj is not None else None)
+
+
+def _place_named(noun: Token) -> Token:
+    """The place a site noun names by a name attached to it ('the "Y" site'); 'at Y
+    airport' is not said to be in Y."""
+    if noun.ent_type_ or noun.lemma_.lower() not in _SITE_NOUNS:
+        return noun
+    return next(
+        (
+            c
+            for c in noun.children
+            if c.ent_type_ == "Place" and c.dep_ in {"compound", "nmod", "appos", "amod"}
+        ),
+        noun,
+    )
+
+
 HANDLERS: dict[str, DepHandler] = {
     "located-headquarters": _headquarters,
-    "located-participle": two_ends,
-    "located-verb": two_ends,
+    "located-participle": _located,
+    "located-verb": _located,
     "located-site": _site,
 }
 INHERITING = frozenset({"located-verb"})

@@ -8,9 +8,12 @@ the last sentence (`context_entity`).
 from __future__ import annotations
 
 from kg.lexicon import Lexicon
-from kg.nlp.referents import CLUSTER_NOUNS, context_entity, verb_subject
+from kg.nlp.referents import CLUSTER_NOUNS, context_entity, stand_in, verb_subject
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 from kg.nlp.rules.discourse import is_working_group, relative_antecedent
+
+#: Bodies something is a part of rather than a member of.
+_BODIES = {"Institution", "Company", "Funder"}
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -115,6 +118,10 @@ def _copula(m: DepMatch) -> list[Claim]:
     """'A and B are members of X'; in 'Y was founded and is a member of X' the subject
     sits on the first verb."""
     subj = m.subj if m.subj is not None else verb_subject(m.nodes["verb"])
+    whole = stand_in(m.obj) if m.obj is not None else None
+    if m.anchor.lemma_ == "part" and whole is not None and whole.ent_type_ in _BODIES:
+        # 'X is part of the University Y': containment, not membership of a network
+        return spread(m, subj, "partOf", m.obj)
     return spread(m, subj, m.pred, m.obj)
 
 

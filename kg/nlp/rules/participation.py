@@ -31,7 +31,8 @@ _JOINT_NOUNS = ["partnership", "collaboration", "consortium", "alliance", "joint
 _SETTING_UP = ["establish", "found", "build", "set", "create", "launch", "run", "operate"]
 #: Who speaks for a project.
 _SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
-_QUOTE_WORDS = {"(", ":", "\u201c", "\u201d", '"', "'"}
+#: How many tokens before 'spokesperson' the project's name may end ('"X (AB)" (').
+_SPOKES_REACH = 7
 _PARTICIPANT_NOUNS = [
     "scientist",
     "researcher",
@@ -401,12 +402,10 @@ def _joined_relcl(m: DepMatch) -> list[Claim]:
 
 def _spokesperson(m: DepMatch) -> list[Claim]:
     """'the project "X" (spokesperson: Professor Y)': Y takes part in the project named
-    right before the parenthesis, nowhere else."""
-    doc = m.doc
-    i = m.anchor.i - 1
-    while i >= m.anchor.sent.start and (doc[i].is_punct or doc[i].lower_ in _QUOTE_WORDS):
-        i -= 1
-    project = doc[i] if i >= m.anchor.sent.start else None
+    right before the parenthesis (the last name there), nowhere else."""
+    start = max(m.anchor.sent.start, m.anchor.i - _SPOKES_REACH)
+    named = [t for t in m.doc[start : m.anchor.i] if t.ent_type_]
+    project = named[-1] if named else None
     if project is None or project.ent_type_ != "Project" or is_programme(project):
         return []
     return spread(m, m.subj, m.pred, project, subjects=[m.subj] if m.subj is not None else [])

@@ -56,7 +56,8 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
             0,
             -1,
             [
-                [_ent(ORGS), _lower("in", "from"), _ent(["Place"])],
+                # a site may be a place itself ('the BioSquare campus in X'): see `_add`
+                [_ent([*ORGS, "Place"]), _lower("in", "from"), _ent(["Place"])],
                 # 'Sorbitec UG (haftungsbeschränkt) from Freiberg', 'the IITS (IITS) in Chemnitz'
                 [
                     _ent(ORGS),
@@ -109,6 +110,25 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                 ],
             ],
         ),
+        # "Leipzig's Alter Messe", "the city's X institute"
+        "loc-possessive": (
+            "locatedIn",
+            -1,
+            0,
+            [[_ent(["Place"]), _lower("'s", "\u2019s"), _ent([*AGENTS, "Place"])]],
+        ),
+        # 'the City of X Office for Economic Development': a unit named after its parent
+        "part-prefix": (
+            "partOf",
+            -1,
+            0,
+            [
+                [
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    _ent(["Institution", "Cluster"], LOWER={"REGEX": unit_names}),
+                ]
+            ],
+        ),
         "loc-cue": (
             "locatedIn",
             -1,
@@ -159,7 +179,14 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
             "affiliatedWith",
             0,
             -1,
-            [[_ent(["Person"]), _lower("from", "at"), _THE, _ent(["Institution", "Company"])]],
+            [
+                [
+                    _ent(["Person"]),
+                    _lower("from", "at"),
+                    _THE,
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                ]
+            ],
         ),
         # '(spokesperson: Professor X, Institute Y)', a round table's 'X, Company Y;'
         "affiliation-comma-org": (
@@ -185,6 +212,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _ent(["Institution", "Company", "Cluster", "Funder"]),
                     _lower("'s", "\u2019s", op="?"),
                     {"LOWER": {"IN": role_tokens(lex)}, "OP": "{1,3}"},
+                    {"ORTH": ",", "OP": "?"},  # 'Kerry CEO, Edmond Scanlon said'
                     {"LOWER": {"IN": [t.lower() for t in lex.words("person_titles")]}, "OP": "*"},
                     _ent(["Person"]),
                 ],
@@ -271,6 +299,20 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _lower("'s", "\u2019s"),
                     _lower("new", op="?"),
                     _ent(["Institution", "Cluster"], LOWER={"REGEX": unit_names}),
+                ],
+            ],
+        ),
+        # "the university's new Collaborative Research Centre X": it runs the project
+        "project-possessive": (
+            "participatesIn",
+            0,
+            -1,
+            [
+                [
+                    _ent(["Institution", "Company", "Cluster", "Funder", REF]),
+                    _lower("'s", "\u2019s"),
+                    _lower("new", op="?"),
+                    _ent(["Project"]),
                 ],
             ],
         ),
@@ -374,6 +416,16 @@ def two_ends(m: SurfaceMatch) -> list[Claim]:
     return [Claim(m.toks[m.s_idx], m.pred, m.toks[m.o_idx], m.rule, 0.8)]
 
 
+def _site_of(m: SurfaceMatch) -> list[Claim]:
+    """ "Leipzig's Alter Messe": the site is in the town; "Germany's Free State of Saxony"
+    is a government, not a site (a funder has no location by a possessive)."""
+    site = m.toks[m.s_idx]
+    classes = (site.doc._.kg_classes or {}).get((site.idx, site.idx + len(site.text)), ())
+    if "Funder" in classes:
+        return []
+    return two_ends(m)
+
+
 def _unit_of(m: SurfaceMatch) -> list[Claim]:
     """'the Institute X of the University Y': X is part of Y, and 'X of the Y' is a name
     of X; 'the project X of the Chair of Y': the chair runs the project."""
@@ -398,6 +450,8 @@ def _org_role(m: SurfaceMatch) -> list[Claim]:
 HANDLERS: dict[str, SurfaceHandler] = {
     "loc-prep": two_ends,
     "loc-compound": two_ends,
+    "loc-possessive": _site_of,
+    "part-prefix": two_ends,
     "loc-cue": two_ends,
     "loc-start-up": two_ends,
     "loc-acronym": two_ends,
@@ -408,6 +462,7 @@ HANDLERS: dict[str, SurfaceHandler] = {
     "part-from": two_ends,
     "part-subsidiary": two_ends,
     "part-possessive": two_ends,
+    "project-possessive": two_ends,
     "member-apposition": two_ends,
     "produces-noun": two_ends,
     "produces-verb-surface": two_ends,
