@@ -195,6 +195,28 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
             },
             {("Bremen", "locatedIn", "Hesse")},
         ),
+        # 'which has been a central infrastructure of Y': the relative clause's antecedent.
+        (
+            "The equipment of the Kolbe Biobank, which has been a central infrastructure of "
+            "the Halden Research Center for Lung Diseases since 2010, is renewed.",
+            {("Kolbe Biobank", "partOf", "Halden Research Center for Lung Diseases")},
+            set(),
+        ),
+        # A seat on the board named after an organisation is a position in it.
+        (
+            "The Halden Cancer Center (HCC) is expanding. Tom Abel, Chairman of the HCC Board "
+            "of Directors, sees immense potential.",
+            {("Tom Abel", "affiliatedWith", "Halden Cancer Center")},
+            set(),
+        ),
+        # Money given 'for the construction of the building': the item's topic gets it.
+        (
+            "The new building of the Halden Tumor Center will house laboratories. The Halden "
+            "Tumor Center will grow. The Kolbe Foundation is providing 22 million euros for the "
+            "construction of the building.",
+            {("Halden Tumor Center", "fundedBy", "Kolbe Foundation")},
+            set(),
+        ),
     ],
 )
 def test_real_prose_relations(nlp, text, present, absent) -> None:
@@ -213,3 +235,14 @@ def test_intended_move_is_kept_apart_as_hedged(nlp) -> None:
     )
     assert ("Kolbe Cells AG", "locatedIn", "Bremen") in facts(ex, hedged=True)
     assert ("Kolbe Cells AG", "locatedIn", "Bremen") not in facts(ex)
+
+
+def test_role_titles_read_as_titles(nlp) -> None:
+    """'Chairman of the', 'the founding director': articles and prepositions are no title."""
+    ex = run(
+        nlp,
+        "Tom Abel, Chairman of the Kolbe AG Board of Directors, sees potential. Dr. Ute "
+        "Brandt is also the founding director of the Halden Institute of Zoology.",
+    )
+    roles = {r.role for r in ex.relations if r.predicate == "affiliatedWith"}
+    assert {"Chairman", "founding director"} <= roles, roles

@@ -7,8 +7,6 @@ lexicon's `role_words`, so 'X, a guest of Y' states nothing.
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
@@ -18,6 +16,11 @@ from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, RuleContext,
 
 #: Dependents that only list a name with others, describing none of them.
 _LISTING = {"cc", "punct", "det"}
+_ARTICLES = {"the", "a", "an"}
+#: Words a role title never ends on.
+_ROLE_TAIL = {"at", "of", "from", "in", "with", *_ARTICLES}
+#: Words naming an organisation's governing body: 'the Y Board of Directors'.
+_BOARD_WORDS = {"board", "boards", "directorate", "presidium"}
 #: What a person holds a position in.
 _BODIES = ["Institution", "Company", "Cluster", "Funder"]
 #: Verbs of working somewhere: 'X conducts research at Y'.
@@ -227,10 +230,10 @@ def _role_noun(m: DepMatch) -> list[Claim]:
     people = _described(m.anchor)
     if m.name == "affiliation-apposition" and "obj" not in m.nodes:
         role, obj = _role_and_org(m.ctx, m.nodes["role"])
-        return _own(m, spread(m, m.subj, m.pred, obj, role=role, subjects=people))
+        return _boards(m, _own(m, spread(m, m.subj, m.pred, obj, role=role, subjects=people)))
     if role_tok is not None and role_tok.lemma_.lower() in m.ctx.roles | {"head"}:
         role = _role_text(role_tok, None)
-        return _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=people))
+        return _boards(m, _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=people)))
     return []
 
 
@@ -238,6 +241,30 @@ def _from_org(m: DepMatch) -> list[Claim]:
     """'Prof. X from Y': a title before the name is the role, if it is a role word."""
     role = _title_before(m.ctx, m.anchor)
     return _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=_described(m.anchor)))
+
+
+def _boards(m: DepMatch, claims: list[Claim]) -> list[Claim]:
+    """'X, Chairman of the Y Board of Directors': a position on an organisation's board
+    is a position in the organisation, when the text names it on its own too."""
+    out = list(claims)
+    for c in claims:
+        words = c.o.lower_.split()
+        if not set(words) & _BOARD_WORDS:
+            continue
+        owner = next(
+            (
+                t
+                for t in m.doc
+                if t.ent_type_ in _BODIES
+                and t.i != c.o.i
+                and c.o.lower_.startswith(t.lower_ + " ")
+                and not set(t.lower_.split()) & _BOARD_WORDS
+            ),
+            None,
+        )
+        if owner is not None:
+            out.append(c._replace(o=owner))
+    return out
 
 
 def _described(person: Token) -> list[Token]:
@@ -314,7 +341,12 @@ def _role_text(role: Token, stop: Token | None) -> str:
     text = " ".join(
         t.text for t in words if t.i < end and not t.ent_type_ and t.text not in {"(", ")"}
     ).strip(" ,")
-    return re.sub(r"\s+(?:at|of|from|in|with)$", "", text)
+    words = text.split()
+    while len(words) > 1 and words[-1].lower() in _ROLE_TAIL:
+        words.pop()  # 'Chairman of the'
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        words.pop(0)  # 'the founding director'
+    return " ".join(words)
 
 
 def _role_and_org(ctx: RuleContext, role: Token) -> tuple[str | None, Token | None]:

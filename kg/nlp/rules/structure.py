@@ -15,8 +15,11 @@ from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
 from kg.nlp.referents import owner, stand_in, topic
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
+from kg.nlp.rules.discourse import relative_antecedent
 
 _UNIT_NOUNS = ["subsidiary", "daughter", "division", "branch"]
+#: Nouns by which something is said to be a unit of a larger body: 'an institute of Y'.
+_UNIT_OF_NOUNS = ["infrastructure", "unit", "facility", "department", "institute", "division"]
 #: Nouns for a unit an organisation has: 'its X research cluster'.
 _OWN_UNIT_NOUNS = [
     "cluster",
@@ -98,6 +101,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X, which has been a central infrastructure of Y', 'X is an institute of Y'
+        "unit-copula": (
+            "partOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": _UNIT_OF_NOUNS}, "DEP": "attr"},
+                    ("anchor", "<", "verb", {"LEMMA": "be"}),
+                    ("verb", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
         "subsidiary-appos": (
             "partOf",
             [
@@ -151,11 +167,18 @@ def _names_unit(name: Token) -> bool:
     return bool(words & set(_OWN_UNIT_NOUNS))
 
 
+def _unit_copula(m: DepMatch) -> list[Claim]:
+    """'X, which has been a central infrastructure of Y': 'which' is X."""
+    subj = relative_antecedent(m.subj) if m.subj is not None else None
+    return spread(m, subj, m.pred, m.obj)
+
+
 HANDLERS: dict[str, DepHandler] = {
     "its-subsidiary": _its_subsidiary,
     "its-unit": _its_unit,
     "founds-unit": two_ends,
     "subsidiary-copula": two_ends,
+    "unit-copula": _unit_copula,
     "subsidiary-appos": two_ends,
 }
 INHERITING: frozenset[str] = frozenset()
