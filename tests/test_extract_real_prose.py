@@ -217,6 +217,13 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
             {("Halden Tumor Center", "fundedBy", "Kolbe Foundation")},
             set(),
         ),
+        # "Org's new research alliance, "X"": the owner runs the project the phrase names.
+        (
+            "Vendrix AG\u2019s new research alliance (VRA), \u201cSound Dynamics of Small "
+            "Receptors\u201d, will focus on cells.",
+            {("Vendrix AG", "participatesIn", "Sound Dynamics of Small Receptors")},
+            set(),
+        ),
     ],
 )
 def test_real_prose_relations(nlp, text, present, absent) -> None:

@@ -201,6 +201,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # "The University's new Collaborative Research Centre (CRC), "X", ..."
+        "possessive-project": (
+            "participatesIn",
+            [
+                dep(
+                    {
+                        "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster", "Funder", REF]},
+                        "DEP": "poss",
+                    },
+                    ("anchor", "<", "thing", {"POS": {"IN": ["NOUN", "PROPN"]}}),
+                ),
+            ],
+        ),
         "participate-involved": (
             "participatesIn",
             [
@@ -411,6 +424,16 @@ def _spokesperson(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, project, subjects=[m.subj] if m.subj is not None else [])
 
 
+def _possessive_project(m: DepMatch) -> list[Claim]:
+    """ "The University's new research centre, "X"": the owner runs the project the noun
+    phrase names (a funding programme is not run by whoever it is 'of')."""
+    thing = m.nodes["thing"]
+    project = thing if thing.ent_type_ else stand_in(thing)
+    if project.ent_type_ != "Project" or project.i == m.anchor.i or is_programme(project):
+        return []
+    return spread(m, m.anchor, m.pred, project, subjects=[m.anchor])
+
+
 def _in_named_undertaking(m: DepMatch) -> list[Claim]:
     """'In the network X, A works with B and C': the clause's subject and its partners
     belong to X, when 'In X' opens the sentence."""
@@ -442,6 +465,7 @@ HANDLERS: dict[str, DepHandler] = {
     "joined-relcl": _joined_relcl,
     "spokesperson-apposition": _spokesperson,
     "in-named-undertaking": _in_named_undertaking,
+    "possessive-project": _possessive_project,
     "participate-involved": _in_sentence_project,
     "direction-of": _direction_of,
     "participate-relcl": _the_project,
