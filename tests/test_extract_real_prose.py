@@ -209,14 +209,6 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
             {("Tom Abel", "affiliatedWith", "Halden Cancer Center")},
             set(),
         ),
-        # Money given 'for the construction of the building': the item's topic gets it.
-        (
-            "The new building of the Halden Tumor Center will house laboratories. The Halden "
-            "Tumor Center will grow. The Kolbe Foundation is providing 22 million euros for the "
-            "construction of the building.",
-            {("Halden Tumor Center", "fundedBy", "Kolbe Foundation")},
-            set(),
-        ),
         # "Org's new research alliance, "X"": the owner runs the project the phrase names.
         (
             "Vendrix AG\u2019s new research alliance (VRA), \u201cSound Dynamics of Small "

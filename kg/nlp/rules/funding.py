@@ -81,26 +81,6 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
-        # 'The Free State is providing 22 million euros for the construction of X'
-        "money-for": (
-            "fundedBy",
-            [
-                dep(
-                    {"LEMMA": {"IN": _GIVE_VERBS}},
-                    ("anchor", ">", "obj", {"DEP": "nsubj"}),
-                    ("anchor", ">", "sum", {"DEP": "dobj", "LOWER": {"IN": _MONEY_NOUNS}}),
-                    ("anchor", ">", "for", {"LOWER": "for"}),
-                    ("for", ">", "subj", pobj),
-                ),
-                dep(
-                    {"LEMMA": {"IN": _GIVE_VERBS}},
-                    ("anchor", ">", "obj", {"DEP": "nsubj"}),
-                    ("anchor", ">", "sum", {"DEP": "dobj", "LOWER": {"IN": _MONEY_NOUNS}}),
-                    ("sum", ">", "for", {"LOWER": "for"}),
-                    ("for", ">", "subj", pobj),
-                ),
-            ],
-        ),
         "invest-in": (
             "fundedBy",
             [
@@ -175,16 +155,11 @@ HANDLERS: dict[str, DepHandler] = {
     "fund-active": _funded,
     "fund-noun": _fund_noun,
     "receive-money": _receive_money,
-    "money-for": _funded,
     "invest-in": _funded,
 }
 INHERITING: frozenset[str] = frozenset()
 RUNNING: frozenset[str] = frozenset()
 
-#: Verbs of giving money to something: 'X provides 5 million euros for Y'.
-_GIVE_VERBS = ["provide", "contribute", "allocate", "spend", "commit", "make"]
-#: Words a sum of money ends on.
-_MONEY_NOUNS = ["euros", "euro", "eur", "million", "billion", "funding", "funds", "grant"]
 #: What funding can be 'for' when the text names no recipient: the topic's undertaking.
 _UNDERTAKINGS = {
     "construction",
