@@ -45,7 +45,7 @@ _CUE = _lower(
 def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
     """name -> (predicate, subject index, object index, patterns) over the entity tokens."""
     units = sorted({w.split()[-1] for w in lex.words("unit_heads")})
-    # A unit's name ends in or starts with its head noun: 'Centre for Area Studies'.
+    # A unit's name ends in or starts with its head noun: 'Centre for Coastal Ecology'.
     unit_names = r"\b(" + "|".join(sorted({*units, *_OWNED_BODIES} - {"for"})) + r")\b"
     subsid = sorted({w.split()[0] for w in lex.words("subsidiary_words")})
     products = list(lex.words("product_nouns"))
