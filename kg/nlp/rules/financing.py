@@ -70,8 +70,8 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
-        # 'The Free State is providing 22 million euros for the construction', 'the BMBF
-        # will provide 90% of annual financing, amounting to 5 million euros'
+        # 'The county provides 3 million euros for the new building', 'the ministry
+        # covers most of the running costs, some 2 million euros a year'
         "provide-money": (
             "fundedBy",
             [
@@ -120,8 +120,8 @@ def _investors(m: DepMatch) -> list[Claim]:
 def _provides(m: DepMatch) -> list[Claim]:
     """'X provides N euros for the construction (of Y)': money given to what the 'for'
     names, or for building, to what the item is about. Without a stated amount or a
-    'for', nothing here: 'X will provide 90% of annual financing, amounting to N
-    euros' goes to whoever X was just said to fund (`funding_events`), and 'invested
+    'for', nothing here: 'X covers most of the running costs, N euros a year' goes
+    to whoever X was just said to fund (`funding_events`), and 'invested
     200 million euros to expand the sector' names no recipient."""
     anchor, sum_ = m.anchor, m.nodes["sum"]
     if m.obj is None or not find_money(anchor.sent.text):
@@ -499,8 +499,8 @@ def funding_events(doc: Doc, found: list[dict[str, Any]]) -> list[dict[str, Any]
 def _given_on(doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Amounts a funder gives in a sentence of their own, to whom it was just said to fund.
 
-    'The Institute will receive long-term funding from A and B. Starting in 2021, A
-    will provide 90% of annual financing, amounting to 5 million euros.' The second
+    'The lab is backed for the long term by A and B. From next year A covers most of
+    its running costs, some 2 million euros a year.' The second
     sentence names no recipient; the event it makes asks the reader
     (`kg.nlp.money`) for the recipients of A's funding stated in the two sentences
     before (`inherit`), and is dropped when there is none.
