@@ -350,7 +350,7 @@ def query(
     \b
         kg query 'SELECT ?name WHERE { ?c a kg:Company ; rdfs:label ?name }'
         kg query --list
-        kg query people-roles --param person="Andre Hofmann" --limit 50 --offset 100
+        kg query people-roles --param person="Ada Example" --limit 50 --offset 100
         kg query queries/project-funding.rq --format csv > funding.csv
     """
     from kg.sparql.query import answer, list_saved_text, parse_params

@@ -114,7 +114,7 @@ class CueTyper:
         if low in self.legal_forms or not strip_legal(low, self.legal_forms).strip(" &,"):
             return True
         if low in self.institution_prefixes:
-            return True  # a lone 'Fraunhofer' / 'Max-Planck': the family, not a body
+            return True  # a lone family name of research institutes: the family, not a body
         if len(span) == 1:
             return last in self.lex.heads or last in self.place_heads  # a lone common noun
         head = self._head_word(span)

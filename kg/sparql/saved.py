@@ -294,7 +294,7 @@ def match_names(
     """The labels of the entities called `wanted`: (entity, label, name) rows in, labels out.
 
     Exact normalised matches win; then matches with the legal form ignored on
-    both sides ("Biosaxony e.V." finds "BioSaxony"); then, as in the network
+    both sides ("Elbwerk e.V." finds "ELBWERK"); then, as in the network
     search, a name that contains `wanted` (only when that picks one entity).
     """
     target = normalize(wanted)
@@ -319,7 +319,7 @@ def match_names(
 
 
 def strip_legal_form(normalised: str, legal_forms: frozenset[str]) -> str:
-    """A normalised name without a trailing legal form ('biosaxony e v' -> 'biosaxony')."""
+    """A normalised name without a trailing legal form ('elbwerk e v' -> 'elbwerk')."""
     words = normalised.split(" ")
     for cut in range(1, len(words)):
         if " ".join(words[cut:]) in legal_forms:
