@@ -35,16 +35,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
 @contextlib.contextmanager
 def started(kind: str, workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """(store location, extra environment) of a running store of `kind`."""
@@ -104,6 +94,8 @@ def time_queries(store: str, env: dict[str, str], runs: int) -> dict[str, Any]:
                 for _row in db.query(text):
                     pass
                 timings.setdefault(rq.stem, []).append((time.perf_counter() - begin) * 1000)
+    from benchmarks.bench_queries import percentile
+
     pooled = [t for ts in timings.values() for t in ts]
     return {
         "p50_ms": percentile(pooled, 50),
