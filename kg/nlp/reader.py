@@ -27,6 +27,7 @@ from kg.model import (
 from kg.names import UnionFind, group_key
 from kg.nlp.cues import anaphor_class, strip_legal
 from kg.nlp.money import read_fundings
+from kg.nlp.owners import OwnedUnit, owned_units
 from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
 
@@ -81,6 +82,11 @@ class DocReader:
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
+        self.heads: dict[str, str] = dict(ents.cues.lex.heads)
+        self.known: dict[str, tuple[str, ...]] = dict(ents.cues.known)
+        self.unit_words: set[str] = {
+            w.split()[0] for w in ents.cues.lex.words("unit_heads") if " " not in w
+        }
         self.role_tokens: set[str] = {w for r in self.roles for w in r.split()} - {
             "of",
             "the",
@@ -124,6 +130,11 @@ class DocReader:
             info[sig.person] = (article.text[sig.person[0] : sig.person[1]], ("Person",))
             groups.add(sig.person)
         weak = set(doc._.kg_weak or ())
+        owned = owned_units(info, self.unit_words, self.heads, self.known)
+        for unit in owned:
+            if unit.owner not in info:
+                info[unit.owner] = (unit.owner_text, unit.owner_classes)
+                groups.add(unit.owner)
         self._link_names(info, groups)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
@@ -144,6 +155,7 @@ class DocReader:
         relations += [
             _settled(r, local, runs=False) for r in self._signature(article, sig, info, key_of)
         ]
+        relations += _owned(article, owned, key_of, tokens)
         funded = {r.object for r in relations if r.predicate == "fundedBy" and not r.hedged}
         entities = [
             LocalEntity(
@@ -455,6 +467,27 @@ class DocReader:
                 role=role,
             )
         ]
+
+
+def _owned(
+    article: Article,
+    owned: list[OwnedUnit],
+    key_of: dict[tuple[int, int], str],
+    tokens: list[Token],
+) -> list[RelationFact]:
+    """ "Owner's Unit" named as one entity: the unit is part of the owner (`kg.nlp.owners`)."""
+    sents = {_tok_key(t): (t.sent.start_char, t.sent.end_char) for t in tokens}
+    facts = []
+    for unit in owned:
+        s, o = key_of.get(unit.unit), key_of.get(unit.owner)
+        if s is None or o is None or s == o or unit.unit not in sents:
+            continue
+        start, end = sents[unit.unit]
+        evidence = Evidence(
+            article.text[start:end].strip(), start, end, "name:possessive-owner", 0.8
+        )
+        facts.append(RelationFact(subject=s, predicate="partOf", object=o, evidence=evidence))
+    return facts
 
 
 def _undertakings(

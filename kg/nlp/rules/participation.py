@@ -182,14 +182,10 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
             ],
         ),
         # 'the project "X" (spokesperson: Professor Y)'
+        # (the parser may hang the name on the project instead: the handler reads ':')
         "spokesperson-apposition": (
             "participatesIn",
-            [
-                dep(
-                    {"LEMMA": {"IN": _SPOKES_NOUNS}},
-                    ("anchor", ">", "subj", {"DEP": "appos", "ENT_TYPE": "Person"}),
-                ),
-            ],
+            [dep({"LEMMA": {"IN": _SPOKES_NOUNS}})],
         ),
         # 'In the network X, A works with B and C'
         "in-named-undertaking": (
@@ -416,12 +412,32 @@ def _joined_relcl(m: DepMatch) -> list[Claim]:
 def _spokesperson(m: DepMatch) -> list[Claim]:
     """'the project "X" (spokesperson: Professor Y)': Y takes part in the project named
     right before the parenthesis (the last name there), nowhere else."""
+    person = _spokesperson_named(m.anchor)
+    if person is None:
+        return []
     start = max(m.anchor.sent.start, m.anchor.i - _SPOKES_REACH)
     named = [t for t in m.doc[start : m.anchor.i] if t.ent_type_]
     project = named[-1] if named else None
     if project is None or project.ent_type_ != "Project" or is_programme(project):
         return []
-    return spread(m, m.subj, m.pred, project, subjects=[m.subj] if m.subj is not None else [])
+    return spread(m, person, m.pred, project, subjects=[person])
+
+
+def _spokesperson_named(noun: Token) -> Token | None:
+    """The person a spokesperson noun names: its apposition, or the name right after
+    'spokesperson:' (only academic titles between) however the parser hung it."""
+    person = next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "Person"), None)
+    if person is not None:
+        return person
+    doc = noun.doc
+    if noun.i + 1 >= len(doc) or doc[noun.i + 1].text != ":":
+        return None
+    for t in doc[noun.i + 2 : min(noun.i + 6, noun.sent.end)]:
+        if t.ent_type_ == "Person":
+            return t
+        if t.ent_type_ or t.is_punct:
+            return None
+    return None
 
 
 def _possessive_project(m: DepMatch) -> list[Claim]:
