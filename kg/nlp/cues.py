@@ -31,6 +31,8 @@ _JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im"}
 _GOVERNMENT_HEADS = {"free state", "federal state", "government"}
 #: Heads whose field adjective is the name itself: 'Medical Faculty' is one faculty's name.
 _FIELD_NAMED = {"faculty", "fakultät"}
+#: Endings of English adjectives the tagger calls proper nouns when capitalised ('Analytical').
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ary", "ous", "ied", "ental")
 #: Words allowed between a name's comma and the head noun of its apposition.
 _APPOSITION_FILL = {"ADJ", "PROPN", "NOUN", "NUM", "PUNCT", "DET", "ADV"}
 
@@ -71,6 +73,9 @@ class CueTyper:
         self.street_suffixes = {s.lower() for s in lexicon.words("street_suffixes")}
         self.speech_verbs = {s.lower() for s in lexicon.words("speech_verbs")}
         self.place_heads = {s.lower() for s in lexicon.words("place_heads")}
+        self.disciplines = {s.lower() for s in lexicon.words("disciplines")}
+        self.building_words = {s.lower() for s in lexicon.words("building_words")}
+        self.unit_heads = {s.lower() for s in lexicon.words("unit_heads")}
         self.known: dict[str, tuple[str, ...]] = {}
         self.known_exact: dict[str, tuple[str, ...]] = {}
         for known in lexicon.all_known():
@@ -115,12 +120,67 @@ class CueTyper:
             return True
         if low in self.institution_prefixes:
             return True  # a lone family name of research institutes: the family, not a body
+        if self.not_a_name_shape(span) or self.modifies_plural(span):
+            return True
         if len(span) == 1:
             return last in self.lex.heads or last in self.place_heads  # a lone common noun
         head = self._head_word(span)
         if head not in self.lex.heads and self._singular(head) in self.lex.heads:
             return True  # 'Leibniz Institutes', 'Clusters of Excellence': a kind, not one body
         return self.descriptive(span)
+
+    def not_a_name_shape(self, span: Span) -> bool:
+        """Shapes of words that are no body's name, whichever cue proposed them.
+
+        A field of study alone ('Analytical Chemistry', 'Toxicology': a team's or
+        chair's subject), a numbered building ('Building B', 'Hall 3'), a
+        participle opening a slogan ('Made in Saxony'), or a name cut after
+        'of' before a lower-case noun ('Premier League of European ...').
+        """
+        words = [t for t in span if not t.is_punct]
+        if not words:
+            return False
+        if (
+            not span.label_.startswith(("CUE_", "QUOTED"))
+            and words[-1].lower_ in self.disciplines
+            and all(
+                t.lower_ in self.disciplines
+                or t.lower_ in {"and", "&"}
+                or t.pos_ == "ADJ"
+                or t.lower_.endswith(_ADJECTIVE_ENDINGS)
+                for t in words
+            )
+        ):
+            return True
+        if (
+            len(words) == 2
+            and words[0].lower_ in self.building_words
+            and (words[1].like_num or (len(words[1].text) == 1 and words[1].is_upper))
+        ):
+            return True
+        if span[0].tag_ == "VBN" and span[0].is_title and len(span) > 1 and span[1].lower_ == "in":
+            return True
+        return (
+            len(span) >= 3
+            and span[-2].lower_ == "of"
+            and span[-1].lower_ in self.nationalities
+            and span.end < len(span.doc)
+            and span.doc[span.end].is_lower
+        )
+
+    def modifies_plural(self, span: Span) -> bool:
+        """'DFG Research' of 'DFG Research Units', 'Max Planck' of 'Max Planck, Leibniz and
+        Fraunhofer Institutes': the words name a kind of body in the plural, not one body."""
+        doc = span.doc
+        heads = self.lex.heads
+        for tok in doc[span.end : min(len(doc), span.end + 8)]:
+            low = tok.lower_
+            if not (tok.is_title or low in {",", "and", "or", "&"}) or low in heads:
+                return False  # the sentence goes on, or a name with its own head noun
+            word = self._singular(low)
+            if tok.is_title and word != low and (word in heads or word in self.unit_heads):
+                return True
+        return False
 
     def _head_word(self, span: Span) -> str:
         """The last word before a for/of complement ('Clusters' in 'Clusters of Excellence')."""
@@ -204,7 +264,12 @@ class CueTyper:
         ):
             return ("Person",)  # 'Secretary General Heide X': a role word before a name
         names = [t for t in span if t.is_alpha or "-" in t.text]
-        if self._person_context(span) and 2 <= len(names) <= 4 and all(t.is_title for t in names):
+        if (
+            self._person_context(span)
+            and 2 <= len(names) <= 4
+            and all(t.is_title for t in names)
+            and not self.head_class(span)
+        ):
             return ("Person",)
         if (
             2 <= len(names) <= 4

@@ -26,6 +26,8 @@ from kg.nlp.lexflags import LexemeFlags
 from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
 from kg.nlp.spans import (
     QUOTES,
+    headline_lines,
+    headline_only,
     list_members,
     split_coordination,
     split_of_the,
@@ -75,6 +77,7 @@ class EntityCues:
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.cues = CueTyper(lexicon)
+        self.office_words = {n.split()[0] for n in self.cues.stop_names if n[:1].isalpha()}
         self.flags = LexemeFlags(nlp.vocab)
         self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated in _add
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -402,6 +405,9 @@ class EntityCues:
             if typed:
                 kept.append(span)
                 classes[(span.start_char, span.end_char)] = typed
+        dropped = headline_only(kept, headline_lines(text), weak)
+        if dropped:
+            kept = [s for s in kept if (s.start_char, s.end_char) not in dropped]
         # Acronyms and later short forms inherit the classes of the name they stand for.
         derived = acronym_spans(kept, classes) + self._repeats(doc, text, kept, classes, weak)
         ents: list[Span] = []
@@ -582,6 +588,10 @@ class EntityCues:
                 if doc[i].lower_ in self.cues.titles:
                     end = i  # 'X University Dr. Y': an academic title starts a person
                     break
+        for i in range(start + 1, end - 1):
+            if doc[i].text == "," and doc[i + 1].lower_ in self.office_words:
+                end = i  # 'X University, Communications Office': a contact line's department
+                break
         while (
             end - start > 1
             and doc[start].lower_ in self.cues.nationalities

@@ -30,6 +30,7 @@ from kg.nlp.money import read_fundings
 from kg.nlp.owners import OwnedUnit, owned_units
 from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
+from kg.nlp.variants import place_suffix_pairs, surname_variant_pairs
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -80,6 +81,12 @@ class DocReader:
             w for w, c in ents.cues.lex.heads.items() if c in {"Institution", "Cluster"}
         }
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
+        self.heads: set[str] = set(ents.cues.lex.heads)
+        # Cities only: 'X Dresden' is X in Dresden, 'X Germany' its national subsidiary.
+        regions = {w.lower() for w in ents.cues.lex.words("region_places")}
+        self.cities: set[str] = {
+            n for n, c in ents.cues.known.items() if c == ("Place",) and n not in regions
+        }
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
         self.heads: dict[str, str] = dict(ents.cues.lex.heads)
@@ -126,9 +133,12 @@ class DocReader:
                 if "Person" in c
             )
         ):
-            # A name on a line of its own that the model did not tag.
-            info[sig.person] = (article.text[sig.person[0] : sig.person[1]], ("Person",))
-            groups.add(sig.person)
+            # A name on a line of its own that the model did not tag, unless a head
+            # noun says it names a body ('Kestrel University Leipzig').
+            text = article.text[sig.person[0] : sig.person[1]]
+            if not any(w.lower() in self.heads for w in text.split()):
+                info[sig.person] = (text, ("Person",))
+                groups.add(sig.person)
         weak = set(doc._.kg_weak or ())
         owned = owned_units(info, self.unit_words, self.heads, self.known)
         for unit in owned:
@@ -208,7 +218,8 @@ class DocReader:
     def _link_names(
         self, info: dict[tuple[int, int], tuple[str, tuple[str, ...]]], groups: UnionFind
     ) -> None:
-        """Same article, same thing: equal keys, legal-form variants, surnames, 'Brand ACR'."""
+        """Same article, same thing: equal keys, legal-form variants, surnames, 'Brand ACR',
+        a name with its city after it, a surname misspelt by one letter."""
         by_key: dict[tuple[str, str], tuple[int, int]] = {}
         persons: list[tuple[tuple[int, int], list[str]]] = []
         for key, (text, cls) in sorted(info.items()):
@@ -225,6 +236,11 @@ class DocReader:
                         groups.union(other, key)
             if family == "Person":
                 persons.append((key, self._clean(text, cls)[0].split()))
+        for a, b in surname_variant_pairs(persons):
+            groups.union(a, b)
+        plain = {k: " ".join(t.split()) for k, (t, c) in info.items() if "Person" not in c}
+        for a, b in place_suffix_pairs(plain, self.cities):
+            groups.union(a, b)
         for key, words in persons:
             if len(words) == 1:
                 full = [
@@ -243,6 +259,7 @@ class DocReader:
                 for k, other in orgs.items()
                 if other.startswith(name + " ")
                 and len(other) > len(name)
+                and not self._another_body(name, other)
                 and (
                     set(info[k][1]) & set(info[key][1])
                     # a class-changing tail ('X Cluster of Excellence'), never a firm's
@@ -267,6 +284,13 @@ class DocReader:
             words = text.split()
             if _family(cls) == "Org" and len(words) == 2 and group_key(words[1]) in acronyms:
                 groups.union(acronyms[group_key(words[1])], key)
+
+    def _another_body(self, short: str, longer: str) -> bool:
+        """'X University' and 'X University Hospital': each ends in its own head noun,
+        so the longer names another body (the university's hospital), not the same one."""
+        rest = longer[len(short) :].split()
+        last = short.split()[-1].lower()
+        return bool(rest) and last in self.heads and rest[0].lower() in self.heads
 
     def _strip_legal(self, name: str) -> str:
         """The name without its legal form, case kept (names here are space-normalised)."""

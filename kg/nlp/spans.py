@@ -196,3 +196,91 @@ def unquote(span: Span) -> Span:
         dash = next((t.i for t in span.doc[toks[0].i + 2 : end] if t.text in SUBTITLE_MARKS), None)
         return Span(span.doc, toks[0].i + 1, dash or end, label=span.label_)
     return span
+
+
+#: Small words a title-case headline leaves lower-case.
+_HEADLINE_SMALL = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "to",
+    "with",
+    "by",
+    "from",
+    "as",
+    "into",
+    "over",
+    "after",
+    "before",
+    "about",
+    "via",
+    "vs",
+    "is",
+    "are",
+}
+
+
+def headline_lines(text: str) -> list[tuple[int, int]]:
+    """The character range of the article's title line when it is written in title case.
+
+    In a title-case headline every word is capitalised, so capitals no longer
+    mark where a name ends: 'Kestrel Labs Extend Partnership' reads like one
+    company. Only the first line counts (an article's title; lines further down
+    are often signature blocks run together, 'Kestrel Labs e. V. Dr. Jana Ost'),
+    and only when it has no sentence end, a small joining word (or six words),
+    at least three other words, and nearly all of those start with a capital.
+    """
+    line = text.split("\n", 1)[0]
+    body = line.strip()
+    words = [w for w in body.split() if any(c.isalpha() for c in w)]
+    if not 3 <= len(words) <= 20 or body.endswith((".", "!", "?", ";", ",")):
+        return []
+    content = [w for w in words if w.lower() not in _HEADLINE_SMALL]
+    capital = sum(1 for w in content if w.lstrip("\"'\u201c\u201e(")[:1].isupper())
+    # A line that is one name ('Kestrel Labs Dresden') has no joining word; a
+    # headline of that length has one.
+    joined = len(content) < len(words) or len(words) >= 6
+    if joined and len(content) >= 3 and capital >= 0.8 * len(content):
+        return [(0, len(line))]
+    return []
+
+
+def headline_only(
+    spans: list[Span], lines: list[tuple[int, int]], weak: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Spans of a headline that stand for nothing the article's body names.
+
+    A model guess in a headline that the body never repeats, or a span that the
+    body repeats only in part ('Kestrel Labs' of 'Kestrel Labs Extend
+    Partnership'), ran over into the headline's other capitalised words.
+    """
+    doc = spans[0].doc if spans else None
+    if doc is None or not lines:
+        return set()
+    text = doc.text
+    body, last = [], 0
+    for start, end in lines:
+        body.append(text[last:start])
+        last = end
+    body.append(text[last:])
+    flat = " " + " ".join(" ".join(body).split()) + " "
+    out: set[tuple[int, int]] = set()
+    for span in spans:
+        key = (span.start_char, span.end_char)
+        if not any(a <= key[0] and key[1] <= b for a, b in lines):
+            continue
+        words = span.text.split()
+        if " " + " ".join(words) + " " in flat:
+            continue  # the body names it too
+        partial = any(" " + " ".join(words[:n]) + " " in flat for n in range(1, len(words)))
+        if key in weak or partial:
+            out.add(key)
+    return out

@@ -1,0 +1,93 @@
+"""Two spellings of one thing inside one article, beyond equal name keys.
+
+Real news, often machine-translated, names one body or person in forms that
+share no key: an organisation with and without its city ('Mira Heart Clinic
+Dresden' / 'Mira Heart Clinic', 'OCL Leipzig' / 'OCL'), a person whose surname
+is misspelt once ('Lena Hartwig' / 'Lena Hartwich'). Each function returns
+pairs of mention keys for `DocReader` to join; within one article these forms
+are safe to join, across the corpus they are not (two cities' institutes of one
+name are two institutes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.names import group_key
+
+_FILLER = {"of", "the", "for", "and", "in", "at", "&"}
+#: A mention as the reader keeps it: offsets, text, whether it is a person.
+MentionKey = tuple[int, int]
+
+
+def place_suffix_pairs(
+    names: dict[MentionKey, str], places: set[str]
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'X Dresden' is 'X' (in any word order) when the article names 'X' and no 'X <city>'.
+
+    An organisation's name with its city written after it is one more name of
+    it (the city is no part of the body's identity); two different cities after
+    one base ('Kestrel Institute Leipzig', 'Kestrel Institute Dresden') are two
+    sites, so nothing is joined then. `places` holds cities only: 'Kestrel
+    Germany' is the firm's national subsidiary, not the firm.
+    """
+    by_key: dict[str, list[MentionKey]] = {}
+    for key, name in names.items():
+        by_key.setdefault(_bag(name), []).append(key)
+    suffixed: dict[str, dict[str, list[MentionKey]]] = {}
+    for key, name in names.items():
+        words = name.split()
+        if len(words) < 2 or words[-1].lower() not in places:
+            continue
+        base = " ".join(words[:-1])
+        if len(base) < 2 or base.lower() in places:
+            continue
+        suffixed.setdefault(_bag(base), {}).setdefault(words[-1].lower(), []).append(key)
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for base, by_place in suffixed.items():
+        if len(by_place) != 1 or base not in by_key:
+            continue
+        for key in next(iter(by_place.values())):
+            pairs.extend((key, other) for other in by_key[base])
+    return pairs
+
+
+def surname_variant_pairs(
+    persons: Iterable[tuple[MentionKey, list[str]]],
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'Jana Sommerfeld' and 'Jana Sommerfeldt': one person, one letter apart.
+
+    Two full names with the same given names whose surnames differ by a single
+    inserted, deleted or replaced letter, in one article, are one person spelt
+    twice (a typo or a translation slip). Surnames shorter than five letters
+    are left apart ('Rau', 'Rahu'): there one letter is too much of the name.
+    """
+    full = [(k, w) for k, w in persons if len(w) >= 2]
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for i, (key, words) in enumerate(full):
+        for other, other_words in full[i + 1 :]:
+            if words[:-1] != other_words[:-1]:
+                continue
+            a, b = words[-1].lower(), other_words[-1].lower()
+            if a != b and min(len(a), len(b)) >= 5 and _one_edit(a, b):
+                pairs.append((key, other))
+    return pairs
+
+
+def _bag(name: str) -> str:
+    """Word-order-free key: 'University Hospital A B' and 'A B University Hospital' meet."""
+    return " ".join(sorted(group_key(w) for w in name.split() if w.lower() not in _FILLER))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one insertion, deletion or substitution."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
