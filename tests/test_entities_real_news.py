@@ -50,6 +50,8 @@ def entity_with(ex: Extraction, name: str):  # -> LocalEntity
         "Building C",  # a numbered building
         "Made in Saxony",  # a slogan
         "Premier League of European",  # cut before a lower-case noun
+        "Technical University",  # the city after it is part of the name
+        "New Collaborative Research Centre",  # a heading's description of a kind
     ],
 )
 def test_real_news_junk_is_no_entity(extraction: Extraction, junk: str) -> None:
@@ -81,6 +83,18 @@ def test_a_contact_line_names_the_body_not_its_office_or_a_person(extraction: Ex
     assert not any("Communications Office" in n for n in names)
     body = entity_with(extraction, "Tamsel University Plauen")
     assert "Person" not in body.types
+
+
+@pytest.mark.model
+def test_a_city_after_a_head_noun_belongs_to_the_name(extraction: Extraction) -> None:
+    assert "Technical University Dresden" in names_of(extraction)
+
+
+@pytest.mark.model
+def test_a_mayors_portfolio_is_no_body_but_the_city_is(extraction: Extraction) -> None:
+    names = names_of(extraction)
+    assert "City of Dresden" in names
+    assert not any(n.startswith("Urban Planning") for n in names)
 
 
 @pytest.mark.model

@@ -54,3 +54,62 @@ def test_a_fact_whose_ends_became_one_node_is_dropped() -> None:
     )
     predicates = {t.predicate.value for t in article_triples(ex, res)}
     assert not any(p.endswith("#partOf") or p.endswith("#Statement") for p in predicates)
+
+
+def test_an_abbreviated_name_word_meets_its_written_out_form() -> None:
+    """'TU Varnholt' is 'Technical University Varnholt' (abbreviations live in data/)."""
+    nodes = _nodes(
+        [
+            _article(0, [("Technical University Varnholt",)], "Institution"),
+            _article(1, [("TU Varnholt",)], "Institution"),
+        ]
+    )
+    assert nodes["TU Varnholt"] == nodes["Technical University Varnholt"]
+
+
+def test_a_field_adjective_and_its_noun_name_one_faculty() -> None:
+    """'Medical Faculty of Elbtal University' is 'Elbtal University Faculty of Medicine'."""
+    nodes = _nodes(
+        [
+            _article(0, [("Medical Faculty of Elbtal University",)], "Institution"),
+            _article(1, [("Elbtal University Faculty of Medicine",)], "Institution"),
+            _article(2, [("Elbtal University Faculty of Chemistry",)], "Institution"),
+        ]
+    )
+    assert nodes["Medical Faculty of Elbtal University"] == nodes[
+        "Elbtal University Faculty of Medicine"
+    ]
+    assert nodes["Elbtal University Faculty of Chemistry"] != nodes[
+        "Elbtal University Faculty of Medicine"
+    ]
+
+
+def test_a_german_adjective_ending_does_not_split_a_place() -> None:
+    """Machine translation keeps 'Neuer Markt' / 'Neue Markt' as the sentence declined it."""
+    nodes = _nodes(
+        [_article(0, [("Neue Markt",)], "Place"), _article(1, [("Neuer Markt",)], "Place")]
+    )
+    assert nodes["Neuer Markt"] == nodes["Neue Markt"]
+    people = _nodes(
+        [_article(0, [("Peter Vogt",)], "Person"), _article(1, [("Pete Vogt",)], "Person")]
+    )
+    assert people["Peter Vogt"] != people["Pete Vogt"]  # names of people are not declined
+
+
+def test_a_body_named_before_a_unit_does_not_join_the_unit() -> None:
+    """'City of Leipzig' is not its 'City of Leipzig Office for Trade'; 'Tamsel
+    University' is not 'Tamsel University Hospital'; but 'Oskar Brenn University' is
+    the one 'Oskar Brenn University Ostwald' (the words before 'University' name no body)."""
+    nodes = _nodes(
+        [
+            _article(0, [("City of Leipzig Office for Trade",)], "Institution"),
+            _article(1, [("City of Leipzig",)], "Institution"),
+            _article(2, [("Tamsel University Hospital",)], "Institution"),
+            _article(3, [("Tamsel University",)], "Institution"),
+            _article(4, [("Oskar Brenn University Ostwald",)], "Institution"),
+            _article(5, [("Oskar Brenn University",)], "Institution"),
+        ]
+    )
+    assert nodes["City of Leipzig"] != nodes["City of Leipzig Office for Trade"]
+    assert nodes["Tamsel University"] != nodes["Tamsel University Hospital"]
+    assert nodes["Oskar Brenn University"] == nodes["Oskar Brenn University Ostwald"]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kg.config import Config
 
 _FILLER = {"of", "the", "for", "and", "in", "at", "de", "der", "für", "und", "zu"}
+_INFLECTED = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{2,}e[rsnm]").fullmatch
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&]{1,9}$")
 #: 'Free State of X', 'Federal State of X' and 'State of X' name one government.
 _GOVERNMENT = re.compile(r"^(?:the )?(?:free |federal )?state of ", re.IGNORECASE)
@@ -81,6 +82,11 @@ class Resolver:
         self.key_cache: dict[str, str] = {}
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.generic = {self.key(w) for w in lexicon.words("generic_name_words")}
+        self.body_heads = {w for w, c in lexicon.heads.items() if c in {"Institution", "Cluster"}}
+        # 'TU Dresden' is 'Technical University Dresden'; 'Medical Faculty' and
+        # 'Faculty of Medicine' name one faculty (word bags compare field nouns).
+        self.abbreviations = lexicon.mapping("name_abbreviations")
+        self.field_nouns = {k.lower(): v.lower() for k, v in lexicon.mapping("field_nouns").items()}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.places: set[str] = set()
         self.place_words: dict[str, str] = {
@@ -171,6 +177,8 @@ class Resolver:
                 if len(words) >= 2 and not _ACRONYM.match(words[0]):
                     starts.setdefault(self.key(words[0]), set()).add(groups.find(sid))
                 for n in range(2, len(words)):
+                    if self._unit_after(words, n):
+                        break  # 'City of X Office for Y': the office is another body
                     prefixes.setdefault(self.key(" ".join(words[:n])), set()).add(sid)
         for sid in things:
             names, types = self._signatures[sid]
@@ -190,6 +198,14 @@ class Resolver:
             if len(roots) == 1:
                 groups.union(roots.pop(), sid)
 
+    def _unit_after(self, words: list[str], n: int) -> bool:
+        """Whether words[:n] already name a body and words[n] starts a unit of it:
+        'City of X' + 'Office for Y', 'X University' + 'Hospital' (not 'Martin Luther'
+        + 'University', which is the start of one name)."""
+        return words[n].lower() in self.body_heads and any(
+            w.lower() in self.body_heads or self.key(w) in self.places for w in words[:n]
+        )
+
     def keys(self, ent: LocalEntity) -> set[tuple[str, str]]:
         """Name keys of one local entity; short unit names ('Medical Faculty') are not keys."""
         fam = family(ent.types)
@@ -204,6 +220,8 @@ class Resolver:
                 self.strip_legal(name),
                 self.translate_places(name),
                 _GOVERNMENT.sub("State of ", name),
+                self.expand(name),
+                _uninflected(name) if fam == "Thing" else name,
             )
             for variant in variants:
                 key = self.key(variant)
@@ -217,10 +235,16 @@ class Resolver:
                 if key in self.known:
                     keys.add((fam, "known:" + self.known[key][0]))
                 if fam == "Thing" and not _ACRONYM.match(variant):
-                    words = sorted(w for w in _words(variant) if w not in _FILLER)
+                    words = sorted(
+                        self.field_nouns.get(w, w) for w in _words(variant) if w not in _FILLER
+                    )
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))
         return keys
+
+    def expand(self, name: str) -> str:
+        """'TU Dresden' -> 'Technical University Dresden': abbreviated name words written out."""
+        return " ".join(self.abbreviations.get(w, w) for w in name.split())
 
     def translate_places(self, name: str) -> str:
         """'OrganoNet Sachsen' is 'OrganoNet Saxony': place words in their gazetteer name."""
@@ -276,6 +300,20 @@ class Resolver:
         alt = tuple(n for n in names if n != label)
         ordered = tuple(sorted(types, key=lambda c: order.get(c, 99)))
         return Entity(id=entity_id, types=ordered, label=label, alt_labels=alt)
+
+
+def _uninflected(name: str) -> str:
+    """'Alter Messe' and 'Alte Messe': a German adjective's case ending dropped.
+
+    Machine translation keeps German place and building names in whatever case
+    the sentence put them ('am Neuen Markt', 'der Alten Messe'); the first word
+    of a multi-word name loses an -r/-s/-n/-m after its final -e.
+    """
+    words = name.split()
+    first = words[0] if len(words) >= 2 else ""
+    if _INFLECTED(first) and words[1][:1].isupper():
+        return " ".join([first[:-1], *words[1:]])
+    return name
 
 
 def _words(name: str) -> list[str]:

@@ -285,7 +285,7 @@ class CueTyper:
             return head_cls  # a lone 'Institute' or 'Partners' is a common noun
         return ()
 
-    def _in_job_title(self, span: Span) -> bool:
+    def in_job_title(self, span: Span) -> bool:
         """'Mayor for Economy, Labor and Digital Affairs': the portfolio of a title, not a name."""
         doc = span.doc
         i = span.start - 1
@@ -304,7 +304,7 @@ class CueTyper:
         text = span.text
         if span[-1].lower_ in self.instruments:
             return ()  # 'In Vitro Diagnostics Regulation': a law, not an organisation
-        if self._in_job_title(span):
+        if self.in_job_title(span):
             return ()
         words = [t.lower_ for t in span if t.is_alpha]
         if not any(c.isupper() for c in text):

@@ -26,6 +26,7 @@ from kg.nlp.lexflags import LexemeFlags
 from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
 from kg.nlp.spans import (
     QUOTES,
+    attach_city,
     headline_lines,
     headline_only,
     list_members,
@@ -36,6 +37,8 @@ from kg.nlp.spans import (
     whole_compounds,
 )
 
+#: Words that describe rather than name when they open cue words ('New Research Centre').
+_DESCRIBING = {"new", "first", "second", "third", "further", "another", "joint", "future"}
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
@@ -78,6 +81,10 @@ class EntityCues:
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.cues = CueTyper(lexicon)
         self.office_words = {n.split()[0] for n in self.cues.stop_names if n[:1].isalpha()}
+        regions = {w.lower() for w in lexicon.words("region_places")}
+        self.cities = {
+            n for n, c in self.cues.known.items() if c == ("Place",) and n not in regions
+        }
         self.flags = LexemeFlags(nlp.vocab)
         self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated in _add
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -387,11 +394,10 @@ class EntityCues:
         refs = [s for s in spans if s.label_ == REF and not taken & set(range(s.start, s.end))]
         doc._.kg_full_names = dict(after_names)  # 'X working group' is a name of X too
         known_spans = [(c.start, c.end) for rank, c in candidates if rank == 4]
+        whole = attach_city(self.cues, filter_spans(named + refs), self.cities)
         split = split_coordination(
             self.cues,
-            split_of_the(
-                self.cues, split_place_prefix(self.cues, filter_spans(named + refs)), known_spans
-            ),
+            split_of_the(self.cues, split_place_prefix(self.cues, whole), known_spans),
         )
         hinted = sorted(hints)  # by start offset, so each span reads only the hints inside it
         for span in filter_spans(split):
@@ -448,7 +454,9 @@ class EntityCues:
     def _junk(self, span: Span) -> bool:
         """No name: a shape `CueTyper.junk` rejects, or cue words alone ('the
         Collaborative Research Centre', 'Working Group'), which name a kind of body."""
-        return self.cues.junk(span) or all(t.lower_ in self.cue_words for t in span)
+        words = span[1:] if len(span) > 1 and span[0].lower_ in _DESCRIBING else span
+        # 'New Collaborative Research Centre' (a heading after a colon) is a kind, too
+        return self.cues.junk(span) or all(t.lower_ in self.cue_words for t in words)
 
     def _named_before_cue(self, words: Span) -> bool:
         """'Preclinical Validation' before 'working group' is a name; 'Leipzig', 'Saxon',

@@ -83,10 +83,7 @@ class DocReader:
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
         self.heads: set[str] = set(ents.cues.lex.heads)
         # Cities only: 'X Dresden' is X in Dresden, 'X Germany' its national subsidiary.
-        regions = {w.lower() for w in ents.cues.lex.words("region_places")}
-        self.cities: set[str] = {
-            n for n, c in ents.cues.known.items() if c == ("Place",) and n not in regions
-        }
+        self.cities: set[str] = set(ents.cities)
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
         self.heads: dict[str, str] = dict(ents.cues.lex.heads)

@@ -83,6 +83,14 @@ def split_of_the(
         )
         if (
             cut is not None
+            and cues.in_job_title(span.doc[span.start : cut])
+            and span.doc[cut + 2 : span.end].text.lower().startswith("city of ")
+        ):
+            # 'Mayor for Urban Planning of the City of X': a portfolio, then the body
+            out.append(Span(span.doc, cut + 2, span.end, label="CITY"))
+            continue
+        if (
+            cut is not None
             and cues.head_class(span.doc[span.start : cut])
             and (
                 cues.head_class(span.doc[cut + 2 : span.end])
@@ -96,6 +104,32 @@ def split_of_the(
             out.append(Span(span.doc, cut + 2, end, label="HEAD"))
         else:
             out.append(span)
+    return out
+
+
+def attach_city(cues: CueTyper, spans: list[Span], cities: set[str]) -> list[Span]:
+    """'Technical University' + 'Dresden': a name ending in a head noun, then its city.
+
+    The model often ends an organisation's span before the city that is part of
+    its name ('the Medical Faculty of the Technical University Dresden'); a city
+    right after a head noun, with no name going on after it, belongs to the name.
+    """
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        doc = span.doc
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == span.start
+            and len(span) == 1
+            and span[0].lower_ in cities
+            and prev[-1].lower_ in cues.lex.heads
+            and prev.label_ != "REF"
+            and (span.end == len(doc) or not doc[span.end].is_title)
+        ):
+            out[-1] = Span(doc, prev.start, span.end, label=prev.label_)
+            continue
+        out.append(span)
     return out
 
 
