@@ -1,5 +1,6 @@
 """More relations as real news states them: owners inside a unit's name, a spokesperson
-the parser hung elsewhere, who makes a product by copula.
+the parser hung elsewhere, who makes a product by copula, money from a programme's
+owner, units a body 'has', a new site named in the next sentence, 'our' in a quote.
 
 Invented names and sentences only; each case stands for a general construction.
 """
@@ -100,6 +101,54 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
             "Vendrix AG is a test site for Sonivax\u00ae and other therapies.",
             set(),
             {("Vendrix AG", "produces", "Sonivax")},
+        ),
+        # Money from 'the programme "P" of Y' comes from Y.
+        (
+            "The Kolbe Biobank receives 2 million euros for investments from the immediate "
+            'program "Start Now" of the Nordic Sound Foundation.',
+            {("Kolbe Biobank", "fundedBy", "Nordic Sound Foundation")},
+            set(),
+        ),
+        # 'X has one more institute: the Institute Y ...'; 'a new centre, the Centre Z'.
+        (
+            "Vendrix AG has a new subsidiary: Vendrix Labs GmbH. Halden University has one "
+            "more institute: the Institute for Echo Research was founded in May. Kolbe AG has "
+            "a new director: Tom Abel.",
+            {
+                ("Institute for Echo Research", "partOf", "Halden University"),
+                ("Vendrix Labs GmbH", "partOf", "Vendrix AG"),
+            },
+            {("Tom Abel", "partOf", "Kolbe AG")},
+        ),
+        # A new site introduced by its noun, named when the next sentence opens.
+        (
+            "Vendrix AG, which is headquartered in Bremen, has established a new biotechnology "
+            "centre in Kiel. The Vendrix Sound Centre, which was officially opened this week, "
+            "will focus on enzymes.",
+            {
+                ("Vendrix Sound Centre", "partOf", "Vendrix AG"),
+                ("Vendrix Sound Centre", "locatedIn", "Kiel"),
+            },
+            {("Vendrix AG", "locatedIn", "Kiel")},
+        ),
+        (
+            "Kolbe GmbH has opened a new plant in Kiel. The Halden Institute of Zoology "
+            "employs 50 people.",
+            set(),
+            {("Halden Institute of Zoology", "partOf", "Kolbe GmbH")},
+        ),
+        # 'our university' in a quote is the speaker's, resolved to the one named before.
+        (
+            "Halden University has won three new research centres. \u201cThis is a great day "
+            "for our university,\u201d commented Rector Professor Ute Brandt on hearing the news.",
+            {("Ute Brandt", "affiliatedWith", "Halden University")},
+            set(),
+        ),
+        # ... and to nothing when no company was named before it.
+        (
+            "\u201cOur company grows fast,\u201d said Tom Abel. Vendrix AG is based in Kiel.",
+            set(),
+            {("Tom Abel", "affiliatedWith", "Vendrix AG")},
         ),
     ],
 )

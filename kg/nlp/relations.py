@@ -57,6 +57,7 @@ class RelationPatterns:
             role_tokens=frozenset({w for r in roles for w in r.split()} - {"of", "the", "and"}),
             fund_verbs=frozenset(w.lower() for w in lexicon.words("fund_verbs")),
             titles=frozenset(w.lower() for w in lexicon.words("person_titles")),
+            speech=frozenset(w.lower() for w in lexicon.words("speech_verbs")),
         )
         # Word lists read from lexeme flags (kg.nlp.lexflags), so the Matcher checks them in C.
         flags = LexemeFlags(nlp.vocab)

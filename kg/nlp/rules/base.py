@@ -56,6 +56,7 @@ class RuleContext:
     role_tokens: frozenset[str]
     fund_verbs: frozenset[str]
     titles: frozenset[str] = frozenset()  # academic titles written before a name
+    speech: frozenset[str] = frozenset()  # verbs that attribute a quote ('said', 'commented')
 
 
 class Claim(NamedTuple):

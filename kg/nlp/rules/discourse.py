@@ -38,6 +38,24 @@ _ORGS = {"Institution", "Company", "Cluster", "Project", REF}
 _JOINED = {"Cluster", "Project", REF}
 _RELATIVE = {"which", "that", "who"}
 _COMPANY_NOUNS = {"company", "firm", "start-up", "startup", "manufacturer"}
+#: Verbs by which an organisation sets up a new site, and the nouns for that site.
+_OPENING_VERBS = ["establish", "open", "launch", "set", "build", "found", "inaugurate"]
+_NEW_SITE_NOUNS = [
+    "centre",
+    "center",
+    "site",
+    "plant",
+    "facility",
+    "institute",
+    "laboratory",
+    "lab",
+    "office",
+    "subsidiary",
+    "branch",
+    "factory",
+    "hub",
+]
+_QUOTES = {'"', "\u201c", "\u201d", "\u201e", "\u2018", "\u2019", "'"}
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -120,6 +138,20 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X has established a new research centre in Z. The Y Centre, which ...'
+        "new-site-named": (
+            "partOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": _OPENING_VERBS}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": {"NOT_IN": [""]}}),
+                    ("anchor", ">", "site", {"DEP": "dobj", "LEMMA": {"IN": _NEW_SITE_NOUNS}}),
+                    ("site", ">", "new", {"LOWER": "new"}),
+                ),
+            ],
+        ),
+        # '"A great day for our university," commented Professor Y': Y works there
+        "our-speaker": ("affiliatedWith", [dep({"ENT_TYPE": REF})]),
         # 'the newly founded subsidiary X moved ...'
         "the-subsidiary": (
             "partOf",
@@ -217,6 +249,70 @@ def _the_subsidiary(m: DepMatch) -> list[Claim]:
     return _claims(m, [(named, "partOf", parent)])
 
 
+def _new_site_named(m: DepMatch) -> list[Claim]:
+    """'X has established a new biotechnology centre in Z. The Y Centre, which was opened
+    this week, ...': the next sentence opens with the site's name (its head noun is the
+    noun that introduced it); that site is X's and is in Z."""
+    owner_tok, noun = m.nodes["subj"], m.nodes["site"]
+    if owner_tok.ent_type_ not in {"Institution", "Company", "Cluster", "Funder", REF}:
+        return []
+    sent = noun.sent
+    if sent.end >= len(m.doc):
+        return []
+    following = m.doc[sent.end].sent
+    named = next((t for t in following if t.ent_type_), None)
+    head = noun.lemma_.lower()
+    if (
+        named is None
+        or named.ent_type_ not in {"Institution", "Company", "Cluster"}
+        or named.i - following.start > 2  # 'The Y Centre' opens the sentence
+        or not _same_head(named.lower_.split()[-1], head)
+    ):
+        return []
+    claims = [m.claim(named, "partOf", owner_tok, conf=0.7, anchor=m.anchor)]
+    places = [
+        g
+        for t in (noun, m.anchor)
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == "in"
+        for g in c.children
+        if g.dep_ == "pobj" and g.ent_type_ == "Place"
+    ]
+    if places:
+        claims.append(m.claim(named, "locatedIn", places[0], conf=0.7, anchor=m.anchor))
+    return claims
+
+
+def _same_head(word: str, noun: str) -> bool:
+    """'Centre' names a 'center', 'Laboratories' a 'laboratory'."""
+    spellings = {"center": "centre", "lab": "laboratory", "labs": "laboratory"}
+    word, noun = word.strip(".,"), noun
+    return spellings.get(word, word).rstrip("s") == spellings.get(noun, noun).rstrip("s")
+
+
+def _our_speaker(m: DepMatch) -> list[Claim]:
+    """'"This is a great day for our university," commented Rector Professor Y': inside a
+    quote, 'our university' is the speaker's own; the reader resolves it to the one
+    university named before it, or to nothing."""
+    ref = m.anchor
+    if ref.lower_.split()[0] != "our":
+        return []
+    sent = ref.sent
+    if not any(t.text in _QUOTES for t in m.doc[sent.start : ref.i]):
+        return []
+    speakers = [
+        t
+        for t in sent
+        if t.ent_type_ == "Person"
+        and t.dep_ == "nsubj"
+        and (t.head.lemma_.lower() in m.ctx.speech or t.head.lower_ in m.ctx.speech)
+        and not any(q.text in _QUOTES for q in m.doc[min(t.i, t.head.i) : max(t.i, t.head.i)])
+    ]
+    if len(speakers) != 1:
+        return []
+    return [m.claim(speakers[0], "affiliatedWith", ref, conf=0.7)]
+
+
 HANDLERS: dict[str, DepHandler] = {
     "admitted-among": _admitted_among,
     "study-site": _study_site,
@@ -224,6 +320,8 @@ HANDLERS: dict[str, DepHandler] = {
     "role-of-is": _role_of_is,
     "subsidiary-as": _subsidiary_as,
     "brings-together": _brings_together,
+    "new-site-named": _new_site_named,
+    "our-speaker": _our_speaker,
     "the-subsidiary": _the_subsidiary,
 }
 INHERITING: frozenset[str] = frozenset()

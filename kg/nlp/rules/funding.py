@@ -12,7 +12,14 @@ from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
-from kg.nlp.referents import clause_subject, passive_subject, sentence_project, stand_in, topic
+from kg.nlp.referents import (
+    clause_subject,
+    is_programme,
+    passive_subject,
+    sentence_project,
+    stand_in,
+    topic,
+)
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread
 
 
@@ -79,6 +86,14 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "from", {"LOWER": "from"}),
                     ("from", ">", "obj", pobj),
                 ),
+                # 'receives 2 million euros for investments from Y': 'from' on the object
+                dep(
+                    {"LEMMA": {"IN": ["receive", "obtain", "get", "win", "raise", "secure"]}},
+                    ("anchor", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "money", {"DEP": "dobj"}),
+                    ("money", ">>", "from", {"LOWER": "from"}),
+                    ("from", ">", "obj", pobj),
+                ),
             ],
         ),
         "invest-in": (
@@ -97,7 +112,33 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
 
 def _funded(m: DepMatch) -> list[Claim]:
     """The claims of a funding match once its recipient is an entity."""
-    return spread(m, _recipient(m.subj), m.pred, m.obj)
+    recipient = _recipient(m.subj)
+    return _from_owner(m, recipient, spread(m, recipient, m.pred, m.obj))
+
+
+def _from_owner(m: DepMatch, recipient: Token | None, claims: list[Claim]) -> list[Claim]:
+    """Money from 'the programme "P" of Y' comes from Y: the programme is no funder
+    of its own (its claim fails the class check), so Y's claim is added."""
+    owner = _programme_owner(m.obj) if m.obj is not None else None
+    if owner is None:
+        return claims
+    return claims + spread(m, recipient, m.pred, owner, objects=[owner])
+
+
+def _programme_owner(tok: Token) -> Token | None:
+    """Y in 'the programme "P" of Y' / 'the P programme of Y', else None."""
+    named = stand_in(tok)
+    if not (is_programme(named) or tok.lemma_.lower() in _PROGRAMME_NOUNS):
+        return None
+    # 'the program "P" of Y': the parser may hang the name on the noun as a clause
+    names = [c for c in tok.children if c.ent_type_ == "Project"]
+    for t in (tok, named, *names):
+        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for g in prep.children:
+                owner = stand_in(g) if g.dep_ == "pobj" else None
+                if owner is not None and owner.ent_type_ in _OWNERS:
+                    return owner
+    return None
 
 
 def _recipient(subj: Token | None) -> Token | None:
@@ -122,7 +163,8 @@ def _recipient(subj: Token | None) -> Token | None:
 
 def _fund_agent(m: DepMatch) -> list[Claim]:
     """'X, funded by Y': the patient of the passive participle."""
-    return spread(m, _recipient(passive_subject(m.anchor)), m.pred, m.obj)
+    recipient = _recipient(passive_subject(m.anchor))
+    return _from_owner(m, recipient, spread(m, recipient, m.pred, m.obj))
 
 
 def _fund_noun(m: DepMatch) -> list[Claim]:
@@ -139,7 +181,8 @@ def _fund_noun(m: DepMatch) -> list[Claim]:
         subj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     else:
         subj = clause_subject(noun) or sentence_project(noun)
-    return spread(m, _recipient(subj), m.pred, m.obj)
+    recipient = _recipient(subj)
+    return _from_owner(m, recipient, spread(m, recipient, m.pred, m.obj))
 
 
 def _receive_money(m: DepMatch) -> list[Claim]:
@@ -194,3 +237,6 @@ _MONEY_WORDS = {
     "investment",
 }
 _RECIPIENTS = {"Institution", "Company", "Project", "Cluster", REF}
+#: Who may own a funding programme that pays: 'the programme P of the Free State'.
+_OWNERS = {"Funder", "Institution", REF}
+_PROGRAMME_NOUNS = {"programme", "program", "scheme", "initiative", "fund"}

@@ -71,6 +71,17 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'The faculty has one more institute: the Institute for X was founded ...'
+        "has-unit": (
+            "partOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": [*_OWN_UNIT_NOUNS, *_UNIT_NOUNS]}, "DEP": "dobj"},
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["have", "gain", "get"]}}),
+                    ("verb", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": {"NOT_IN": [""]}}),
+                ),
+            ],
+        ),
         "founds-unit": (
             "partOf",
             [
@@ -167,6 +178,41 @@ def _names_unit(name: Token) -> bool:
     return bool(words & set(_OWN_UNIT_NOUNS))
 
 
+def _has_unit(m: DepMatch) -> list[Claim]:
+    """'X has one more institute: the Institute for Y ...', 'X now has a new centre, the
+    Centre for Z': the unit the noun introduces, named right after it, is part of X.
+    The name must carry the noun ('institute' -> 'Institute for Y'); a subsidiary may
+    be any company."""
+    noun, owner_tok = m.anchor, m.subj
+    if owner_tok is None or owner_tok.ent_type_ not in {"Institution", "Company", "Cluster", REF}:
+        return []
+    named = _introduced(noun)
+    if named is None or named.i == owner_tok.i:
+        return []
+    lemma = noun.lemma_.lower()
+    fits = lemma in named.lower_ or (lemma in {"center", "centre"} and "cent" in named.lower_)
+    if not fits and not (lemma in _UNIT_NOUNS and named.ent_type_ == "Company"):
+        return []
+    return spread(m, named, m.pred, owner_tok, subjects=[named], objects=[owner_tok])
+
+
+def _introduced(noun: Token) -> Token | None:
+    """The name a noun introduces: its apposition, the subject of a clause on it ('one
+    more institute: the Institute X was founded'), or the first name after a colon."""
+    for c in noun.children:
+        if c.dep_ == "appos" and c.ent_type_:
+            return c
+        if c.dep_ in {"acl", "relcl"}:
+            subj = next((g for g in c.children if g.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is not None and subj.ent_type_:
+                return subj
+    doc = noun.doc
+    after = doc[noun.i + 1 : min(noun.i + 4, noun.sent.end)]
+    if len(after) and after[0].text in {":", ","}:
+        return next((t for t in after[1:] if t.ent_type_), None)
+    return None
+
+
 def _unit_copula(m: DepMatch) -> list[Claim]:
     """'X, which has been a central infrastructure of Y': 'which' is X."""
     subj = relative_antecedent(m.subj) if m.subj is not None else None
@@ -176,6 +222,7 @@ def _unit_copula(m: DepMatch) -> list[Claim]:
 HANDLERS: dict[str, DepHandler] = {
     "its-subsidiary": _its_subsidiary,
     "its-unit": _its_unit,
+    "has-unit": _has_unit,
     "founds-unit": two_ends,
     "subsidiary-copula": two_ends,
     "unit-copula": _unit_copula,
