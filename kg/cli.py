@@ -25,11 +25,11 @@ from kg import __version__
 from kg.config import DEFAULT_STORE, Config, store_auth_from
 from kg.errors import KGError
 from kg.names import plural
+from kg.output import silence_stdout, stdout_failure
 from kg.sparql.query import QUERY_FORMATS
 from kg.view.export import EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from kg.build.runner import BuildReport
     from kg.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,8 +68,13 @@ class _Group(click.Group):
             # `kg query ... | head`: the reader left. Stop quietly like other CLI
             # tools; pointing stdout at devnull stops Python's exit-time flush
             # from raising the same error again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            silence_stdout()
             ctx.exit(141)
+        except OSError as exc:  # `kg query > /dev/full`: one line, not a traceback
+            message = stdout_failure(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
 
 
 # --- shared options ---------------------------------------------------------
@@ -85,6 +90,12 @@ def output_option(
         type=click.Path(dir_okay=False, allow_dash=True),
         required=required,
         help=help_text,
+    )
+
+
+def raw_cells_option(formats: str) -> Callable[[F], F]:
+    return click.option(
+        "--raw-cells", is_flag=True, help=f"{formats}: cells as stored, even formula-like ones."
     )
 
 
@@ -180,25 +191,6 @@ def cli(
 
 
 # --- build -----------------------------------------------------------------
-
-
-def _summary(report: BuildReport) -> str:
-    lines = [
-        f"Built {report.store}: {plural(report.articles, 'article')} "
-        f"({report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
-        f"{report.removed} removed; {report.extracted} extracted"
-        f"{', extractor changed since last build' if report.cache_stale else ''})",
-        f"  {plural(report.entities, 'entity').replace('entitys', 'entities')}, "
-        f"{plural(report.relations, 'relation')} "
-        f"({plural(report.statements, 'statement')} with evidence), "
-        f"{plural(report.triples, 'triple')}; "
-        f"{plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
-        *report.changes.lines(),
-    ]
-    if report.skipped:
-        lines.append(f"Skipped {plural(len(report.skipped), 'input')}:")
-        lines.extend(f"  {s.path}: {s.reason}" for s in report.skipped)
-    return "\n".join(lines)
 
 
 def _default_web_cache() -> str:
@@ -301,13 +293,14 @@ def build(
         report = run_build(list(paths), cfg, prune=prune, progress=bar)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(_summary(report), err=report_path == "-")
+    from kg.build.changes import report_json, summary_text
+
+    click.echo(summary_text(report), err=report_path == "-")
     if report_path is not None:
-        from kg.build.changes import report_json
-        from kg.view.export import write_atomically
+        from kg.output import write_file
 
         text = report_json(report) + "\n"
-        write_atomically(report_path, lambda path: path.write_text(text, encoding="utf-8"))
+        write_file(report_path, lambda path: path.write_text(text, encoding="utf-8"))
 
 
 # --- query ------------------------------------------------------------------
@@ -327,6 +320,7 @@ def build(
 @click.option("--limit", type=click.IntRange(min=1), help="Rows per page.")
 @click.option("--offset", type=click.IntRange(min=0), help="Rows to skip (the next page).")
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
+@raw_cells_option("csv/tsv")
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -336,6 +330,7 @@ def query(
     limit: int | None,
     offset: int | None,
     list_: bool,
+    raw_cells: bool,
 ) -> None:
     """Run a read-only SPARQL query (text, a .rq file or a saved query's name).
 
@@ -343,7 +338,8 @@ def query(
     skos:, xsd:, prov: and dcterms: are predeclared; IRIs print as prefixed
     names that paste back (ent:acme). CONSTRUCT and DESCRIBE answers print as
     Turtle. Name parameters match like the network search (case, accents,
-    punctuation, legal form).
+    punctuation, legal form). csv/tsv text starting with =, +, -, @, tab or CR
+    gets a leading apostrophe (no spreadsheet formula runs) unless --raw-cells.
 
     Example:
 
@@ -361,7 +357,7 @@ def query(
         return
     if query is None:
         raise click.UsageError("give a QUERY (or --list to see the saved queries)")
-    text = answer(cfg, query, fmt, parse_params(params), limit, offset)
+    text = answer(cfg, query, fmt, parse_params(params), limit, offset, raw_cells=raw_cells)
     click.echo(text, nl=False)
 
 
@@ -378,7 +374,8 @@ def query(
     required=True,
     help="File to write ('-' for stdout); a folder for csv.",
 )
-@click.option("--excel", is_flag=True, help="csv: a byte-order mark and formula-safe cells.")
+@click.option("--excel", is_flag=True, help="csv: add the byte-order mark Excel needs.")
+@raw_cells_option("csv")
 @click.option(
     "--with-ontology",
     is_flag=True,
@@ -391,6 +388,7 @@ def export(
     fmt: str,
     output: str,
     excel: bool,
+    raw_cells: bool,
     with_ontology: bool,
     licence: str | None,
 ) -> None:
@@ -402,17 +400,24 @@ def export(
     or Cytoscape; csv writes entities.csv, relations.csv and funding.csv with the
     ontology and a VoID description. The build cache is never exported.
 
+    csv text cells starting with =, +, -, @, tab or CR get a leading apostrophe
+    (no spreadsheet formula runs) unless --raw-cells. Only a regular file is
+    replaced, and only once the new one is whole.
+
     Example:
 
     \b
         kg export --format turtle -o graph.ttl
         kg export --format jsonld -o graph.jsonld --with-ontology
         kg export --format csv -o tables --excel
+        kg export --format csv -o tables-for-pandas --raw-cells
         kg export --format nquads -o - | gzip > graph.nq.gz
     """
     from kg.view.export import ExportOptions, export_store
 
-    options = ExportOptions(excel=excel, with_ontology=with_ontology, licence=licence)
+    options = ExportOptions(
+        excel=excel, raw_cells=raw_cells, with_ontology=with_ontology, licence=licence
+    )
     count = export_store(_config(ctx), fmt, output, options)
     where = "stdout" if output == "-" else output
     what = "row" if EXPORT_FORMATS[fmt].folder else "statement"

@@ -15,7 +15,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kg"
 
-#: The kernel: the article model, names, numbers, config, errors, the vocabulary and ingest.
+#: The kernel: the article model, names, numbers, config, errors, the vocabulary, ingest
+#: and the writer of output files.
 KERNEL = {
     "kg",
     "kg.config",
@@ -26,6 +27,7 @@ KERNEL = {
     "kg.names",
     "kg.namespace",
     "kg.normalize",
+    "kg.output",
 }
 #: Which layers each layer may import (besides itself and the kernel).
 ALLOWED: dict[str, set[str]] = {

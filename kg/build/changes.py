@@ -160,3 +160,22 @@ def report_json(report: Any) -> str:
     data["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
+
+def summary_text(report: Any) -> str:
+    """What `kg build` prints: the counts, what changed (a few names), the skipped inputs."""
+    lines = [
+        f"Built {report.store}: {plural(report.articles, 'article')} "
+        f"({report.new} new, {report.changed} changed, {report.unchanged} unchanged, "
+        f"{report.removed} removed; {report.extracted} extracted"
+        f"{', extractor changed since last build' if report.cache_stale else ''})",
+        f"  {plural(report.entities, 'entity').replace('entitys', 'entities')}, "
+        f"{plural(report.relations, 'relation')} "
+        f"({plural(report.statements, 'statement')} with evidence), "
+        f"{plural(report.triples, 'triple')}; "
+        f"{plural(report.graphs_written, 'graph')} written in {report.elapsed:.1f}s",
+        *report.changes.lines(),
+    ]
+    if report.skipped:
+        lines.append(f"Skipped {plural(len(report.skipped), 'input')}:")
+        lines.extend(f"  {s.path}: {s.reason}" for s in report.skipped)
+    return "\n".join(lines)

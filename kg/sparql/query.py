@@ -12,6 +12,7 @@ the store (`kg.sparql.guard`).
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -177,11 +178,13 @@ def _check_format(fmt: str) -> None:
         raise FormatError(f"unknown query format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
 
 
-def format_output(output: QueryOutput, fmt: str = "table") -> str:
+def format_output(output: QueryOutput, fmt: str = "table", raw_cells: bool = False) -> str:
     """Render an answer, ending in a newline; CONSTRUCT/DESCRIBE answers are always Turtle.
 
-    csv/tsv are byte-for-byte what pyoxigraph writes (CSV lines end in CRLF,
-    as the W3C format says), so print the result without adding a newline.
+    csv/tsv are what pyoxigraph writes (CSV lines end in CRLF, as the W3C
+    format says), so print the result without adding a newline. Unless
+    `raw_cells`, literals a spreadsheet would run as formulas are neutralised
+    first (`kg.view.tables.spreadsheet_safe`): these files end up in Excel.
     """
     import pyoxigraph
 
@@ -198,8 +201,23 @@ def format_output(output: QueryOutput, fmt: str = "table") -> str:
         return output.payload.decode("utf-8") + "\n"
     formats = pyoxigraph.QueryResultsFormat
     target = formats.CSV if fmt == "csv" else formats.TSV
-    data = output.solutions().serialize(format=target)
+    solutions = output if raw_cells else _spreadsheet_safe(output)
+    data = solutions.solutions().serialize(format=target)
     return (data or b"").decode("utf-8")
+
+
+def _spreadsheet_safe(output: QueryOutput) -> QueryOutput:
+    """The answer with every formula-like literal neutralised (IRIs never start like one)."""
+    from kg.view.tables import spreadsheet_safe
+
+    if output.kind != "select":
+        return output
+    document = json.loads(output.payload)
+    for binding in document["results"]["bindings"]:
+        for term in binding.values():
+            if term.get("type") == "literal":
+                term["value"] = spreadsheet_safe(term["value"])
+    return QueryOutput(output.kind, json.dumps(document).encode("utf-8"))
 
 
 def answer(
@@ -209,6 +227,8 @@ def answer(
     params: Mapping[str, str] | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    *,
+    raw_cells: bool = False,
 ) -> str:
     """What `kg query` prints: load the query, bind its parameters, run it read-only, render.
 
@@ -236,7 +256,7 @@ def answer(
             output = run_query(store, text)
     finally:
         store.close()
-    return format_output(output, fmt)
+    return format_output(output, fmt, raw_cells)
 
 
 def _saved(cfg: Config, query: str, with_params: bool) -> SavedQuery | None:

@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,59 +171,20 @@ def write_jsonld_nested(store: Store, path: Path) -> int:
     return len(triples)
 
 
-# --- files -----------------------------------------------------------------
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(out_path: str | Path, write: Callable[[Path], int]) -> int:
-    """Write through a temporary file renamed over `out_path`: never a half-written file.
-
-    "-" writes to standard output (through a temporary file, so a failure
-    prints nothing rather than half a document).
-    """
-    to_stdout = str(out_path) == "-"
-    target = Path(out_path)
-    if not to_stdout and target.is_dir():
-        raise KGError(f"cannot write {out_path}: it is a directory")
-    directory = Path(tempfile.gettempdir()) if to_stdout else target.parent
-    prefix = ".kg-export." if to_stdout else f".{target.name}."
-    try:
-        fd, name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise KGError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
-    tmp = Path(name)
-    try:
-        count = write(tmp)
-        if to_stdout:
-            sys.stdout.buffer.write(tmp.read_bytes())
-            sys.stdout.buffer.flush()
-            tmp.unlink()
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
-
-
 @dataclass(frozen=True)
 class ExportOptions:
     """What else an export writes: Excel-ready CSV, and the description shipped beside the data.
 
-    `with_ontology` writes kg.ttl, shapes.ttl, the JSON-LD context and a
+    csv cells that a spreadsheet would run as a formula are neutralised
+    unless `raw_cells` (see `kg.view.tables`); `excel` adds the byte-order
+    mark Excel needs. `with_ontology` writes kg.ttl, shapes.ttl, the JSON-LD context and a
     VoID/DCAT description (void.ttl) next to the output, so the data travels
     with its vocabulary; the csv folder always gets them. `licence` (an IRI)
     goes into the description.
     """
 
     excel: bool = False
+    raw_cells: bool = False
     with_ontology: bool = False
     licence: str | None = None
 
@@ -242,15 +200,32 @@ def _ontology_files(store: Store, data_files: list[str], licence: str | None) ->
     return files
 
 
-def _write_files(folder: Path, files: dict[str, bytes]) -> None:
-    for name, data in files.items():
-        write_atomically(folder / name, lambda path, data=data: path.write_bytes(data))
+def _bytes(data: bytes) -> Callable[[Path], int]:
+    return lambda path: path.write_bytes(data)
+
+
+def _csv_folder(out_path: str | Path) -> Path:
+    """The folder the csv tables go to, made if missing; a file there is refused."""
+    folder = Path(out_path)
+    if folder.exists() and not folder.is_dir():
+        raise KGError(f"cannot write {out_path}: csv writes a folder, and this is a file")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise KGError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    return folder
 
 
 def export(
     store: Store, fmt: str, out_path: str | Path, options: ExportOptions | None = None
 ) -> int:
-    """Write the store as `fmt` to `out_path` (a folder for csv); returns statements or rows."""
+    """Write the store as `fmt` to `out_path` (a folder for csv); returns statements or rows.
+
+    The data file and the files beside it (csv tables, ontology, VoID) are
+    written as one: a failure leaves every previous file as it was.
+    """
+    from kg.output import write_file, write_files
+
     options = options or ExportOptions()
     spec = _spec(fmt)
     to_stdout = str(out_path) == "-"
@@ -260,23 +235,24 @@ def export(
     if spec.folder:
         from kg.view.tables import csv_files
 
-        folder = Path(out_path)
-        if folder.exists() and not folder.is_dir():
-            raise KGError(f"cannot write {out_path}: csv writes a folder, and this is a file")
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise KGError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
-        tables = csv_files(store, excel=options.excel)
-        _write_files(folder, {name: text.encode("utf-8") for name, (text, _) in tables.items()})
-        _write_files(folder, _ontology_files(store, list(tables), options.licence))
+        folder = _csv_folder(out_path)
+        tables = csv_files(store, excel=options.excel, raw=options.raw_cells)
+        files = {name: text.encode("utf-8") for name, (text, _) in tables.items()}
+        files.update(_ontology_files(store, list(tables), options.licence))
+        write_files([(folder / name, _bytes(data)) for name, data in files.items()])
         return sum(count for _, count in tables.values())
     writer = _writer(fmt)
-    count = write_atomically(out_path, lambda path: writer(store, path))
-    if options.with_ontology:
-        target = Path(out_path)
-        _write_files(target.parent, _ontology_files(store, [target.name], options.licence))
-    return count
+    if not options.with_ontology:
+        return write_file(out_path, lambda path: writer(store, path))
+    target = Path(out_path)
+    beside = _ontology_files(store, [target.name], options.licence)
+    counts = write_files(
+        [
+            (target, lambda path: writer(store, path)),
+            *((target.parent / name, _bytes(data)) for name, data in beside.items()),
+        ]
+    )
+    return counts[0]
 
 
 def export_store(

@@ -7,10 +7,14 @@ joined with " | "), and sorted, so the same store always gives the same
 files. The rows feed `kg export --format csv` and the Python API
 (`kg.open(...).entities()`), so a notebook and a CSV file never disagree.
 
-Spreadsheets execute cells that start with "=", "+", "-" or "@" as formulas,
-and these texts come from news pages nobody here controls; with `excel=True`
-such text cells get a leading apostrophe (shown as text, not run), and the
-file starts with the UTF-8 byte-order mark Excel needs to read accents.
+Spreadsheets execute cells that start with "=", "+", "-" or "@" (or a tab or
+carriage return before one) as formulas, and these texts come from news pages
+nobody here controls: a sentence "=HYPERLINK(...)" in an article must not
+become a live link in whoever opens the file. So by default such text cells get
+a leading apostrophe (shown as text, not run); numbers such as "-5" are left
+as they are. `raw=True` writes cells exactly as stored, for programs that
+read the files. `excel=True` adds the UTF-8 byte-order mark Excel needs to
+read accents, and CRLF line ends.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ JOIN = " | "
 _XSD = ns.XSD
 #: Joins values inside the query; a control character no name contains.
 _SEP = "\x1f"
+#: First characters that make a spreadsheet read a cell as a formula (or skip to one).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -210,30 +215,58 @@ def _unique(items: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[st
     return kept
 
 
-def _text(value: Any, excel: bool) -> str:
+def _is_number(text: str) -> bool:
+    """A plain number ("-5", "+1.5e3"): a spreadsheet reads it as a value, not a formula."""
+    if text != text.strip():
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a cell no spreadsheet runs: an apostrophe before a formula's first character.
+
+    The apostrophe is what Excel and LibreOffice themselves show for "text
+    that looks like a formula", so the cell reads as the original text.
+    """
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _text(value: Any, raw: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if excel and isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if raw or not isinstance(value, str):
+        return text
+    return spreadsheet_safe(text)
 
 
-def to_csv(items: Iterable[dict[str, Any]], columns: Sequence[str], excel: bool = False) -> str:
+def to_csv(
+    items: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    excel: bool = False,
+    raw: bool = False,
+) -> str:
+    """CSV text of `items`; formula-like text cells neutralised unless `raw` (module docstring)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerow(columns)
     for row in items:
-        writer.writerow([_text(row[c], excel) for c in columns])
+        writer.writerow([_text(row[c], raw) for c in columns])
     return ("\ufeff" if excel else "") + buffer.getvalue()
 
 
-def csv_files(store: Store, excel: bool = False) -> dict[str, tuple[str, int]]:
+def csv_files(store: Store, excel: bool = False, raw: bool = False) -> dict[str, tuple[str, int]]:
     """entities.csv, relations.csv and funding.csv: file name -> (text, rows), in table order."""
     files = {}
     for table in TABLES.values():
         items = rows(store, table)
-        files[f"{table.name}.csv"] = (to_csv(items, table.columns, excel), len(items))
+        files[f"{table.name}.csv"] = (to_csv(items, table.columns, excel, raw), len(items))
     return files

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import KGError
 from kg.view.network import (
     CONTEXT_RELATIONS,
     LAYER_CLASSES,
@@ -467,12 +466,12 @@ def render(
         seed=seed,
         title=title,
     )
+    from kg.output import write_file
+
     path = Path(out_path)
     data = html.encode("utf-8")
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise KGError(f"cannot write {path}: {err.strerror or err}") from err
+    # Renamed into place: a full disk leaves the previous page, not half of a new one.
+    write_file(out_path, lambda tmp: tmp.write_bytes(data))
     return VizReport(
         path=str(path),
         nodes=info["nodes"],
