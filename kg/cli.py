@@ -27,6 +27,7 @@ from kg.errors import KGError
 from kg.names import plural
 from kg.output import silence_stdout, stdout_failure
 from kg.sparql.query import QUERY_FORMATS
+from kg.store.integrity import damage_message
 from kg.view.export import EXPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -70,8 +71,12 @@ class _Group(click.Group):
             # from raising the same error again.
             silence_stdout()
             ctx.exit(141)
-        except OSError as exc:  # `kg query > /dev/full`: one line, not a traceback
-            message = stdout_failure(exc)
+        except (OSError, RuntimeError) as exc:
+            # A full stdout (`kg query > /dev/full`) or a damaged table file a query read.
+            if isinstance(exc, OSError):
+                message = stdout_failure(exc)
+            else:
+                message = damage_message(exc, _config(ctx).store)
             if message is None:
                 raise
             raise click.ClickException(message) from None
@@ -94,9 +99,7 @@ def output_option(
 
 
 def raw_cells_option(formats: str) -> Callable[[F], F]:
-    return click.option(
-        "--raw-cells", is_flag=True, help=f"{formats}: cells as stored, even formula-like ones."
-    )
+    return click.option("--raw-cells", is_flag=True, help=f"{formats}: formula-like text as is.")
 
 
 def format_option(
@@ -125,11 +128,11 @@ def _config(ctx: click.Context) -> Config:
 
 
 @contextmanager
-def _reading(cfg: Config) -> Iterator[Store]:
+def _reading(cfg: Config, verify: bool = False) -> Iterator[Store]:
     """The store, opened read-only for one command and always closed."""
     from kg.store import open_store
 
-    store = open_store(cfg, create=False)
+    store = open_store(cfg, create=False, verify=verify)
     try:
         yield store
     finally:
@@ -401,8 +404,7 @@ def export(
     ontology and a VoID description. The build cache is never exported.
 
     csv text cells starting with =, +, -, @, tab or CR get a leading apostrophe
-    (no spreadsheet formula runs) unless --raw-cells. Only a regular file is
-    replaced, and only once the new one is whole.
+    (no spreadsheet formula runs) unless --raw-cells. Only regular files are replaced.
 
     Example:
 
@@ -505,6 +507,8 @@ def stats(ctx: click.Context, fmt: str, top: int) -> None:
 def validate(ctx: click.Context, fmt: str) -> None:
     """Check the graph against the ontology's SHACL shapes; exit 1 when it does not conform.
 
+    An embedded store's table files are checked against the checksums of its last build.
+
     Example:
 
     \b
@@ -514,7 +518,7 @@ def validate(ctx: click.Context, fmt: str) -> None:
     from kg.eval.shapes import validate as run_validate
 
     cfg = _config(ctx)
-    with _reading(cfg) as store:
+    with _reading(cfg, verify=True) as store:
         report = run_validate(store, cfg)
     _print(report.to_json() if fmt == "json" else report.text)
     if not report.conforms:

@@ -24,12 +24,14 @@ __all__ = [
     "open_store",
 ]
 
-def open_store(cfg: Config, *, create: bool = False) -> Store:
+def open_store(cfg: Config, *, create: bool = False, verify: bool = False) -> Store:
     """The store `cfg.store` names: a directory (embedded Oxigraph) or an http(s) URL.
 
     `create=True` opens for writing (a build) and creates the directory when it
     is missing; `create=False` opens an existing store read-only, so readers do
-    not lock out each other. Every failure is a one-line `StoreError`.
+    not lock out each other. Every failure is a one-line `StoreError`; a
+    damaged embedded store is one too. `verify` (and `create`) also checks
+    every table file's checksum, which costs a read of the whole directory.
     """
     if cfg.store_is_remote:
         from kg.store.remote import open_remote
@@ -37,7 +39,7 @@ def open_store(cfg: Config, *, create: bool = False) -> Store:
         return open_remote(cfg)
     from kg.store.embedded import open_embedded
 
-    return open_embedded(cfg.store, create=create)
+    return open_embedded(cfg.store, create=create, verify=verify)
 
 
 def is_new_store(cfg: Config) -> bool:

@@ -20,7 +20,9 @@ Two decisions shape this module:
 
 Readers open the directory read-only (`create=False`), which takes no lock, so
 `kg query` or `kg viz` can run while another reader is open; a second writer
-gets a clear "in use" error instead of RocksDB's lock message.
+gets a clear "in use" error instead of RocksDB's lock message. A damaged
+directory is reported as such at open, and a build never writes into one
+(`kg.store.integrity`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +41,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES, SYSTEM_GRAPH
+from kg.store import integrity
 from kg.store.base import check_storable, collect_graphs, nquads_pieces, quad_sort_key
 
 if TYPE_CHECKING:
@@ -48,6 +52,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: Opening read-only while a build compacts can see a table file vanish and report
+#: "Corruption"; a few retries tell that apart from real damage.
+_OPEN_TRIES = 3
+_OPEN_PAUSE = 0.2
 #: Oxigraph lists every token it expected; past this width the list says nothing useful.
 _DETAIL_WIDTH = 120
 #: The file RocksDB always writes; its presence is what makes a directory a store.
@@ -61,8 +69,11 @@ BULK_BATCH = 50_000
 BULK_BYTES = 8 * 1024 * 1024
 
 
-def _store_error(location: str, exc: OSError) -> StoreError:
-    """Turn RocksDB's multi-part OS errors into one line a user can act on."""
+def _store_error(location: str, exc: OSError | RuntimeError) -> StoreError:
+    """Turn RocksDB's multi-part errors into one line a user can act on."""
+    detail = integrity.corruption_detail(exc)
+    if detail is not None:
+        return integrity.damaged(location, detail)
     text = str(exc)
     if "lock hold by current process" in text:
         return StoreError(f"store {location} is already open in this process")
@@ -80,35 +91,56 @@ def holds_store(location: str) -> bool:
     return (Path(location).expanduser() / _MARKER).is_file()
 
 
-def open_embedded(location: str, *, create: bool) -> OxiStore:
+def open_embedded(location: str, *, create: bool, verify: bool = False) -> OxiStore:
     """Open (or with `create`, create) the store directory `location`.
 
     The checks run before RocksDB sees the path, because RocksDB would happily
     fill an unrelated non-empty directory (say, the articles folder given to
-    `--store` by mistake) with its files.
+    `--store` by mistake) with its files. A store that is damaged is refused
+    with one line (`kg.store.integrity`); a build (`create`) and `verify`
+    compare every table file's checksum first, so nothing is built upon damage.
     """
     import pyoxigraph
 
     path = Path(location).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"store path is a file, not a directory: {location}")
+    if path.is_dir():
+        integrity.check_layout(path, location)
     is_store = holds_store(location)
+    if is_store:
+        integrity.verify(path, location, checksums=create or verify)
     if not create:
         if not is_store:
             raise StoreError(f"no store at {location}; run `kg build` first")
-        try:
-            return OxiStore(location, pyoxigraph.Store.read_only(str(path)), writable=False)
-        except OSError as exc:
-            raise _store_error(location, exc) from exc
+        db = _open_read_only(path, location)
+        return OxiStore(location, db, writable=False)
     if is_store:
+        # RocksDB's own checks first, read-only: a writing open of a damaged
+        # directory would leave files (a LOCK, logs) in it before it failed.
+        _open_read_only(path, location)  # dropped at once: the handle frees RocksDB
         try:
             return OxiStore(location, pyoxigraph.Store(str(path)), writable=True)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise _store_error(location, exc) from exc
     if path.is_dir() and any(path.iterdir()):
         raise StoreError(f"not a kg store (a non-empty directory without store files): {location}")
     _check_creatable(path, location)
     return OxiStore(location, pyoxigraph.Store(), writable=True, create_at=path)
+
+
+def _open_read_only(path: Path, location: str) -> pyoxigraph.Store:
+    import pyoxigraph
+
+    attempt = 1
+    while True:
+        try:
+            return pyoxigraph.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if integrity.corruption_detail(exc) is None or attempt >= _OPEN_TRIES:
+                raise _store_error(location, exc) from exc
+        attempt += 1
+        time.sleep(_OPEN_PAUSE)
 
 
 def _remove_stale_creations(path: Path) -> None:
@@ -354,6 +386,8 @@ class OxiStore:
         except OSError as exc:
             raise _store_error(self.location, exc) from exc
         except (SyntaxError, RuntimeError) as exc:
+            if integrity.corruption_detail(exc) is not None:
+                raise _store_error(self.location, exc) from exc
             raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
 
     def _staging(self, path: Path, staging: Path) -> pyoxigraph.Store:
@@ -377,19 +411,30 @@ class OxiStore:
         except OSError as exc:
             raise _store_error(self.location, exc) from exc
         except RuntimeError as exc:
+            if integrity.corruption_detail(exc) is not None:
+                raise _store_error(self.location, exc) from exc
             raise QueryError(f"query failed: {exc}") from exc
+
+    def _read(self, step: Callable[[], T]) -> T:
+        """Run one read, a damaged table file (found only now) reported as such."""
+        try:
+            return step()
+        except (OSError, RuntimeError) as exc:
+            raise _store_error(self.location, exc) from exc
 
     def graph_names(self) -> set[str]:
         import pyoxigraph
 
-        return {g.value for g in self._db.named_graphs() if isinstance(g, pyoxigraph.NamedNode)}
+        names = self._read(lambda: list(self._db.named_graphs()))
+        return {g.value for g in names if isinstance(g, pyoxigraph.NamedNode)}
 
     def triples(self, graph: str) -> set[pyoxigraph.Triple]:
         """The triples of one named graph (empty when it does not exist)."""
         import pyoxigraph
 
-        quads = self._db.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
-        return {q.triple for q in quads}
+        name = pyoxigraph.NamedNode(graph)
+        quads = self._db.quads_for_pattern
+        return self._read(lambda: {q.triple for q in quads(None, None, None, name)})
 
     def apply(
         self,
@@ -418,6 +463,8 @@ class OxiStore:
         except OSError as exc:
             raise _store_error(self.location, exc) from exc
         except (SyntaxError, RuntimeError) as exc:
+            if integrity.corruption_detail(exc) is not None:
+                raise _store_error(self.location, exc) from exc
             raise StoreError(f"store {self.location} rejected the update: {exc}") from exc
 
     def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
@@ -440,10 +487,13 @@ class OxiStore:
 
     def quads(self, include_system: bool = False) -> Iterator[pyoxigraph.Quad]:
         """Every quad in a stable order (graph, subject, predicate, object)."""
-        quads = self._db.quads_for_pattern(None, None, None, None)
-        if not include_system:
-            quads = (q for q in quads if str(q.graph_name) != f"<{SYSTEM_GRAPH}>")
-        return iter(sorted(quads, key=quad_sort_key))
+        system = f"<{SYSTEM_GRAPH}>"
+
+        def read() -> list[pyoxigraph.Quad]:
+            quads = self._db.quads_for_pattern(None, None, None, None)
+            return [q for q in quads if include_system or str(q.graph_name) != system]
+
+        return iter(sorted(self._read(read), key=quad_sort_key))
 
     def close(self) -> None:
         """Flush and drop the handle: RocksDB releases its lock when the object is freed."""
@@ -454,4 +504,9 @@ class OxiStore:
                 self._store.flush()
             except OSError as exc:
                 log.warning("flushing store %s failed: %s", self.location, exc)
+            try:
+                integrity.record(Path(self.location).expanduser())
+            except StoreError as exc:
+                # The previous record still holds for the files it names.
+                log.warning("%s", exc)
         self._store = None
