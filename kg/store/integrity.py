@@ -59,11 +59,15 @@ def corruption_detail(exc: BaseException) -> str | None:
         return None
     while text.startswith("Corruption:"):
         text = text[len("Corruption:") :].strip()
-    for tail in (" in /", " sstable: /", " The file /"):  # where and what next: the path says
-        if tail in text:
-            text = text[: text.index(tail)]
-    # A file named in the middle: its name is enough, the directory is in the message.
-    words = [os.path.basename(w) if w.startswith("/") else w for w in text.split()]
+    words = text.split()
+    for i, word in enumerate(words[:-1]):
+        # "... in DIR/000011.sst offset ...", "sstable: ...", "The file ... may be":
+        # where, and RocksDB's advice, which is not kg's; the message names the store.
+        if word in ("in", "sstable:", "file") and "/" in words[i + 1]:
+            words = words[: i - 1 if word == "file" and i and words[i - 1] == "The" else i]
+            break
+    # A file named in the middle: its name is enough.
+    words = [os.path.basename(w) if "/" in w else w for w in words]
     return " ".join(words)[:_DETAIL_WIDTH] or "corrupt data"
 
 
