@@ -472,7 +472,7 @@ def viz(ctx: click.Context, output: str, **options: Any) -> None:
 
     with _reading(_config(ctx)) as store:
         report = render(store, output, **options)
-    click.echo(report.summary())
+    click.echo(report.summary(), err=output == "-")
 
 
 @cli.command()
