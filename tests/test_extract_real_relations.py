@@ -137,6 +137,17 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
             set(),
             {("Halden Institute of Zoology", "partOf", "Kolbe GmbH")},
         ),
+        # A person 'from' a parent's unit works in the unit; a named group 'at' a body.
+        (
+            "\u201cThat was the spark,\u201d says Dr Karl Abel from the City of Halden Office "
+            "for Economic Development. Dr Tom Abel, head of the Sound Validation working "
+            "group at the Halden Institute for Acoustics HIA, presented the work.",
+            {
+                ("Karl Abel", "affiliatedWith", "City of Halden Office for Economic Development"),
+                ("Sound Validation working group", "partOf", "Halden Institute for Acoustics HIA"),
+            },
+            {("Karl Abel", "affiliatedWith", "City of Halden")},
+        ),
         # 'our university' in a quote is the speaker's, resolved to the one named before.
         (
             "Halden University has won three new research centres. \u201cThis is a great day "
@@ -156,3 +167,48 @@ def test_real_prose_relations_more(nlp, text, present, absent) -> None:
     got = facts(run(nlp, text))
     assert present <= got, got
     assert not absent & got, got
+
+
+def test_a_loose_name_opening_the_sentence_is_where_located_looks(blank_nlp) -> None:
+    """The parser sometimes leaves the opening name loose ('meta'): 'X has been located at
+    the "Y" site' still says where X is; a loose name elsewhere says nothing."""
+    from pathlib import Path
+
+    from spacy.tokens import Doc
+
+    from kg.lexicon import load_lexicon
+    from kg.nlp.depmatch import AnchoredDependencyMatcher
+    from kg.nlp.rules import location
+    from kg.nlp.rules.base import DepMatch, RuleContext
+
+    words = ["Vendrix", "has", "been", "located", "at", "the", "Kolbe Park", "site", "."]
+    heads = [3, 3, 3, 3, 3, 7, 7, 4, 3]
+    deps = ["meta", "aux", "auxpass", "ROOT", "prep", "det", "nmod", "pobj", "punct"]
+    lemmas = ["Vendrix", "have", "be", "locate", "at", "the", "Kolbe Park", "site", "."]
+    ents = ["B-Company", "O", "O", "O", "O", "O", "B-Place", "O", "O"]
+    _pred, patterns = location.patterns(load_lexicon(Path("data/lexicon")))["located-verb"]
+    ctx = RuleContext(frozenset(), frozenset(), frozenset())
+
+    def claims(prefix: list[str], prefix_dep: list[str]) -> list[tuple[str, str, str]]:
+        n = len(prefix)
+        doc = Doc(
+            blank_nlp.vocab,
+            words=[*prefix, *words],
+            heads=[3 + n] * n + [h + n for h in heads],
+            deps=[*prefix_dep, *deps],
+            lemmas=[*prefix, *lemmas],
+            ents=["O"] * n + ents,
+        )
+        matcher = AnchoredDependencyMatcher(blank_nlp.vocab)
+        for i, pattern in enumerate(patterns):
+            matcher.add(f"p{i}", pattern)
+        out = []
+        for match_id, ids in matcher(doc):
+            pattern = patterns[int(blank_nlp.vocab.strings[match_id][1:])]
+            nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(pattern, ids, strict=True)}
+            match = DepMatch("located-verb", "locatedIn", pattern, nodes, ctx)
+            out += [(c.s.text, c.p, c.o.text) for c in location.HANDLERS["located-verb"](match)]
+        return out
+
+    assert claims([], []) == [("Vendrix", "locatedIn", "Kolbe Park")]
+    assert claims(["Today"], ["npadvmod"]) == []

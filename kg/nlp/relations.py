@@ -58,6 +58,7 @@ class RelationPatterns:
             fund_verbs=frozenset(w.lower() for w in lexicon.words("fund_verbs")),
             titles=frozenset(w.lower() for w in lexicon.words("person_titles")),
             speech=frozenset(w.lower() for w in lexicon.words("speech_verbs")),
+            units=frozenset(w.split()[-1] for w in lexicon.words("unit_heads")) - {"for"},
         )
         # Word lists read from lexeme flags (kg.nlp.lexflags), so the Matcher checks them in C.
         flags = LexemeFlags(nlp.vocab)

@@ -12,7 +12,16 @@ from spacy.tokens import Token
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
 from kg.nlp.referents import clause_subject, expand, passive_subject
-from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, RuleContext, dep, spread
+from kg.nlp.rules.base import (
+    Claim,
+    DepHandler,
+    DepMatch,
+    Pattern,
+    RuleContext,
+    dep,
+    spread,
+    unit_after,
+)
 
 #: Dependents that only list a name with others, describing none of them.
 _LISTING = {"cc", "punct", "det"}
@@ -240,7 +249,12 @@ def _role_noun(m: DepMatch) -> list[Claim]:
 def _from_org(m: DepMatch) -> list[Claim]:
     """'Prof. X from Y': a title before the name is the role, if it is a role word."""
     role = _title_before(m.ctx, m.anchor)
-    return _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=_described(m.anchor)))
+    unit = unit_after(m.obj, m.ctx.units) if m.obj is not None else None
+    obj = unit if unit is not None else m.obj
+    objects = [unit] if unit is not None else None
+    return _own(
+        m, spread(m, m.subj, m.pred, obj, role=role, subjects=_described(m.anchor), objects=objects)
+    )
 
 
 def _boards(m: DepMatch, claims: list[Claim]) -> list[Claim]:

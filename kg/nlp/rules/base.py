@@ -57,6 +57,7 @@ class RuleContext:
     fund_verbs: frozenset[str]
     titles: frozenset[str] = frozenset()  # academic titles written before a name
     speech: frozenset[str] = frozenset()  # verbs that attribute a quote ('said', 'commented')
+    units: frozenset[str] = frozenset()  # head nouns of a unit's name ('office', 'institute')
 
 
 class Claim(NamedTuple):
@@ -205,6 +206,20 @@ def spread(
         for o in finals:
             out.append(m.claim(s, pred, o, role=role, anchor=anchor, rule=rule))
     return out
+
+
+def unit_after(org: Token, units: frozenset[str]) -> Token | None:
+    """The unit named right after its parent ('the City of Y Office for Z'), if any: a
+    person 'from' that phrase works in the unit, and in the parent only through it."""
+    doc = org.doc
+    nxt = doc[org.i + 1] if org.i + 1 < len(doc) else None
+    if (
+        nxt is not None
+        and nxt.ent_type_ in {"Institution", "Cluster"}
+        and set(nxt.lower_.split()) & units
+    ):
+        return nxt
+    return None
 
 
 def two_ends(m: DepMatch) -> list[Claim]:

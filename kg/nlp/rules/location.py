@@ -69,6 +69,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "in", {"LOWER": {"IN": ["in", "to", "at"]}}),
                     ("in", ">", "obj", pobj),
                 ),
+                # 'c-LEcta has been located at ...' with the name the parser left loose
+                # ('meta', 'dep') opening the sentence: it is the subject all the same
+                dep(
+                    {"LEMMA": {"IN": ["base", "locate", "headquarter", "situate"]}},
+                    (
+                        "anchor",
+                        ">",
+                        "subj",
+                        {"DEP": {"IN": ["meta", "dep", "npadvmod"]}, "ENT_TYPE": {"NOT_IN": [""]}},
+                    ),
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "at"]}}),
+                    ("in", ">", "obj", pobj),
+                ),
             ],
         ),
         "located-site": (
@@ -131,7 +144,17 @@ def _site(m: DepMatch) -> list[Claim]:
 
 
 def _located(m: DepMatch) -> list[Claim]:
-    """'X is located at the "Old Fair" site': the place the noun names."""
+    """'X is located at the "Old Fair" site': the place the noun names. A loose name
+    counts as the subject only where it opens the sentence and no subject is there."""
+    subj = m.subj
+    loose = (
+        subj is not None and subj.head.i == m.anchor.i and subj.dep_ in {"meta", "dep", "npadvmod"}
+    )
+    if loose and (
+        subj.i != subj.sent.start
+        or any(c.dep_ in {"nsubj", "nsubjpass"} for c in m.anchor.children)
+    ):
+        return []
     return spread(m, m.subj, m.pred, _place_named(m.obj) if m.obj is not None else None)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.lexicon import Lexicon
 from kg.nlp.labels import REF
-from kg.nlp.rules.base import Claim, Pattern, SurfaceHandler, SurfaceMatch
+from kg.nlp.rules.base import Claim, Pattern, SurfaceHandler, SurfaceMatch, unit_after
 
 ORGS = ["Cluster", "Institution", "Company", "Project", "Funder", REF]
 AGENTS = ["Cluster", "Institution", "Company", "Funder", REF]
@@ -402,6 +402,15 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _THE,
                     _ent(["Institution", "Company"]),
                 ],
+                # 'the X working group at Y': the unit's head noun follows its name
+                [
+                    _ent(["Institution", "Cluster"]),
+                    _lower("working", "research", op="?"),
+                    _lower("group", "team", "department", "division", "section", "laboratory"),
+                    _lower("at", "of"),
+                    _THE,
+                    _ent(["Institution", "Company"]),
+                ],
             ],
         ),
     }
@@ -435,6 +444,14 @@ def _unit_of(m: SurfaceMatch) -> list[Claim]:
     return [Claim(unit, m.pred, parent, m.rule, 0.8, names=True)]
 
 
+def _from_unit(m: SurfaceMatch) -> list[Claim]:
+    """'Dr X from the City of Y Office for Z': X works in the unit (`unit_after`)."""
+    unit = unit_after(m.toks[m.o_idx], m.ctx.units)
+    if unit is not None:
+        return [Claim(m.toks[m.s_idx], m.pred, unit, m.rule, 0.8)]
+    return two_ends(m)
+
+
 def _org_role(m: SurfaceMatch) -> list[Claim]:
     """'Y's managing director X': the role words between organisation and person."""
     doc = m.toks[0].doc
@@ -455,7 +472,7 @@ HANDLERS: dict[str, SurfaceHandler] = {
     "loc-cue": two_ends,
     "loc-start-up": two_ends,
     "loc-acronym": two_ends,
-    "affiliation-from": two_ends,
+    "affiliation-from": _from_unit,
     "affiliation-comma-org": two_ends,
     "affiliation-org-role": _org_role,
     "part-unit": _unit_of,
