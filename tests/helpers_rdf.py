@@ -477,6 +477,10 @@ class MemoryStore:
     def __init__(self, store: ox.Store) -> None:
         self._store = store
 
+    def query(self, sparql: str) -> object:
+        """Queries as the embedded store runs them (validation first checks the store is whole)."""
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
     def quads(self, include_system: bool = False) -> list[ox.Quad]:
         system = ox.NamedNode(SYSTEM_GRAPH)
         return [q for q in self._store if include_system or q.graph_name != system]

@@ -48,6 +48,8 @@ class Server:
     url: str
     auth: tuple[str, str] | None = None
     env: dict[str, str] = field(default_factory=dict)
+    #: The server's process, for tests that make it die.
+    process: subprocess.Popen[bytes] | None = None
 
     def config(self, **options: object) -> Config:
         return Config(store=self.url, store_auth=self.auth, **options)  # type: ignore[arg-type]
@@ -102,7 +104,7 @@ def oxigraph_server(location: Path) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}/query"
     try:
         _wait_for(url, proc, "oxigraph server")
-        yield Server("oxigraph", url)
+        yield Server("oxigraph", url, process=proc)
     finally:
         _stop(proc)
 

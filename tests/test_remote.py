@@ -31,6 +31,7 @@ from kg.errors import QueryError, StoreError
 from kg.namespace import ENTITIES_GRAPH
 from kg.sparql.query import answer, run_query
 from kg.store import dialects, open_store
+from kg.store.base import INCOMPLETE
 from kg.store.dialects import detect
 from kg.store.remote import RemoteStore, batch_requests, derive_update_url
 
@@ -200,10 +201,10 @@ def _counting(store: RemoteStore, sent: list[str]) -> RemoteStore:
     """The store, recording the body of every update request it sends."""
     post = store._post
 
-    def recording(url, form, accept, *, is_query):  # type: ignore[no-untyped-def]
+    def recording(url, form, accept, *, is_query, **options):  # type: ignore[no-untyped-def]
         if not is_query:
             sent.append(form[0][1])
-        return post(url, form, accept, is_query=is_query)
+        return post(url, form, accept, is_query=is_query, **options)
 
     store._post = recording  # type: ignore[method-assign]
     return store
@@ -218,7 +219,9 @@ def test_writes_go_in_batches(server: Server) -> None:
     small = _counting(server.open(batch_bytes=1500), sent)
     small.apply(graphs)
     assert 1 < len(sent) < sum(len(t) for t in graphs.values())
-    assert all("DROP SILENT GRAPH" in request for request in sent)
+    # Several requests: the first marks the store incomplete, the last clears the mark.
+    assert INCOMPLETE in sent[0] and INCOMPLETE in sent[-1]
+    assert all("DROP SILENT GRAPH" in request for request in sent[1:-1])
     expected = sorted(
         str(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)))
         for g, ts in graphs.items()
@@ -534,7 +537,7 @@ def test_every_command_answers_alike_on_every_gold_set(
 def test_a_graph_past_the_request_limit_is_split_in_order() -> None:
     """Virtuoso refuses requests over 10 MB: a big graph becomes several operations,
     the drop first, each under the limit, every triple once."""
-    from kg.store.remote import _graph_operations
+    from kg.store.updates import graph_operations
 
     p = ox.NamedNode("https://w3id.org/cluster-kg/ontology#extractionRecord")
     big = [
@@ -543,9 +546,9 @@ def test_a_graph_past_the_request_limit_is_split_in_order() -> None:
         )
         for i in range(400)
     ]
-    ops = _graph_operations(ENTITIES_GRAPH, big, 2_000, 400_000)
+    ops = graph_operations(ENTITIES_GRAPH, big, 2_000, 400_000)
     assert len(ops) > 1 and ops[0].startswith(f"DROP SILENT GRAPH <{ENTITIES_GRAPH}>")
     assert all(len(op.encode()) <= 400_000 for op in ops)
     assert sum(op.count('"x') for op in ops) == 400
-    assert _graph_operations(ENTITIES_GRAPH, big[:3], 2_000, None)[0].count("INSERT DATA") == 1
+    assert graph_operations(ENTITIES_GRAPH, big[:3], 2_000, None)[0].count("INSERT DATA") == 1
     assert batch_requests(ops, 400_000) == ops  # each operation its own request

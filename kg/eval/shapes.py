@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from kg import namespace as ns
 from kg.errors import InputError
 from kg.names import plural
+from kg.store import check_complete
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -304,5 +305,10 @@ def validate_graph(data: rdflib.Graph, ontology_dir: Path) -> ValidationReport:
 
 
 def validate(store: Store, cfg: Config) -> ValidationReport:
-    """Validate everything in the store except the build cache against cfg's shapes."""
+    """Validate everything in the store except the build cache against cfg's shapes.
+
+    A store a write left half done is refused first: its verdict would be about
+    half a graph.
+    """
+    check_complete(store)
     return _validate(_ntriples(store.quads(include_system=False)), cfg.ontology_dir)

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.store.base import Store, check_storable, collect_graphs, nquads_pieces
+from kg.store.base import (
+    Store,
+    check_complete,
+    check_storable,
+    collect_graphs,
+    nquads_pieces,
+)
 
 if TYPE_CHECKING:
     from kg.config import Config
 
 __all__ = [
     "Store",
+    "check_complete",
     "check_storable",
     "collect_graphs",
     "is_new_store",

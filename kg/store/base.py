@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import StoreError
+from kg.namespace import ARTICLE_BASE, ENTITIES_GRAPH, SYSTEM_GRAPH
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -60,6 +61,62 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+
+
+#: Set in the system graph while a write that spans several requests is under way
+#: (remote stores; bookkeeping like the build cache, not an ontology term).
+INCOMPLETE = SYSTEM_GRAPH + "#incomplete"
+
+
+def incomplete_mark(started: str) -> pyoxigraph.Triple:
+    """The system-graph triple that says a write started at `started` has not finished."""
+    import pyoxigraph
+
+    system = pyoxigraph.NamedNode(SYSTEM_GRAPH)
+    return pyoxigraph.Triple(
+        system, pyoxigraph.NamedNode(INCOMPLETE), pyoxigraph.Literal(started)
+    )
+
+
+def incomplete_reason(store: Store) -> str | None:
+    """Why the store is not whole, or None when nothing says so.
+
+    Two signs: the mark of a write that never finished (a remote store writes
+    it first and clears it last), and article graphs with neither the entities
+    graph nor the system graph beside them, which is what a first build that
+    lost its server part-way leaves when it wrote no mark (kg before the mark;
+    a build writes its articles' graphs first). An embedded store is written in
+    one transaction and shows neither.
+    """
+    system = f"<{SYSTEM_GRAPH}>"
+    marks = store.query(
+        f"SELECT ?when WHERE {{ GRAPH {system} {{ {system} <{INCOMPLETE}> ?when }} }}"
+    )
+    started = sorted(str(getattr(row["when"], "value", "")) for row in marks)
+    if started:
+        return f"a write started at {started[0]} did not finish"
+    def holds(pattern: str) -> bool:
+        return bool(store.query(f"ASK {{ {pattern} }}"))
+
+    if holds(f"GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }}") or holds(f"GRAPH {system} {{ ?s ?p ?o }}"):
+        return None
+    if holds(f'GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{ARTICLE_BASE}"))'):
+        return "it holds article graphs but no entities graph and no build record"
+    return None
+
+
+def check_complete(store: Store) -> None:
+    """Refuse, in one line with what to do, a store that a write left half done.
+
+    `kg stats` and `kg validate` call it: figures or a verdict about half a
+    graph would pass for the real thing.
+    """
+    reason = incomplete_reason(store)
+    if reason is not None:
+        raise StoreError(
+            f"store {getattr(store, 'location', '')} is incomplete: {reason}; "
+            "run the same `kg build` again to complete it"
+        )
 
 
 def check_storable(triple: pyoxigraph.Triple) -> None:

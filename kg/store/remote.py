@@ -26,7 +26,15 @@ Decisions:
   this only protects other data from being silently merged).
 * Credentials come from KG_STORE_USER / KG_STORE_PASSWORD in the environment, read
   by the CLI into `Config.store_auth` (kept out of its repr), so they cannot show
-  up in a log line or a command line.
+  up in a log line or a command line. Credentials written into the URL are taken
+  out of it as the `Config` is made, so the URL every message prints has none.
+* The server is not trusted (`kg.store.http`: one origin, deadlines, bounded
+  reads). Its answers are checked before anyone uses them: results must parse
+  whole, be of the kind the query asked for (rows, yes/no, triples) and carry
+  the variables it selects, or the command ends with one line.
+* A write that needs several requests marks the store incomplete first and
+  clears the mark with its last request (`kg.store.base.check_complete`): a
+  server lost between them leaves a store that says so.
 """
 
 from __future__ import annotations
@@ -38,9 +46,16 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from kg.config import DEFAULT_STORE_MAX_BYTES, DEFAULT_STORE_TIMEOUT, split_credentials
 from kg.errors import QueryError, StoreError
 from kg.namespace import DATA_BASE, SYSTEM_GRAPH
-from kg.store.base import collect_graphs, nquads_pieces, quad_sort_key
+from kg.store.base import (
+    INCOMPLETE,
+    collect_graphs,
+    incomplete_mark,
+    nquads_pieces,
+    quad_sort_key,
+)
 from kg.store.dialects import (
     GENERIC,
     Dialect,
@@ -48,6 +63,8 @@ from kg.store.dialects import (
     canonical_term,
     detect,
 )
+from kg.store.http import SMALL_BYTES, Http, StatusError, clean
+from kg.store.updates import batch_requests, graph_operations
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -57,8 +74,8 @@ if TYPE_CHECKING:
 
 #: Largest UPDATE request body; one graph bigger than this travels alone.
 DEFAULT_BATCH_BYTES = 4 << 20
-DEFAULT_TIMEOUT = 120.0
-SKOLEM_BASE = DATA_BASE + "genid/"
+#: What a parser may raise on a hostile answer, besides SyntaxError (json, pyoxigraph).
+_UNREADABLE = (SyntaxError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 _RESULTS_JSON = "application/sparql-results+json"
 _ACCEPT = f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
 _GRAPH_ACCEPT = f"application/n-triples, text/turtle;q=0.9, {_RESULTS_JSON};q=0.8"
@@ -95,7 +112,13 @@ def open_remote(cfg: Config) -> RemoteStore:
     to its authenticated `/sparql-auth` endpoint.
     """
     update_url = cfg.update_url or derive_update_url(cfg.store)
-    store = RemoteStore(cfg.store, update_url, auth=cfg.store_auth)
+    store = RemoteStore(
+        cfg.store,
+        update_url,
+        auth=cfg.store_auth,
+        timeout=cfg.store_timeout,
+        max_bytes=cfg.store_max_bytes,
+    )
     store.ping()
     suffix = store.dialect.auth_update_suffix
     if cfg.update_url is None and cfg.store_auth and suffix and update_url == cfg.store:
@@ -144,6 +167,8 @@ def _refusal(url: str, code: int, detail: str) -> StoreError:
             f"remote store {url} refused access ({code}); "
             "set KG_STORE_USER and KG_STORE_PASSWORD"
         )
+    if 300 <= code < 400:
+        return StoreError(f"remote store {url} answered {code} ({detail}); kg follows no redirects")
     return StoreError(f"remote store {url} answered {code}: {detail}")
 
 
@@ -157,77 +182,6 @@ def _query_form(sparql: str) -> str | None:
         return str(parseQuery(sparql)[1].name)
     except ParseException:
         return None
-
-
-def _skolem(term: object) -> str:
-    """SPARQL text of a term, with blank nodes turned into stable IRIs."""
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"<{SKOLEM_BASE}{term.value}>"
-    return str(term)
-
-
-def _graph_operations(
-    graph: str,
-    triples: list[pyoxigraph.Triple],
-    per_insert: int | None = None,
-    max_bytes: int | None = None,
-) -> list[str]:
-    """Replace one graph: drop it, then insert its triples; one operation if it fits.
-
-    `per_insert` caps the triples of one INSERT DATA (a server's parser limit);
-    `max_bytes` caps one operation's text (Virtuoso refuses a request over
-    10 MB), so a larger graph becomes several operations: the drop and the
-    first inserts, then more inserts, in order. Only then can a graph span two
-    requests and be seen half-written between them.
-    """
-    drop = f"DROP SILENT GRAPH <{graph}>"
-    if not triples:
-        return [drop]
-    step = per_insert or len(triples)
-    limit = max_bytes or 0
-    inserts: list[str] = []
-    lines: list[str] = []
-    size = 0
-    for count, t in enumerate(triples, 1):
-        line = f"{_skolem(t.subject)} {_skolem(t.predicate)} {_skolem(t.object)} ."
-        lines.append(line)
-        size += len(line.encode("utf-8")) + 1
-        if len(lines) >= step or (limit and size >= limit // 2) or count == len(triples):
-            body = "\n".join(lines)
-            inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
-            lines, size = [], 0
-    if not limit:
-        return [" ;\n".join([drop, *inserts])]
-    operations = [drop]
-    for insert in inserts:
-        joined = f"{operations[-1]} ;\n{insert}"
-        if len(joined.encode("utf-8")) <= limit:
-            operations[-1] = joined
-        else:
-            operations.append(insert)
-    return operations
-
-
-def batch_requests(
-    operations: Iterable[str], limit: int, most: int | None = None
-) -> list[str]:
-    """Join operations with ';' into requests of at most `limit` bytes (one op may exceed
-    it) and, where a server needs it, at most `most` operations."""
-    requests: list[str] = []
-    current: list[str] = []
-    size = 0
-    for op in operations:
-        op_size = len(op.encode("utf-8")) + 3
-        if current and (size + op_size > limit or (most and len(current) >= most)):
-            requests.append(" ;\n".join(current))
-            current, size = [], 0
-        current.append(op)
-        size += op_size
-    if current:
-        requests.append(" ;\n".join(current))
-    return requests
 
 
 class RowCapError(StoreError):
@@ -254,31 +208,24 @@ class RemoteStore:
         update_url: str,
         *,
         auth: tuple[str, str] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_STORE_TIMEOUT,
         batch_bytes: int = DEFAULT_BATCH_BYTES,
+        max_bytes: int = DEFAULT_STORE_MAX_BYTES,
     ) -> None:
+        # Credentials in a URL given here directly (not through Config) leave it too.
+        query_url, in_query = split_credentials(query_url)
+        update_url, in_update = split_credentials(update_url)
+        assert query_url is not None and update_url is not None
+        auth = auth or in_query or in_update
         self.location = query_url
         self.creating = False  # a server's store always exists
         self.update_url = update_url
         #: Which server this is, known after the first answer (`ping`).
         self.dialect: Dialect = GENERIC
-        self._timeout = timeout
         self._batch_bytes = batch_bytes
         self._headers: dict[str, str] = {"User-Agent": "kg"}
-        # Credentials answer the server's challenge, Basic or Digest (Virtuoso's
-        # /sparql-auth), and are never sent before one: a plain-HTTP server that
-        # asks for nothing is not handed a password.
-        handlers: list[urllib.request.BaseHandler] = []
-        if auth:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in {query_url, update_url}:  # the whole server: /sparql-auth too
-                root = urllib.parse.urlsplit(url)._replace(path="/", query="", fragment="")
-                passwords.add_password(None, urllib.parse.urlunsplit(root), auth[0], auth[1])
-            handlers = [
-                urllib.request.HTTPBasicAuthHandler(passwords),
-                urllib.request.HTTPDigestAuthHandler(passwords),
-            ]
-        self._opener = urllib.request.build_opener(*handlers)
+        # The whole server may answer with credentials (/sparql-auth too): its origins.
+        self._http = Http({query_url, update_url}, auth, timeout=timeout, max_bytes=max_bytes)
 
     def __enter__(self) -> RemoteStore:
         return self
@@ -288,58 +235,68 @@ class RemoteStore:
 
     # -- HTTP --------------------------------------------------------------
     def _post(
-        self, url: str, form: list[tuple[str, str]], accept: str, *, is_query: bool
+        self,
+        url: str,
+        form: list[tuple[str, str]],
+        accept: str,
+        *,
+        is_query: bool,
+        small: bool = False,
     ) -> tuple[str, bytes]:
-        """POST a form; return (content type, body). HTTP failures become one-line errors.
+        """POST a form; return (content type, body). Every failure is one line.
 
-        A SELECT answer the server cut at its row cap (Virtuoso's
-        ResultSetMaxRows, announced in `X-SPARQL-MaxRows`) is an error here:
-        a shortened answer must never pass for the whole one.
+        An update's acknowledgement (and with `small`, the answer) may have at
+        most `SMALL_BYTES`: nothing kg asks for there is larger. A SELECT answer
+        the server cut at its row cap (Virtuoso's ResultSetMaxRows, announced in
+        `X-SPARQL-MaxRows`) is an error here: a shortened answer must never pass
+        for the whole one.
         """
-        data = urllib.parse.urlencode(form).encode("utf-8")
-        headers = {
-            **self._headers,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": accept,
-        }
-        req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        headers = {**self._headers, "Accept": accept}
+        limit = SMALL_BYTES if small or not is_query else None
         try:
-            with self._opener.open(req, timeout=self._timeout) as resp:
-                media = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                body = resp.read()
-                self.server = resp.headers.get("Server")
-                cap = resp.headers.get("X-SPARQL-MaxRows")
-        except urllib.error.HTTPError as exc:
-            detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
-            if is_query and exc.code == 400:
-                raise QueryError(_syntax_message(detail)) from exc
-            if is_query and "SPARQL compiler" in detail:
-                raise QueryError(_syntax_message(detail)) from exc
-            raise _refusal(url, exc.code, detail) from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach remote store {url}: {exc.reason}") from exc
-        except (TimeoutError, ConnectionError) as exc:
-            raise StoreError(f"cannot reach remote store {url}: {exc}") from exc
+            answer = self._http.post(url, form, headers, limit=limit)
+        except StatusError as exc:
+            if is_query and (exc.code == 400 or "SPARQL compiler" in exc.detail):
+                raise QueryError(_syntax_message(exc.detail)) from None
+            raise _refusal(url, exc.code, exc.detail) from None
+        self.server = answer.server
+        cap = answer.max_rows
         if cap is not None and is_query:
-            raise RowCapError(int(cap) if cap.isdigit() else 0, url)
-        return media, body
+            cap = cap.strip()
+            raise RowCapError(int(cap) if cap.isdigit() and len(cap) < 12 else 0, url)
+        return answer.media, answer.body
 
-    def _select(self, sparql: str, form: list[tuple[str, str]] | None = None) -> bytes:
+    def _select(self, sparql: str, *, small: bool = False) -> bytes:
+        """The JSON results of one of kg's own queries (a user's goes through `query`)."""
         media, body = self._post(
-            self.location, [("query", sparql), *(form or [])], _RESULTS_JSON, is_query=True
+            self.location, [("query", sparql)], _RESULTS_JSON, is_query=True, small=small
         )
         if media not in (_RESULTS_JSON, "application/json"):
             raise StoreError(
-                f"remote store {self.location} answered {media or 'no type'}, not JSON"
+                f"remote store {self.location} answered {clean(media) or 'no type'}, not JSON"
             )
         return body
+
+    def _rows(self, sparql: str, variables: Iterable[str]) -> list[pyoxigraph.QuerySolution]:
+        """The solutions of one of kg's own SELECTs, checked whole (see `_checked_results`)."""
+        import pyoxigraph
+
+        names = list(variables)
+        body = _checked_results(self._select(sparql), self.location, "SelectQuery", names)
+        rows = list(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
+        # kg's own patterns have no OPTIONAL: a row without a value is not an answer.
+        if any(row[name] is None for row in rows for name in names):
+            raise StoreError(f"remote store {self.location} answered rows with values missing")
+        return rows
 
     def ping(self) -> None:
         """Fail now, with a clear line, when the server is not there or refuses us.
 
-        The answer also tells which server this is, and so its dialect.
+        The answer must be the yes/no an ASK calls for: a server that answers
+        something else is not a SPARQL endpoint, or not one to trust. It also
+        tells which server this is, and so its dialect.
         """
-        self._select("ASK {}")
+        _checked_results(self._select("ASK {}", small=True), self.location, "AskQuery", ())
         self.dialect = detect(self.server)
 
     # -- Store protocol ----------------------------------------------------
@@ -351,26 +308,22 @@ class RemoteStore:
         and a page that overlaps or skips (a store written meanwhile) is an
         error rather than a quietly wrong answer.
         """
-        import pyoxigraph
 
-        json_format = pyoxigraph.QueryResultsFormat.JSON
+        names = [name.lstrip("?") for name in variables.split()]
         try:
-            body = self._select(f"SELECT {variables} WHERE {{ {pattern} }}")
-            return list(pyoxigraph.parse_query_results(body, json_format))
+            return self._rows(f"SELECT {variables} WHERE {{ {pattern} }}", names)
         except RowCapError as exc:
             # One row below the cap: an answer that reaches it is flagged as cut
             # (Virtuoso sends X-SPARQL-MaxRows for exactly `LIMIT cap` too).
             page = max(1, (exc.cap or self.dialect.page_rows) - 1)
-        counted = pyoxigraph.parse_query_results(
-            self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"), json_format
-        )
-        total = int(next(iter(counted))["n"].value)
+        counted = self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", ["n"])
+        total = _count(counted, self.location)
         rows: list[pyoxigraph.QuerySolution] = []
         while len(rows) < total:
-            body = self._select(
-                f"SELECT {variables} WHERE {{ {pattern} }} LIMIT {page} OFFSET {len(rows)}"
+            got = self._rows(
+                f"SELECT {variables} WHERE {{ {pattern} }} LIMIT {page} OFFSET {len(rows)}",
+                names,
             )
-            got = list(pyoxigraph.parse_query_results(body, json_format))
             if not got:
                 break
             rows.extend(got)
@@ -411,21 +364,28 @@ class RemoteStore:
             self.location, [("query", text), *union], accept, is_query=True
         )
         if media in (_RESULTS_JSON, "application/json"):
-            body = canonical_results_json(body)
+            if form in ("ConstructQuery", "DescribeQuery"):
+                raise StoreError(f"remote store {self.location} answered a table, not triples")
+            body = _checked_results(body, self.location, form, _projection(_prologue() + sparql))
             return pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
+        if form in ("SelectQuery", "AskQuery"):
+            what = clean(media) or "no type"
+            raise StoreError(f"remote store {self.location} answered {what}, not SPARQL results")
         fmt = pyoxigraph.RdfFormat.from_media_type(media) if media else None
         if fmt is None:
-            raise StoreError(f"remote store {self.location} answered an unknown type {media!r}")
+            what = clean(media) or "no type"
+            raise StoreError(f"remote store {self.location} answered an unknown type {what!r}")
         try:
             triples = pyoxigraph.Store()
             triples.bulk_extend(
                 pyoxigraph.Quad(q.subject, q.predicate, canonical_term(q.object))
                 for q in pyoxigraph.parse(body, fmt)
             )
-        except SyntaxError as exc:
+        except _UNREADABLE as exc:
+            reason = clean(str(exc)) or type(exc).__name__
             raise StoreError(
-                f"remote store {self.location} sent unreadable {media}: {exc}"
-            ) from exc
+                f"remote store {self.location} sent unreadable {clean(media)}: {reason}"
+            ) from None
         cap = self.dialect.silent_graph_cap
         if cap and len(triples) >= cap:
             # Virtuoso cuts graph answers at its row cap without a word.
@@ -463,7 +423,14 @@ class RemoteStore:
             "?g ?s ?p ?o",
             f'GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DATA_BASE}"))',
         )
-        quads = [pyoxigraph.Quad(s["s"], s["p"], canonical_term(s["o"]), s["g"]) for s in rows]
+        try:
+            quads = [
+                pyoxigraph.Quad(s["s"], s["p"], canonical_term(s["o"]), s["g"]) for s in rows
+            ]
+        except TypeError as exc:  # a literal as subject, predicate or graph
+            raise StoreError(
+                f"remote store {self.location} sent impossible quads: {clean(str(exc))}"
+            ) from None
         if not include_system:
             quads = [q for q in quads if str(q.graph_name) != f"<{SYSTEM_GRAPH}>"]
         return iter(sorted(quads, key=quad_sort_key))
@@ -477,16 +444,57 @@ class RemoteStore:
 
         Every triple iterable is consumed and every request built before the
         first one is sent, so a Python-side failure leaves the server untouched.
+        A change that fits one request is one transaction. A larger one cannot
+        be: its first request sets the incomplete mark in the system graph (the
+        new system graph carries it too) and its last removes it, so a server
+        lost in between leaves a store that says it is incomplete
+        (`check_complete`), and the error says so too.
         """
         replaced = {graph: list(triples) for graph, triples in replace.items()}
-        operations = [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(set(drop) - set(replaced))]
+        dropped = set(drop) - set(replaced)
+        requests = self._requests(replaced, dropped)
+        if len(requests) > 1:
+            import datetime
+
+            started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            mark = incomplete_mark(started)
+            system = f"<{SYSTEM_GRAPH}>"
+            if SYSTEM_GRAPH in replaced:
+                replaced[SYSTEM_GRAPH].append(mark)
+            requests = [
+                f"INSERT DATA {{ GRAPH {system} {{ {system} <{INCOMPLETE}> {mark.object} }} }}",
+                *self._requests(replaced, dropped),
+            ]
+            if SYSTEM_GRAPH not in dropped:  # dropped last, it takes the mark with it
+                requests.append(
+                    f"DELETE {{ GRAPH {system} {{ {system} <{INCOMPLETE}> ?t }} }} "
+                    f"WHERE {{ GRAPH {system} {{ {system} <{INCOMPLETE}> ?t }} }}"
+                )
+        for number, request in enumerate(requests):
+            try:
+                self._post(self.update_url, [("update", request)], "*/*", is_query=False)
+            except StoreError as exc:
+                if number == 0:
+                    raise
+                raise StoreError(
+                    f"{exc}; the store is now incomplete ({number} of {len(requests)} "
+                    "update requests done) and says so until the same `kg build` is run "
+                    "again to complete it"
+                ) from None
+
+    def _requests(
+        self, replaced: dict[str, list[pyoxigraph.Triple]], dropped: set[str]
+    ) -> list[str]:
+        """The update requests of a change set; the system graph, if dropped, goes last."""
+        operations = [f"DROP SILENT GRAPH <{g}>" for g in sorted(dropped - {SYSTEM_GRAPH})]
         per_insert = self.dialect.insert_triples
         most = self.dialect.request_bytes
         for g in sorted(replaced):
-            operations += _graph_operations(g, replaced[g], per_insert, most)
+            operations += graph_operations(g, replaced[g], per_insert, most)
+        if SYSTEM_GRAPH in dropped:
+            operations.append(f"DROP SILENT GRAPH <{SYSTEM_GRAPH}>")
         limit = min(self._batch_bytes, self.dialect.request_bytes or self._batch_bytes)
-        for request in batch_requests(operations, limit, self.dialect.graphs_per_request):
-            self._post(self.update_url, [("update", request)], "*/*", is_query=False)
+        return batch_requests(operations, limit, self.dialect.graphs_per_request)
 
     def load(self, graphs: Iterable[tuple[str, Iterable[pyoxigraph.Triple]]]) -> None:
         """Write the pieces' graphs in `apply`'s batched requests: nothing to stream into."""
@@ -502,5 +510,75 @@ class RemoteStore:
         """Nothing to release: every request uses its own connection."""
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _projection(text: str) -> list[str] | None:
+    """The variables a SELECT answers with, from running it on an empty local store.
+
+    Cheap (nothing to match) and by the same rules the server follows; None
+    for a query the local parser does not take (a server's own extension),
+    which is then not checked.
+    """
+    import pyoxigraph
+
+    try:
+        result = pyoxigraph.Store().query(text)
+    except (SyntaxError, ValueError, RuntimeError, OSError):
+        return None
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        return None
+    return [variable.value for variable in result.variables]
+
+
+def _checked_results(
+    body: bytes, url: str, form: str | None, variables: Iterable[str] | None
+) -> bytes:
+    """SPARQL JSON results read whole and checked; returned with canonical booleans.
+
+    A hostile or broken server must not reach the caller with something it
+    cannot use: the answer must parse to the end (pyoxigraph reads lazily, so
+    a fault would otherwise surface in the middle of a command), be rows for a
+    SELECT and a yes/no for an ASK, name every variable the query selects and,
+    for kg's own queries (`form` "SelectQuery" with `variables` given), bind
+    each of them in every row.
+    """
+    import pyoxigraph
+
+    json_format = pyoxigraph.QueryResultsFormat.JSON
+    parsed: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | None = None
+    reason = ""
+    try:
+        parsed = pyoxigraph.parse_query_results(body, json_format)
+        rows = list(parsed) if isinstance(parsed, pyoxigraph.QuerySolutions) else None
+        body = canonical_results_json(body)
+    except _UNREADABLE as exc:
+        reason = clean(str(exc)) or type(exc).__name__
+    if reason:
+        # Raised outside the handler, the half-read results in no cycle with the
+        # error: pyoxigraph's must be freed by this thread, not a later collector's.
+        parsed = None
+        raise StoreError(f"remote store {url} sent unreadable results: {reason}")
+    if form == "AskQuery" and rows is not None:
+        raise StoreError(f"remote store {url} answered rows where a yes/no was asked")
+    if form == "SelectQuery" and rows is None:
+        raise StoreError(f"remote store {url} answered a yes/no where rows were asked")
+    if rows is None or variables is None:
+        return body
+    assert isinstance(parsed, pyoxigraph.QuerySolutions)
+    wanted = list(variables)
+    named = {variable.value for variable in parsed.variables}
+    missing = [name for name in wanted if name not in named]
+    if missing:
+        raise StoreError(
+            f"remote store {url} answered without the variable(s) asked for: "
+            + clean(", ".join(f"?{name}" for name in missing[:5]))
+        )
+    return body
+
+
+def _count(rows: list[pyoxigraph.QuerySolution], url: str) -> int:
+    """The number a `SELECT (COUNT(*) AS ?n)` answered, or a one-line error."""
+    try:
+        return int(rows[0]["n"].value)
+    except (IndexError, AttributeError, ValueError) as exc:
+        raise StoreError(f"remote store {url} answered no count: {clean(str(exc))}") from None

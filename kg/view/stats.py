@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.model import ENTITY_CLASSES, RELATIONS
 from kg.names import plural
+from kg.store import check_complete
 from kg.view.money import Funding, by_party, counted, totals
 from kg.view.network import betweenness, communities, load_network, simple_undirected
 
@@ -281,11 +282,11 @@ def compute_stats(store_or_graph: Any, *, top: int = 10, seed: int = 42) -> Stat
     """Figures for a store (or an already loaded graph); hedged facts are not counted."""
     import networkx as nx
 
-    graph = (
-        store_or_graph
-        if isinstance(store_or_graph, nx.MultiDiGraph)
-        else load_network(store_or_graph)
-    )
+    if isinstance(store_or_graph, nx.MultiDiGraph):
+        graph = store_or_graph
+    else:
+        check_complete(store_or_graph)  # figures of half a build would pass for the whole
+        graph = load_network(store_or_graph)
     per_class = {c: 0 for c in ENTITY_CLASSES}
     for _, data in graph.nodes(data=True):
         for c in data["classes"]:
