@@ -279,11 +279,10 @@ class RemoteStore:
 
     def _rows(self, sparql: str, variables: Iterable[str]) -> list[pyoxigraph.QuerySolution]:
         """The solutions of one of kg's own SELECTs, checked whole (see `_checked_results`)."""
-        import pyoxigraph
 
         names = list(variables)
-        body = _checked_results(self._select(sparql), self.location, "SelectQuery", names)
-        rows = list(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
+        rows = _checked_results(self._select(sparql), self.location, "SelectQuery", names)
+        assert isinstance(rows, list)  # a yes/no for a SELECT is refused above
         # kg's own patterns have no OPTIONAL: a row without a value is not an answer.
         if any(row[name] is None for row in rows for name in names):
             raise StoreError(f"remote store {self.location} answered rows with values missing")
@@ -366,7 +365,8 @@ class RemoteStore:
         if media in (_RESULTS_JSON, "application/json"):
             if form in ("ConstructQuery", "DescribeQuery"):
                 raise StoreError(f"remote store {self.location} answered a table, not triples")
-            body = _checked_results(body, self.location, form, _projection(_prologue() + sparql))
+            _checked_results(body, self.location, form, _projection(_prologue() + sparql))
+            body = _canonical(body, self.location)
             return pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
         if form in ("SelectQuery", "AskQuery"):
             what = clean(media) or "no type"
@@ -532,48 +532,58 @@ def _projection(text: str) -> list[str] | None:
 
 def _checked_results(
     body: bytes, url: str, form: str | None, variables: Iterable[str] | None
-) -> bytes:
-    """SPARQL JSON results read whole and checked; returned with canonical booleans.
+) -> list[pyoxigraph.QuerySolution] | bool:
+    """SPARQL JSON results read whole and checked: the rows, or the yes/no.
 
     A hostile or broken server must not reach the caller with something it
     cannot use: the answer must parse to the end (pyoxigraph reads lazily, so
     a fault would otherwise surface in the middle of a command), be rows for a
-    SELECT and a yes/no for an ASK, name every variable the query selects and,
-    for kg's own queries (`form` "SelectQuery" with `variables` given), bind
-    each of them in every row.
+    SELECT and a yes/no for an ASK, and name every variable in `variables`.
     """
     import pyoxigraph
 
     json_format = pyoxigraph.QueryResultsFormat.JSON
     parsed: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | None = None
+    rows: list[pyoxigraph.QuerySolution] | None = None
     reason = ""
     try:
         parsed = pyoxigraph.parse_query_results(body, json_format)
-        rows = list(parsed) if isinstance(parsed, pyoxigraph.QuerySolutions) else None
-        body = canonical_results_json(body)
+        if isinstance(parsed, pyoxigraph.QuerySolutions):
+            rows = list(parsed)
+            named = {variable.value for variable in parsed.variables}
+        else:
+            answer = bool(parsed)
     except _UNREADABLE as exc:
         reason = clean(str(exc)) or type(exc).__name__
     if reason:
-        # Raised outside the handler, the half-read results in no cycle with the
+        # Raised outside the handler, the half-read results are in no cycle with the
         # error: pyoxigraph's must be freed by this thread, not a later collector's.
-        parsed = None
+        parsed = rows = None
         raise StoreError(f"remote store {url} sent unreadable results: {reason}")
-    if form == "AskQuery" and rows is not None:
+    parsed = None
+    if rows is None:
+        if form == "SelectQuery":
+            raise StoreError(f"remote store {url} answered a yes/no where rows were asked")
+        return answer
+    if form == "AskQuery":
         raise StoreError(f"remote store {url} answered rows where a yes/no was asked")
-    if form == "SelectQuery" and rows is None:
-        raise StoreError(f"remote store {url} answered a yes/no where rows were asked")
-    if rows is None or variables is None:
-        return body
-    assert isinstance(parsed, pyoxigraph.QuerySolutions)
-    wanted = list(variables)
-    named = {variable.value for variable in parsed.variables}
-    missing = [name for name in wanted if name not in named]
+    missing = [name for name in variables or () if name not in named]
     if missing:
         raise StoreError(
             f"remote store {url} answered without the variable(s) asked for: "
             + clean(", ".join(f"?{name}" for name in missing[:5]))
         )
-    return body
+    return rows
+
+
+def _canonical(body: bytes, url: str) -> bytes:
+    """`canonical_results_json`, its parser's failures one line (a checked body rarely fails)."""
+    reason = ""
+    try:
+        return canonical_results_json(body)
+    except _UNREADABLE as exc:
+        reason = clean(str(exc)) or type(exc).__name__
+    raise StoreError(f"remote store {url} sent unreadable results: {reason}")
 
 
 def _count(rows: list[pyoxigraph.QuerySolution], url: str) -> int:
