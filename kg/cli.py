@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg import __version__
-from kg.config import DEFAULT_STORE, Config, remote_limits_from, store_auth_from
+from kg.config import DEFAULT_STORE, Config, store_settings_from
 from kg.errors import KGError
 from kg.names import plural
 from kg.output import silence_stdout, stdout_failure
@@ -155,10 +155,7 @@ def _reading(cfg: Config, verify: bool = False) -> Iterator[Store]:
     "--update-url",
     envvar="KG_STORE_UPDATE",
     metavar="URL",
-    help=(
-        "SPARQL update endpoint of a remote store. Env: KG_STORE_UPDATE "
-        "(and KG_STORE_USER, KG_STORE_PASSWORD, KG_STORE_TIMEOUT, KG_STORE_MAX_BYTES)."
-    ),
+    help="SPARQL update endpoint of a remote store. Env: KG_STORE_UPDATE.",
 )
 @click.option(
     "--model",
@@ -188,17 +185,11 @@ def cli(
             format="%(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
-    try:
-        timeout, max_bytes = remote_limits_from(os.environ)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
     ctx.obj = Config(
         store=store,
         update_url=update_url,
         model=model,
-        store_auth=store_auth_from(os.environ),
-        store_timeout=timeout,
-        store_max_bytes=max_bytes,
+        **store_settings_from(os.environ),
     )
 
 

@@ -13,6 +13,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from kg.errors import StoreError
 
 DEFAULT_STORE = "kg-store"
 #: A remote store's request, start to last byte, and its largest answer.
@@ -95,12 +98,23 @@ def redact_url(url: str) -> str:
     return clean or ""
 
 
+def store_settings_from(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The `Config` fields a remote store takes from the environment: credentials
+    (`store_auth_from`) and limits (`remote_limits_from`)."""
+    timeout, max_bytes = remote_limits_from(environ)
+    return {
+        "store_auth": store_auth_from(environ),
+        "store_timeout": timeout,
+        "store_max_bytes": max_bytes,
+    }
+
+
 def remote_limits_from(environ: Mapping[str, str]) -> tuple[float, int]:
     """(seconds per request, largest answer in bytes) for a remote store.
 
     From KG_STORE_TIMEOUT and KG_STORE_MAX_BYTES where given, else the defaults;
-    a value that is not a positive number is a ValueError naming the variable
-    (the CLI turns it into a usage error).
+    a value that is not a positive number is a one-line `StoreError` naming the
+    variable.
     """
 
     def read(variable: str, default: float) -> float:
@@ -112,7 +126,7 @@ def remote_limits_from(environ: Mapping[str, str]) -> tuple[float, int]:
         except ValueError:
             value = 0.0
         if not 0 < value < float("inf"):
-            raise ValueError(f"{variable} must be a positive number, not {text[:40]!r}")
+            raise StoreError(f"{variable} must be a positive number, not {text[:40]!r}")
         return value
 
     return (

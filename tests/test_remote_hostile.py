@@ -141,10 +141,11 @@ def test_the_limits_come_from_the_environment() -> None:
         1000,
     )
     for bad in ("0", "-1", "lots", "nan", "inf"):
-        with pytest.raises(ValueError, match="KG_STORE_MAX_BYTES"):
+        with pytest.raises(StoreError, match="KG_STORE_MAX_BYTES"):
             remote_limits_from({"KG_STORE_MAX_BYTES": bad})
     result = CliRunner().invoke(cli, ["stats"], env={"KG_STORE_TIMEOUT": "soon"})
-    assert result.exit_code == 2 and "KG_STORE_TIMEOUT" in result.stderr
+    assert_one_line_error(result, "bad KG_STORE_TIMEOUT")
+    assert "KG_STORE_TIMEOUT must be a positive number" in result.stderr
 
 
 # -- 1. credentials stay with the configured origin ----------------------------
