@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from kg.cli import cli
 
 #: kg's record of the table files in the store directory (kg.store.integrity.RECORD).
 RECORD = "kg-tables.json"
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold" / "seeds.json"
 
 
 def _tables(store: Path) -> list[Path]:
@@ -117,6 +120,7 @@ COMMANDS: dict[str, list[str]] = {
     "export": ["export", "-f", "nquads", "-o", "{out}/graph.nq"],
     "viz": ["viz", "-o", "{out}/network.html"],
     "validate": ["validate"],
+    "eval": ["eval", str(GOLD)],
 }
 
 
@@ -195,3 +199,18 @@ def test_the_record_follows_every_build(sample_store: str) -> None:
     assert (Path(sample_store) / RECORD).read_text(encoding="utf-8") != first
     with open_store(Config(store=sample_store), verify=True) as store:
         assert store.graph_names()
+
+
+@pytest.mark.parametrize("kind", ["truncated-table", "deleted-current", "garbled-manifest"])
+def test_serve_refuses_a_damaged_store_at_start(sample_store: str, kind: str) -> None:
+    store = _damaged(sample_store, kind)
+    code = "import sys; from kg.cli import cli; sys.exit(cli())"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--store", str(store), "serve", "--port", "0"],
+        capture_output=True,
+        timeout=90,
+        check=False,
+    )
+    assert proc.returncode == 1
+    line = _one_line(proc.stderr.decode())
+    assert f"store {store} is damaged" in line
