@@ -196,12 +196,6 @@ def cli(
 # --- build -----------------------------------------------------------------
 
 
-def _default_web_cache() -> str:
-    """~/.cache/kg/web, or under $XDG_CACHE_HOME when it is set (the XDG convention)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "kg", "web")
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS|URLS...")
 @click.option("--prune", is_flag=True, help="Remove stored articles not found under PATHS.")
@@ -280,11 +274,14 @@ def build(
         kg build saved-pages/ https://news.example.org/feed.rss
     """
     from kg.build.runner import build as run_build
-    from kg.config import FetchPolicy, cpu_count
+    from kg.config import FetchPolicy, cpu_count, default_web_cache
+    from kg.output import STDOUT, check_target
     from kg.progress import ProgressBar
 
+    if report_path not in (None, STDOUT):
+        check_target(Path(report_path))  # refused now, not after the build
     fetch = FetchPolicy(
-        cache_dir=web["cache_dir"] or Path(_default_web_cache()),
+        cache_dir=web["cache_dir"] or default_web_cache(os.environ),
         refresh=web["refresh"],
         allow_private=web["allow_private"],
         delay=web["delay"],

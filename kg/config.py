@@ -59,6 +59,12 @@ def asset_bytes(name: str) -> bytes:
     return (files("kg") / "assets" / name).read_bytes()
 
 
+def default_web_cache(environ: Mapping[str, str]) -> Path:
+    """~/.cache/kg/web, or under $XDG_CACHE_HOME when it is set (the XDG convention)."""
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kg" / "web"
+
+
 def store_auth_from(environ: Mapping[str, str]) -> tuple[str, str] | None:
     """Credentials of a remote store from KG_STORE_USER / KG_STORE_PASSWORD, if given.
 

@@ -246,3 +246,19 @@ def test_a_closed_stdout_is_one_line(sample_store: str) -> None:
     )
     assert proc.returncode == 1
     assert "standard output" in _one_line(proc.stderr.decode())
+
+
+@FIFO_OK
+def test_build_refuses_a_fifo_report_before_it_builds(
+    runner: CliRunner, tmp_path: Path, out: Path
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "news.txt").write_text("Quillmoor Robotics GmbH moved to Brennwald.\n", "utf-8")
+    report = _fifo(out / "report.json")
+    store = tmp_path / "store"
+    args = ["--store", str(store), "build", "--workers", "1", "--report", str(report)]
+    result = runner.invoke(cli, [*args, str(articles)])
+    assert result.exit_code == 1
+    assert "FIFO" in _one_line(result.stderr)
+    assert stat.S_ISFIFO(report.lstat().st_mode) and not store.exists()
