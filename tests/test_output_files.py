@@ -262,3 +262,19 @@ def test_build_refuses_a_fifo_report_before_it_builds(
     assert result.exit_code == 1
     assert "FIFO" in _one_line(result.stderr)
     assert stat.S_ISFIFO(report.lstat().st_mode) and not store.exists()
+
+
+def test_no_permission_is_one_line(
+    runner: CliRunner, sample_store: str, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a folder the user may not write to gives (simulated: tests may run as root)."""
+    import kg.output
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(kg.output.tempfile, "mkstemp", refuse)
+    result = _export(runner, sample_store, out / "graph.ttl")
+    assert result.exit_code == 1
+    assert "Permission denied" in _one_line(result.stderr)
+    assert list(out.iterdir()) == []
