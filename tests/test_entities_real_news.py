@@ -52,6 +52,7 @@ def entity_with(ex: Extraction, name: str):  # -> LocalEntity
         "Premier League of European",  # cut before a lower-case noun
         "Technical University",  # the city after it is part of the name
         "New Collaborative Research Centre",  # a heading's description of a kind
+        "CV",  # a short acronym the model calls a place
     ],
 )
 def test_real_news_junk_is_no_entity(extraction: Extraction, junk: str) -> None:
@@ -95,6 +96,16 @@ def test_a_mayors_portfolio_is_no_body_but_the_city_is(extraction: Extraction) -
     names = names_of(extraction)
     assert "City of Dresden" in names
     assert not any(n.startswith("Urban Planning") for n in names)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("OrvaDome", "Place"), ("TernMed", "Company"), ("LivaChip", "Product")],
+)
+def test_a_capital_inside_a_word_marks_a_name(extraction: Extraction, name: str, cls: str) -> None:
+    """The model tags none of these; the shape and the words before type them."""
+    assert cls in entity_with(extraction, name).types
 
 
 @pytest.mark.model

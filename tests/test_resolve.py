@@ -113,3 +113,29 @@ def test_a_body_named_before_a_unit_does_not_join_the_unit() -> None:
     assert nodes["City of Leipzig"] != nodes["City of Leipzig Office for Trade"]
     assert nodes["Tamsel University"] != nodes["Tamsel University Hospital"]
     assert nodes["Oskar Brenn University"] == nodes["Oskar Brenn University Ostwald"]
+
+
+def test_a_surname_alone_joins_the_one_full_name_of_the_corpus() -> None:
+    nodes = _nodes(
+        [
+            _article(0, [("Anna Varga",)], "Person"),
+            _article(1, [("Mr Varga", "Varga")], "Person"),
+            _article(2, [("Jan Ost",), ("Eva Ost",)], "Person"),
+            _article(3, [("Ost",)], "Person"),
+        ]
+    )
+    assert nodes["Mr Varga"] == nodes["Anna Varga"]
+    assert nodes["Ost"] not in {nodes["Jan Ost"], nodes["Eva Ost"]}  # two people: which?
+
+
+def test_a_possessive_unit_name_meets_the_of_form() -> None:
+    possessive = "Elbtal University\u2019s Faculty of Medicine"  # a typographic apostrophe
+    nodes = _nodes(
+        [
+            _article(0, [(possessive,)], "Institution"),
+            _article(1, [("Medical Faculty of the Elbtal University",)], "Institution"),
+        ]
+    )
+    assert nodes[possessive] == nodes[
+        "Medical Faculty of the Elbtal University"
+    ]

@@ -135,6 +135,7 @@ class Resolver:
         """The corpus-wide entities, and which signature went into which."""
         order = sorted(range(len(self._signatures)), key=self._first.__getitem__)
         self._merge_short_names(order)
+        self._merge_surnames(order)
         members: dict[int, list[int]] = {}
         for sid in order:
             members.setdefault(self._groups.find(sid), []).append(sid)
@@ -206,6 +207,35 @@ class Resolver:
             w.lower() in self.body_heads or self.key(w) in self.places for w in words[:n]
         )
 
+    def _merge_surnames(self, order: list[int]) -> None:
+        """'Mr Varga' in an interview is 'Anna Varga' of another article.
+
+        Within an article the reader already joins a surname to the full name;
+        across articles only a person never called more than a surname, and only
+        when exactly one person of the corpus has that surname in a full name.
+        """
+        groups = self._groups
+        people = [s for s in order if family(self._signatures[s][1]) == "Person"]
+        full: dict[str, set[int]] = {}
+        bare: list[tuple[int, str]] = []
+        for sid in people:
+            stripped = [
+                [w for w in n.split() if w.lower() not in self.titles]
+                for n in self._signatures[sid][0]
+            ]
+            if stripped and all(len(words) == 1 for words in stripped):
+                surnames = {self.key(words[0]) for words in stripped}
+                if len(surnames) == 1 and len(next(iter(surnames))) >= 3:
+                    bare.append((sid, surnames.pop()))
+                continue
+            for words in stripped:
+                if len(words) >= 2:
+                    full.setdefault(self.key(words[-1]), set()).add(sid)
+        for sid, surname in bare:
+            roots = {groups.find(s) for s in full.get(surname, set())}
+            if len(roots) == 1:
+                groups.union(roots.pop(), sid)
+
     def keys(self, ent: LocalEntity) -> set[tuple[str, str]]:
         """Name keys of one local entity; short unit names ('Medical Faculty') are not keys."""
         fam = family(ent.types)
@@ -236,7 +266,9 @@ class Resolver:
                     keys.add((fam, "known:" + self.known[key][0]))
                 if fam == "Thing" and not _ACRONYM.match(variant):
                     words = sorted(
-                        self.field_nouns.get(w, w) for w in _words(variant) if w not in _FILLER
+                        self.field_nouns.get(w, w)
+                        for w in _words(variant)
+                        if w not in _FILLER and w != "s"  # "X University's Faculty"
                     )
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))

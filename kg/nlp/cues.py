@@ -33,6 +33,8 @@ _GOVERNMENT_HEADS = {"free state", "federal state", "government"}
 _FIELD_NAMED = {"faculty", "fakultät"}
 #: Endings of English adjectives the tagger calls proper nouns when capitalised ('Analytical').
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ary", "ous", "ied", "ental")
+#: 'in the X', 'into the X': a one-word name after these is a building or site.
+_PLACE_PREPOSITIONS = {"in", "into", "at", "on", "inside"}
 #: Words allowed between a name's comma and the head noun of its apposition.
 _APPOSITION_FILL = {"ADJ", "PROPN", "NOUN", "NUM", "PUNCT", "DET", "ADV"}
 
@@ -66,6 +68,7 @@ class CueTyper:
         self.generic = {w.lower() for w in lexicon.words("generic_name_words")}
         self.institution_prefixes = {w.lower() for w in lexicon.words("institution_prefixes")}
         self.product_cues = {w.lower() for w in lexicon.words("product_cues")}
+        self.product_nouns = {w.lower() for w in lexicon.words("product_nouns")}
         self.produce_verbs = {w.lower() for w in lexicon.words("produce_verbs")}
         self.instruments = {w.lower() for w in lexicon.words("legal_instruments")}
         self.anaphors = lexicon.mapping("anaphors")
@@ -372,6 +375,8 @@ class CueTyper:
             )
             return ("Person",) if shaped and supported else ()
         if hints & {"GPE", "LOC"}:
+            if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
+                return ()  # 'CV', 'ML': a short acronym no gazetteer knows is no place
             return ("Place",)
         if "QUOTED" in hints and ("PRODUCT" in hints or self._product_context(span)):
             return ("Product",)
@@ -388,6 +393,14 @@ class CueTyper:
             and not span[0].is_stop
         ):
             return ("Project",)
+        if "CAMEL" in hints and len(span) == 1:
+            before = [t.lower_ for t in span.doc[max(0, span.start - 2) : span.start]]
+            if before and (before[-1] in self.product_nouns or self._product_context(span)):
+                return ("Product",)  # 'its organ-on-chip platform HepaChip'
+            if context:
+                return context
+            at_the = len(before) == 2 and before[0] in _PLACE_PREPOSITIONS and before[1] == "the"
+            return ("Place",) if at_the else ("Company",)  # 'moved into the OrvaDome'
         if hints & {"ORG", "FAC", "PRODUCT"}:
             if len(span) == 1 and _ACRONYM.match(text) and len(text) <= 3:
                 return ()

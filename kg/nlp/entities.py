@@ -39,6 +39,8 @@ from kg.nlp.spans import (
 
 #: Words that describe rather than name when they open cue words ('New Research Centre').
 _DESCRIBING = {"new", "first", "second", "third", "further", "another", "joint", "future"}
+_OPENERS = {",", '"', "\u201c", "\u201e", "\u2018"}
+_CAMEL_RE = r"^(?:[A-Z][a-z]+[A-Z]|[a-z]+[A-Z])[A-Za-z0-9]*$"
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
 _NAME_RE = r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])"
 _NAME_MATCH = re.compile(r"^(?:[A-ZÄÖÜ0-9]|[a-zäöüß]+[A-Z0-9])").match
@@ -281,6 +283,9 @@ class EntityCues:
             greedy="LONGEST",
         )
         self._add("MARK", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        # 'BioCube', 'ResMed', 'iDiv': a capital inside a word marks a name in English
+        # prose even where the model tags nothing.
+        self._add("CAMEL", [[{"TEXT": {"REGEX": _CAMEL_RE}, "IS_SENT_START": False}]])
         self._add(
             "QUOTED",
             [
@@ -361,6 +366,14 @@ class EntityCues:
                     cue = Span(doc, first, start, label="CUE_" + key.split("_", 1)[1])
                     candidates.append((3, cue))
                     after_names[(cue.start_char, cue.end_char)] = doc[first:end].text
+            elif key == "CAMEL":
+                # alone: not the tail of a longer name ('Center (IFB) AdiposityDiseases'),
+                # not an alias in brackets (the acronym rules own those), not a degree
+                prev = doc[start - 1]
+                if (prev.is_lower or prev.text in _OPENERS) and (
+                    doc[start].lower_.rstrip("s") not in self.cues.titles
+                ):
+                    candidates.append((2, Span(doc, start, end, label=key)))
             elif key == "LIST_Company":
                 candidates.extend((3, s) for s in list_members(doc, end, key))
             else:
