@@ -26,7 +26,7 @@ _MODEL_CODE = re.compile(r"^[A-Z]{2,6}-\d{2,5}$").match
 #: Finite verbs: a span holding one is a clause fragment ('X says'), not a name.
 _FINITE = {"VBZ", "VBD", "VBP", "MD"}
 #: German joining words inside names, which the English tagger may call verbs.
-_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im"}
+_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im", "am"}
 #: Head nouns of a government ('Free State of X', 'State of X'): an institution that funds.
 _GOVERNMENT_HEADS = {"free state", "federal state", "government"}
 #: Heads whose field adjective is the name itself: 'Medical Faculty' is one faculty's name.
@@ -77,6 +77,7 @@ class CueTyper:
         self.speech_verbs = {s.lower() for s in lexicon.words("speech_verbs")}
         self.place_heads = {s.lower() for s in lexicon.words("place_heads")}
         self.disciplines = {s.lower() for s in lexicon.words("disciplines")}
+        self.compound_heads = lexicon.mapping("compound_heads")
         self.building_words = {s.lower() for s in lexicon.words("building_words")}
         self.unit_heads = {s.lower() for s in lexicon.words("unit_heads")}
         self.known: dict[str, tuple[str, ...]] = {}
@@ -107,7 +108,9 @@ class CueTyper:
         text = span.text
         if self.known_exact.get(text) or self.known.get(text.lower()):
             return False
-        if _DATE.search(text) or text.endswith("-"):
+        if _DATE.search(text) or text.endswith("-") or span[0].text.endswith("-"):
+            return True  # 'Metabolismus-', 'Human- and Environment-Centered ...': cut compounds
+        if self.portfolio(span):
             return True
         if any(t.tag_ in _FINITE and t.is_lower and t.lower_ not in _JOINERS for t in span):
             return True
@@ -131,6 +134,33 @@ class CueTyper:
         if head not in self.lex.heads and self._singular(head) in self.lex.heads:
             return True  # 'Leibniz Institutes', 'Clusters of Excellence': a kind, not one body
         return self.descriptive(span)
+
+    def portfolio(self, span: Span) -> bool:
+        """'Managing Director Pharma and Life Sciences at X': the remit of a job title.
+
+        Generic words (field, sector, head nouns) after a capitalised role word,
+        inside the span or right before it, say what a job covers, not who or
+        which body; a name has at least one word of its own.
+        """
+        doc = span.doc
+        words = [t for t in span if not t.is_punct]
+        lead = 0
+        while lead < len(words) and words[lead].is_title and words[lead].lower_ in self.role_tokens:
+            lead += 1
+        rest = words[lead:]
+        before = doc[span.start - 1] if span.start > 0 else None
+        # the role ends in a whole role word ('Director'), not a modifier ('Federal')
+        after_role = (lead > 0 and words[lead - 1].lower_ in self.roles) or (
+            before is not None and before.is_title and before.lower_ in self.roles
+        )
+        return (
+            after_role
+            and bool(rest)
+            and all(
+                t.lower_ in self.generic or t.lower_ in self.lex.heads or t.lower_ in {"and", "&"}
+                for t in rest
+            )
+        )
 
     def not_a_name_shape(self, span: Span) -> bool:
         """Shapes of words that are no body's name, whichever cue proposed them.
@@ -243,6 +273,14 @@ class CueTyper:
         )
         if known:
             return known
+        doc = span.doc
+        if (
+            span.start > 0
+            and span.end < len(doc)
+            and doc[span.start - 1].lower_ == "a"
+            and doc[span.end].lower_ == "company"
+        ):
+            return ("Company",)  # 'Y - A Kestrel Company'
         for prefix in ("QUOTED_", "CUE_", "LIST_"):
             cue = sorted(h for h in hints if h.startswith(prefix))
             if cue:
@@ -393,6 +431,11 @@ class CueTyper:
             and not span[0].is_stop
         ):
             return ("Project",)
+        first = text.split("-", 1)[0]
+        if "-" in text and self.known.get(first.lower()) == ("Place",) and text[len(first) + 1 :][
+            :1
+        ].isupper():
+            return ("Place",)  # 'Potsdam-Golm': a district joined to its town
         if "CAMEL" in hints and len(span) == 1:
             before = [t.lower_ for t in span.doc[max(0, span.start - 2) : span.start]]
             if before and (before[-1] in self.product_nouns or self._product_context(span)):
@@ -428,8 +471,12 @@ class CueTyper:
         ):
             return self._head_word_class(before.lower_)
         if before is not None and span.start > 1:
-            # 'accelerators like X', 'institutes such as X': the plural head before a list
+            # 'accelerators like X', 'institutes such as X', 'venues like the X': the
+            # plural head before a list
             i = span.start - 1
+            if before.lower_ == "the" and span.start > 2:
+                i -= 1
+                before = doc[i]
             if before.lower_ == "as" and doc[i - 1].lower_ == "such":
                 i -= 1
             elif before.lower_ != "like":
@@ -538,6 +585,7 @@ class CueTyper:
         cut = next(
             (i for i, w in enumerate(words) if w in {"for", "of", "für"} and i > 0), len(words)
         )
+        cut = next((i for i, w in enumerate(words) if w in {"am", "im"} and i > 0), cut)
         head_words = words[:cut]
         two = " ".join(head_words[-2:])
         if two in _GOVERNMENT_HEADS or (
@@ -558,6 +606,12 @@ class CueTyper:
                         else ("Funder",)
                     )
                 return (cls,)
+        if len(head_words) == 1:
+            # A German compound ends in its head noun: 'Kongresshalle (am Zoo)',
+            # 'Gründerzentrum'. One word only: 'Walburga Neuhaus' is a person.
+            for head, cls in self.compound_heads.items():
+                if head_words[0].endswith(head) and len(head_words[0]) > len(head) + 2:
+                    return (cls,)
         return ()
 
 

@@ -39,6 +39,7 @@ from kg.nlp.spans import (
 
 #: Words that describe rather than name when they open cue words ('New Research Centre').
 _DESCRIBING = {"new", "first", "second", "third", "further", "another", "joint", "future"}
+_DASHES = {"-", "\u2013", "\u2014"}
 _OPENERS = {",", '"', "\u201c", "\u201e", "\u2018"}
 _CAMEL_RE = r"^(?:[A-Z][a-z]+[A-Z]|[a-z]+[A-Z])[A-Za-z0-9]*$"
 _NER_KEEP = {"ORG", "PERSON", "GPE", "LOC", "PRODUCT", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW"}
@@ -55,7 +56,7 @@ _TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "fro
 #: Finite verb tags: a name never runs on into its clause's verb ('X says').
 _FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
 #: German joining words inside names, which the English tagger may call verbs.
-_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im"}
+_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im", "am"}
 _QUOTES = QUOTES
 
 
@@ -230,7 +231,9 @@ class EntityCues:
                                 "manufacturer",
                                 "manufacturers",
                             ]
-                        }
+                        },
+                        # 'the companies A and B'; not 'Y - A Kestrel Company, and Z'
+                        "IS_LOWER": True,
                     }
                 ]
             ],
@@ -378,7 +381,9 @@ class EntityCues:
                 candidates.extend((3, s) for s in list_members(doc, end, key))
             else:
                 candidates.append((3, Span(doc, start, end, label=key)))
-        for _match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
+        for match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
+            if doc.vocab.strings[match_id] == "Place" and doc[start].is_lower:
+                continue  # 'thüringen' inside a firm's lower-case name is no mention of the state
             candidates.append((4, Span(doc, start, end, label="KNOWN")))
         hints: dict[tuple[int, int], set[str]] = {}
         prio: dict[tuple[int, int], int] = {}
@@ -424,7 +429,7 @@ class EntityCues:
             if typed:
                 kept.append(span)
                 classes[(span.start_char, span.end_char)] = typed
-        dropped = headline_only(kept, headline_lines(text), weak)
+        dropped = headline_only(kept, headline_lines(text))
         if dropped:
             kept = [s for s in kept if (s.start_char, s.end_char) not in dropped]
         # Acronyms and later short forms inherit the classes of the name they stand for.
@@ -613,12 +618,32 @@ class EntityCues:
             if doc[i].text == "," and doc[i + 1].lower_ in self.office_words:
                 end = i  # 'X University, Communications Office': a contact line's department
                 break
+        for i in range(start + 1, end - 1):
+            tok = doc[i]
+            if tok.text in _DASHES and doc[i - 1].whitespace_ and tok.whitespace_:
+                end = i  # 'Canopy Bio - A Kestrel Company': a spaced dash ends the name
+                break
+        if (
+            end - start > 1
+            and doc[end - 1].lower_ == "company"
+            and start > 0
+            and doc[start - 1].lower_ == "a"
+        ):
+            end -= 1  # 'Y - A Kestrel Company': Y belongs to Kestrel; the name is Kestrel
+        if (
+            end - start > 2
+            and doc[start + 1].text in {"'s", "\u2019s"}
+            and self.cues.known.get(doc[start].lower_) == ("Place",)
+        ):
+            start += 2  # "Leipzig's BioCity": the city owns nothing, it locates
         while (
             end - start > 1
             and doc[start].lower_ in self.cues.nationalities
             and (
                 span.label_ in {"LEGAL", "LIST_Company"}
                 or strip_legal(span.text.lower(), self.cues.legal_forms) != span.text.lower()
+                # 'the Irish Kestrel Group': a firm's nationality is no part of its name
+                or self.cues.lex.heads.get(doc[end - 1].lower_) == "Company"
             )
         ):
             start += 1
@@ -642,6 +667,14 @@ class EntityCues:
             # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
             while end > start and doc[end - 1].lower_ in self.cue_words:
                 end -= 1
+        if (
+            end + 1 < len(doc)
+            and doc[end].text in {"am", "im"}
+            and doc[end + 1].is_title
+            and span.label_ != "PERSON"
+            and end - start >= 1
+        ):
+            end += 2  # 'Kongresshalle am Zoo': German 'at the' inside a venue's name
         if end <= start:
             return None
         return Span(doc, start, end, label=span.label_)

@@ -30,7 +30,7 @@ from kg.nlp.money import read_fundings
 from kg.nlp.owners import OwnedUnit, owned_units
 from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
-from kg.nlp.variants import place_suffix_pairs, surname_variant_pairs
+from kg.nlp.variants import place_suffix_pairs, renamed_pairs, surname_variant_pairs
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,6 +143,9 @@ class DocReader:
                 info[unit.owner] = (unit.owner_text, unit.owner_classes)
                 groups.add(unit.owner)
         self._link_names(info, groups)
+        orgs = [k for k, (_t, c) in info.items() if "Person" not in c]
+        for a, b in renamed_pairs(article.text, orgs):
+            groups.union(a, b)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
                 groups.union(long_key, short_key)

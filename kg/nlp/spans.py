@@ -287,14 +287,13 @@ def headline_lines(text: str) -> list[tuple[int, int]]:
     return []
 
 
-def headline_only(
-    spans: list[Span], lines: list[tuple[int, int]], weak: set[tuple[int, int]]
-) -> set[tuple[int, int]]:
-    """Spans of a headline that stand for nothing the article's body names.
+def headline_only(spans: list[Span], lines: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Spans of a title-case headline that the article's body never names.
 
-    A model guess in a headline that the body never repeats, or a span that the
-    body repeats only in part ('Kestrel Labs' of 'Kestrel Labs Extend
-    Partnership'), ran over into the headline's other capitalised words.
+    In title case a span may run over into the headline's other capitalised
+    words ('Kestrel Labs Extend Partnership') or be a phrase that only looks
+    like a name ('For a Healthier Society: ...'); a real name of the story is
+    named again in its body, and that mention is kept.
     """
     doc = spans[0].doc if spans else None
     if doc is None or not lines:
@@ -305,16 +304,24 @@ def headline_only(
         body.append(text[last:start])
         last = end
     body.append(text[last:])
-    flat = " " + " ".join(" ".join(body).split()) + " "
+    flat = " ".join(" ".join(body).split())
     out: set[tuple[int, int]] = set()
     for span in spans:
         key = (span.start_char, span.end_char)
         if not any(a <= key[0] and key[1] <= b for a, b in lines):
             continue
-        words = span.text.split()
-        if " " + " ".join(words) + " " in flat:
-            continue  # the body names it too
-        partial = any(" " + " ".join(words[:n]) + " " in flat for n in range(1, len(words)))
-        if key in weak or partial:
-            out.add(key)
+        if not _names_word(flat, " ".join(span.text.split())):
+            out.add(key)  # a headline-only name the body never takes up
     return out
+
+
+def _names_word(text: str, phrase: str) -> bool:
+    """Whether `phrase` occurs in `text` as whole words ('Kestrel Labs,' counts)."""
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        before_ok = at == 0 or not text[at - 1].isalnum()
+        if before_ok and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(phrase, at + 1)
+    return False

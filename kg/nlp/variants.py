@@ -11,10 +11,14 @@ name are two institutes).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from kg.names import group_key
 
+#: What stands between a name and its former (or later) name: 'A (formerly B)', 'A, now B'.
+_RENAMED = re.compile(r"\s*[(,]\s*(?:formerly|previously|now|née)(?:\s+known\s+as|\s+called)?\s+")
 _FILLER = {"of", "the", "for", "and", "in", "at", "&"}
 #: A mention as the reader keeps it: offsets, text, whether it is a person.
 MentionKey = tuple[int, int]
@@ -49,6 +53,24 @@ def place_suffix_pairs(
             continue
         for key in next(iter(by_place.values())):
             pairs.extend((key, other) for other in by_key[base])
+    return pairs
+
+
+def renamed_pairs(
+    text: str, mentions: Iterable[MentionKey]
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'Kestrel GmbH (formerly Ostvald GmbH)': one firm under its old and new name.
+
+    Only two mentions next to each other with nothing but the renaming words
+    between them; the gap is at most 40 characters, so the pattern never runs
+    over long text.
+    """
+    ordered = sorted(mentions)
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for a, b in pairwise(ordered):
+        gap = text[a[1] : b[0]]
+        if 0 < len(gap) <= 40 and _RENAMED.fullmatch(gap):
+            pairs.append((a, b))
     return pairs
 
 
