@@ -67,6 +67,10 @@ def test_a_former_name_in_brackets_is_the_same_firm(extraction: Extraction) -> N
         ("Varnholt", "Company"),  # 'A Varnholt Company'
         ("OrvaCity", "Company"),  # after the city's possessive, cut off
         ("Talbot Group", "Company"),
+        ("Potsdam-Golm", "Place"),  # a district written onto its town
+        ("TernLab", "Cluster"),  # what the article says it is outvotes the model
+        ("OrvaChip", "Product"),  # the apposition after it introduces another firm
+        ("Ilse Varga", "Person"),  # ', the company intends': a clause, no apposition
     ],
 )
 def test_real_news_names_and_classes(extraction: Extraction, name: str, cls: str) -> None:

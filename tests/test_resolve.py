@@ -139,3 +139,16 @@ def test_a_possessive_unit_name_meets_the_of_form() -> None:
     assert nodes[possessive] == nodes[
         "Medical Faculty of the Elbtal University"
     ]
+
+
+def test_a_german_name_meets_its_english_translation() -> None:
+    """Machine-translated pages write 'Rotes Haus' in one article, 'Red House' in another."""
+    nodes = _nodes(
+        [
+            _article(0, [("Rotes Haus",)], "Place"),
+            _article(1, [("Red House",)], "Place"),
+            _article(2, [("Blaues Haus",)], "Place"),
+        ]
+    )
+    assert nodes["Rotes Haus"] == nodes["Red House"]
+    assert nodes["Blaues Haus"] != nodes["Red House"]

@@ -86,6 +86,7 @@ class Resolver:
         # 'TU Dresden' is 'Technical University Dresden'; 'Medical Faculty' and
         # 'Faculty of Medicine' name one faculty (word bags compare field nouns).
         self.abbreviations = lexicon.mapping("name_abbreviations")
+        self.translations = {k.lower(): v for k, v in lexicon.mapping("name_translations").items()}
         self.field_nouns = {k.lower(): v.lower() for k, v in lexicon.mapping("field_nouns").items()}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
         self.places: set[str] = set()
@@ -251,6 +252,7 @@ class Resolver:
                 self.translate_places(name),
                 _GOVERNMENT.sub("State of ", name),
                 self.expand(name),
+                self.translate(name) if fam == "Thing" else name,
                 _uninflected(name) if fam == "Thing" else name,
             )
             for variant in variants:
@@ -273,6 +275,14 @@ class Resolver:
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))
         return keys
+
+    def translate(self, name: str) -> str:
+        """'Rotes Haus' -> 'red house': German name words in English, as a translation
+        elsewhere in the corpus writes the same building or body."""
+        words = name.split()
+        if not any(w.lower() in self.translations for w in words):
+            return name
+        return " ".join(self.translations.get(w.lower(), w) for w in words)
 
     def expand(self, name: str) -> str:
         """'TU Dresden' -> 'Technical University Dresden': abbreviated name words written out."""

@@ -35,6 +35,8 @@ _FIELD_NAMED = {"faculty", "fakultät"}
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ary", "ous", "ied", "ental")
 #: 'in the X', 'into the X': a one-word name after these is a building or site.
 _PLACE_PREPOSITIONS = {"in", "into", "at", "on", "inside"}
+#: The model's labels for names (as opposed to dates, numbers, events).
+_MODEL_NAME_LABELS = {"ORG", "FAC", "PRODUCT", "GPE", "LOC", "NORP", "WORK_OF_ART", "CAMEL"}
 #: Words allowed between a name's comma and the head noun of its apposition.
 _APPOSITION_FILL = {"ADJ", "PROPN", "NOUN", "NUM", "PUNCT", "DET", "ADV"}
 
@@ -324,6 +326,11 @@ class CueTyper:
         head_cls = self.head_class(span)
         if head_cls and not (len(span) == 1 and span[0].lower_ in self.lex.heads):
             return head_cls  # a lone 'Institute' or 'Partners' is a common noun
+        if hints & _MODEL_NAME_LABELS:
+            # 'the accelerator X', 'X, a research institute': the article says what a
+            # name the model found is; that is a cue, and it outvotes the model's guess
+            # at other mentions of the same name.
+            return self.context_class(span)
         return ()
 
     def in_job_title(self, span: Span) -> bool:
@@ -498,8 +505,15 @@ class CueTyper:
             for tok in doc[span.end + 2 : min(len(doc), span.end + 8)]:
                 if tok.is_lower and tok.lower_ in self.lex.heads:
                     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-                    if nxt is not None and nxt.is_lower and nxt.lower_ in self.lex.heads:
-                        continue  # 'a research institute': the last noun is the head
+                    if nxt is not None and nxt.is_lower and (
+                        nxt.lower_ in self.lex.heads or nxt.pos_ in {"NOUN", "ADJ"}
+                    ):
+                        continue  # 'a research institute', 'a medical technology company'
+
+                    if nxt is not None and (nxt.tag_ in _FINITE or nxt.is_title):
+                        # 'X, the company intends ...' starts a clause; 'X, the Dutch
+                        # company Y' introduces Y: neither describes X
+                        break
                     return self._head_word_class(tok.lower_)
                 if tok.pos_ not in _APPOSITION_FILL or tok.text in {",", ";", "(", ")"}:
                     break

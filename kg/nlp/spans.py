@@ -48,6 +48,7 @@ def split_place_prefix(cues: CueTyper, spans: list[Span]) -> list[Span]:
         if (
             len(span) > 2
             and cues.known.get(first.lower_) == ("Place",)
+            and span[1].text != "-"  # 'Potsdam-Golm': one written word, a district
             and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
             and span[1].lower_ not in cues.lex.heads  # 'Leipzig University ...' keeps its city
             and any(
