@@ -1,0 +1,168 @@
+"""Cutting a candidate span down to its name: the furniture around names in news text.
+
+A model span or a pattern match often holds more than a name: a determiner or
+possessive in front, a quote or line break inside, a verb it ran on into ('X
+says'), a role word before a person, an academic title after a university, a
+contact line's department after a comma, a spaced dash before 'A X Company'.
+`Trimmer.trim` cuts such a span to the name or gives it up; `kg_entities`
+calls it for every candidate, so it looks at the span's own tokens only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from kg.nlp.cues import CueTyper, strip_legal
+from kg.nlp.labels import REF
+from kg.nlp.spans import QUOTES, whole_compounds
+
+_DASHES = {"-", "\u2013", "\u2014"}
+#: Tokens a name stops before (after its first word), and the characters they contain.
+_CUTS = {"(", ".", "/", ";", ":"}
+_CUT_CHARS = re.compile(r"[\n(./;:]")
+#: Words cut from the front and from the end of a candidate name.
+_LEADING = {"the", "a", "an", "this", "its", "their"}
+_TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "from", "to", "on"}
+#: Finite verb tags: a name never runs on into its clause's verb ('X says').
+_FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
+#: German joining words inside names, which the English tagger may call verbs.
+_JOINERS = {"und", "für", "der", "die", "das", "zu", "zur", "im", "am"}
+_QUOTES = QUOTES
+
+
+class Trimmer:
+    """The cut rules, with the vocabularies they read (built once per pipeline)."""
+
+    def __init__(self, cues: CueTyper, cue_words: set[str]) -> None:
+        self.cues = cues
+        self.cue_words = cue_words
+        # First words of department names ('Communications Office'): after a comma
+        # inside a span they start a contact line's department, not the name.
+        self.office_words = {n.split()[0] for n in cues.stop_names if n[:1].isalpha()}
+
+    def trim(self, span: Span, text: str) -> Span | None:
+        """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
+
+        `text` is the Doc's text (`doc.text` joins every token's text on each call).
+        """
+        doc = span.doc
+        start, end = span.start, span.end
+        # Most names hold none of the cut characters: then no token can be a cut, and
+        # the scan (two Token objects per word) is skipped.
+        if _CUT_CHARS.search(text, span.start_char, span.end_char):
+            for i in range(start, end):
+                if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
+                    end = i
+                    break
+        if not span.label_.startswith("QUOTED"):
+            for i in range(start + 1, end):
+                if (
+                    doc[i].text in _QUOTES
+                    and doc[i].text not in {"'", "\u2019"}
+                    and doc[i - 1].lower_ not in _LEADING
+                ):
+                    end = i  # 'Centre \u2018Polymers': a quoted name starts, this one ends
+                    break
+        start, end = whole_compounds(doc, start, end)
+        for i in range(start + 1, end):
+            if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower and doc[i].lower_ not in _JOINERS:
+                if span.label_.startswith("QUOTED"):
+                    return None  # a quoted clause is a quotation, not a name
+                end = i  # 'Chrisman says': the name ends where the clause goes on
+                break
+        while start < end:
+            first = doc[start]  # one Token object per step, not one per test
+            lower = first.lower_
+            if not (lower in _LEADING or first.is_punct or first.is_space):
+                break
+            if lower == "the" and span.label_ == REF:
+                break
+            start += 1
+        if span.label_ in {"PERSON", "ROLE_NAME"}:
+            # 'Presidents X Y', 'General Heide X': role words lead into a name, not part of it
+            while end - start > 2 and (
+                doc[start].lower_ in self.cues.role_tokens
+                or doc[start].lower_.rstrip("s") in self.cues.role_tokens
+            ):
+                start += 1
+        if (
+            end - start > 2
+            and doc[start].lower_ in self.cues.role_tokens
+            and doc[start].lower_ not in self.cues.lex.heads
+            and doc[start + 1].lower_ == "of"
+            and doc[start].is_title
+            and self.cues.head_class(doc[start + 2 : end])
+        ):
+            start += 2  # 'Rector of X University': the office is no part of the name
+        if span.label_ not in {"PERSON", "ROLE_NAME"}:
+            for i in range(start + 1, end):
+                if doc[i].lower_ in self.cues.titles:
+                    end = i  # 'X University Dr. Y': an academic title starts a person
+                    break
+        for i in range(start + 1, end - 1):
+            if doc[i].text == "," and doc[i + 1].lower_ in self.office_words:
+                end = i  # 'X University, Communications Office': a contact line's department
+                break
+        for i in range(start + 1, end - 1):
+            tok = doc[i]
+            if tok.text in _DASHES and doc[i - 1].whitespace_ and tok.whitespace_:
+                end = i  # 'Canopy Bio - A Kestrel Company': a spaced dash ends the name
+                break
+        if (
+            end - start > 1
+            and doc[end - 1].lower_ == "company"
+            and start > 0
+            and doc[start - 1].lower_ == "a"
+        ):
+            end -= 1  # 'Y - A Kestrel Company': Y belongs to Kestrel; the name is Kestrel
+        if (
+            end - start > 2
+            and doc[start + 1].text in {"'s", "\u2019s"}
+            and self.cues.known.get(doc[start].lower_) == ("Place",)
+        ):
+            start += 2  # "Leipzig's BioCity": the city owns nothing, it locates
+        while (
+            end - start > 1
+            and doc[start].lower_ in self.cues.nationalities
+            and (
+                span.label_ in {"LEGAL", "LIST_Company"}
+                or strip_legal(span.text.lower(), self.cues.legal_forms) != span.text.lower()
+                # 'the Irish Kestrel Group': a firm's nationality is no part of its name
+                or self.cues.lex.heads.get(doc[end - 1].lower_) == "Company"
+            )
+        ):
+            start += 1
+        while end > start:
+            last = doc[end - 1]
+            if not (last.is_punct or last.is_space or last.lower_ in _TRAILING):
+                break
+            word = last.text
+            if (
+                word in {".", ")"}
+                and end - start > 1
+                and (
+                    word == "." and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                )
+            ):
+                break
+            if word in {"®", "™"}:
+                break
+            end -= 1
+        if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
+            # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
+            while end > start and doc[end - 1].lower_ in self.cue_words:
+                end -= 1
+        if (
+            end + 1 < len(doc)
+            and doc[end].text in {"am", "im"}
+            and doc[end + 1].is_title
+            and span.label_ != "PERSON"
+            and end - start >= 1
+        ):
+            end += 2  # 'Kongresshalle am Zoo': German 'at the' inside a venue's name
+        if end <= start:
+            return None
+        return Span(doc, start, end, label=span.label_)
+
