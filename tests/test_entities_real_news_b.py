@@ -48,6 +48,7 @@ def entity_with(ex: Extraction, name: str):  # -> LocalEntity
         "thüringen",  # a lower-case place word inside a firm's name
         "Human- and Environment-Centered Technology",  # a cut compound
         "Irish Talbot Group",  # the nationality is no part of the name
+        "Pears",  # a list with no known place in it makes nothing a place
     ],
 )
 def test_real_news_junk_is_no_name(extraction: Extraction, junk: str) -> None:
@@ -71,6 +72,7 @@ def test_a_former_name_in_brackets_is_the_same_firm(extraction: Extraction) -> N
         ("TernLab", "Cluster"),  # what the article says it is outvotes the model
         ("OrvaChip", "Product"),  # the apposition after it introduces another firm
         ("Ilse Varga", "Person"),  # ', the company intends': a clause, no apposition
+        ("Orlenau", "Place"),  # listed among known places
     ],
 )
 def test_real_news_names_and_classes(extraction: Extraction, name: str, cls: str) -> None:

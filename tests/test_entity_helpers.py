@@ -73,5 +73,6 @@ def test_trim_cuts_at_marks_and_furniture(nlp, text: str, expected: str) -> None
     from spacy.tokens import Span
 
     doc = nlp.make_doc(text)
-    trimmed = nlp.get_pipe("kg_entities").trimmer.trim(Span(doc, 0, len(doc), label="HEAD"), doc.text)
+    trimmer = nlp.get_pipe("kg_entities").trimmer
+    trimmed = trimmer.trim(Span(doc, 0, len(doc), label="HEAD"), doc.text)
     assert trimmed is not None and trimmed.text == expected

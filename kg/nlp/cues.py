@@ -289,6 +289,8 @@ class CueTyper:
                 return (cue[0].split("_", 1)[1],)
         if "CITY" in hints:
             return ("Institution",)
+        if "LISTED_PLACE" in hints:
+            return ("Place",)  # listed among places (`spans.listed_places`)
         if "LEGAL" in hints or strip_legal(low, self.legal_forms) != low:
             nonprofit = any(low.endswith(" " + f) for f in self.nonprofit)
             return ("Cluster", "Institution") if nonprofit else ("Company",)

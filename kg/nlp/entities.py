@@ -30,6 +30,7 @@ from kg.nlp.spans import (
     headline_lines,
     headline_only,
     list_members,
+    listed_places,
     split_coordination,
     split_of_the,
     split_place_prefix,
@@ -275,6 +276,19 @@ class EntityCues:
             greedy="LONGEST",
         )
         self._add("MARK", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        # 'in Braunschweig, Halle, Gatersleben and Görlitz': a list of one-word names;
+        # where most are known places, the others are places too (`listed_places`).
+        word = {"IS_TITLE": True, "IS_STOP": False, "IS_ALPHA": True}
+        comma, conj = {"ORTH": ","}, {"LOWER": {"IN": ["and", "or"]}}
+        optional_comma = {**comma, "OP": "?"}
+        self._add(
+            "WORD_LIST",
+            [
+                [word, *[t for _ in range(n) for t in (comma, word)], optional_comma, conj, word]
+                for n in (1, 2, 3, 4)
+            ],
+            greedy="LONGEST",
+        )
         # 'BioCube', 'ResMed', 'iDiv': a capital inside a word marks a name in English
         # prose even where the model tags nothing.
         self._add("CAMEL", [[{"TEXT": {"REGEX": _CAMEL_RE}, "IS_SENT_START": False}]])
@@ -366,6 +380,8 @@ class EntityCues:
                     doc[start].lower_.rstrip("s") not in self.cues.titles
                 ):
                     candidates.append((2, Span(doc, start, end, label=key)))
+            elif key == "WORD_LIST":
+                candidates.extend((2, w) for w in listed_places(self.cues, doc[start:end]))
             elif key == "LIST_Company":
                 candidates.extend((3, s) for s in list_members(doc, end, key))
             else:

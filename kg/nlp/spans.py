@@ -197,6 +197,25 @@ def whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def listed_places(cues: CueTyper, words: Span) -> list[Span]:
+    """The unknown members of a list of one-word names that are mostly known places.
+
+    'four institutes in Braunschweig, Halle, Gatersleben and Görlitz': members
+    of one list are things of one kind; when at least two of them and more than
+    half are gazetteer places, an unknown member is a place too.
+    """
+    members = [t for t in words if t.is_alpha and t.lower_ not in {"and", "or"}]
+    known = [t for t in members if cues.known.get(t.lower_) == ("Place",)]
+    if len(known) < 2 or 2 * len(known) <= len(members):
+        return []
+    doc = words.doc
+    return [
+        Span(doc, t.i, t.i + 1, label="LISTED_PLACE")
+        for t in members
+        if not cues.known.get(t.lower_) and not cues.known_exact.get(t.text)
+    ]
+
+
 def list_members(doc: Doc, i: int, label: str) -> list[Span]:
     """Names in 'the companies A, B and C': the cue noun types the whole list."""
     members: list[Span] = []
