@@ -73,6 +73,8 @@ def test_a_former_name_in_brackets_is_the_same_firm(extraction: Extraction) -> N
         ("OrvaChip", "Product"),  # the apposition after it introduces another firm
         ("Ilse Varga", "Person"),  # ', the company intends': a clause, no apposition
         ("Orlenau", "Place"),  # listed among known places
+        ("Orvena Connect", "Company"),  # after a role and its remit, 'at' names the employer
+        ("Talbot Systems", "Company"),
     ],
 )
 def test_real_news_names_and_classes(extraction: Extraction, name: str, cls: str) -> None:

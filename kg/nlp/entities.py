@@ -168,6 +168,7 @@ class EntityCues:
             cue_classes.setdefault(cue, "Product")
         self.cue_words = {w for cue in cue_classes for w in cue.split()}
         self.trimmer = Trimmer(self.cues, self.cue_words)
+        self.role_caps = {r.upper() for r in self.cues.roles if len(r) <= 4 and " " not in r}
         # A person's title never continues a cue name ('working group Dr. X' is not a name).
         name = {**name, "LOWER": {"NOT_IN": sorted(self.cues.titles)}}
         # Single-word cues of one class share a pattern; multi-word cues keep their own.
@@ -276,6 +277,9 @@ class EntityCues:
             greedy="LONGEST",
         )
         self._add("MARK", [[{"ORTH": {"IN": ["®", "™"]}}]])
+        # 'Anna X, Managing Director Pharma at Kestrel Connect': after a role and 'at',
+        # the capitalised words name the body the person works for.
+        self._add("AT", [[{"LOWER": "at"}, {**name, "OP": "{1,4}"}]], greedy="LONGEST")
         # 'in Braunschweig, Halle, Gatersleben and Görlitz': a list of one-word names;
         # where most are known places, the others are places too (`listed_places`).
         word = {"IS_TITLE": True, "IS_STOP": False, "IS_ALPHA": True}
@@ -380,6 +384,9 @@ class EntityCues:
                     doc[start].lower_.rstrip("s") not in self.cues.titles
                 ):
                     candidates.append((2, Span(doc, start, end, label=key)))
+            elif key == "AT":
+                if self._after_role(doc, start):
+                    candidates.append((2, Span(doc, start + 1, end, label="ORG")))
             elif key == "WORD_LIST":
                 candidates.extend((2, w) for w in listed_places(self.cues, doc[start:end]))
             elif key == "LIST_Company":
@@ -473,6 +480,19 @@ class EntityCues:
         while i < start and doc[i].text in {"&", "-", "und"}:
             i += 1
         return i
+
+    def _after_role(self, doc: Doc, at: int) -> bool:
+        """Whether a capitalised role word ('Director', 'CEO') leads up to 'at' with only
+        capitalised words (its remit) between, in the same sentence."""
+        i = at - 1
+        while i >= 0 and at - i <= 8 and not doc[i].is_sent_start:
+            tok = doc[i]
+            if (tok.is_title and tok.lower_ in self.cues.roles) or tok.text in self.role_caps:
+                return True
+            if not (tok.is_title or tok.lower_ in {"and", "&"}):
+                return False
+            i -= 1
+        return False
 
     def _junk(self, span: Span) -> bool:
         """No name: a shape `CueTyper.junk` rejects, or cue words alone ('the
