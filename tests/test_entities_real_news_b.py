@@ -88,6 +88,7 @@ def test_real_news_names_and_classes(extraction: Extraction, name: str, cls: str
         ("Ballhalle am Park", ("Place",)),  # German 'am'; the compound ends in 'halle'
         ("Gründerzentrum", ("Institution",)),
         ("Walburga Neuhaus", ()),  # a person's surname ending in 'haus' is no building
+        ("ImmunoSpark", ()),  # a brand written with an inner capital is no German compound
     ],
 )
 def test_a_german_compound_is_typed_by_its_head(nlp, words: str, cls: tuple[str, ...]) -> None:

@@ -622,9 +622,10 @@ class CueTyper:
                         else ("Funder",)
                     )
                 return (cls,)
-        if len(head_words) == 1:
+        if len(head_words) == 1 and span[0].text[1:].islower():
             # A German compound ends in its head noun: 'Kongresshalle (am Zoo)',
-            # 'Gründerzentrum'. One word only: 'Walburga Neuhaus' is a person.
+            # 'Gründerzentrum'. One word, written as a German noun: 'Walburga
+            # Neuhaus' is a person, 'ImmunoSpark' a brand.
             for head, cls in self.compound_heads.items():
                 if head_words[0].endswith(head) and len(head_words[0]) > len(head) + 2:
                     return (cls,)
