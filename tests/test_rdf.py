@@ -15,6 +15,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import namespace as ns
 from kg.graph.rdf import (
+    REQUIRED_ENDS,
     Lines,
     Terms,
     article_triples,
@@ -24,9 +25,10 @@ from kg.graph.rdf import (
     fill_system,
     system_triples,
 )
-from kg.model import Entity, Extraction, Resolution
+from kg.model import RELATIONS, Entity, Extraction, Resolution
 
 DATA = Path(__file__).parent / "data" / "rdf"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
@@ -174,6 +176,34 @@ def test_facts_and_mentions_of_unresolved_entities_are_left_out() -> None:
     triples = article_triples(ex, Resolution(res.entities, mapping))
     assert not any(ns.entity_iri("example-fund") in str(t) for t in triples)
     assert any(t.predicate.value == ns.AFFILIATED_WITH for t in triples)
+
+
+def test_a_fact_whose_end_lost_its_needed_class_in_resolution_is_left_out() -> None:
+    """Jane Roe typed a company corpus-wide (say by other articles' votes) holds no position."""
+    ex, res = tiny_corpus()
+    jane = res.entities["jane-roe"]
+    entities = {**res.entities, "jane-roe": replace(jane, types=("Company",))}
+    triples = article_triples(ex, Resolution(entities, res.mapping, res.by_signature))
+    assert not any(t.predicate.value == ns.AFFILIATED_WITH for t in triples)
+    assert not any(t.object.value == "affiliatedWith" for t in triples)
+    assert any(t.predicate.value == ns.PREDICATE for t in triples)  # the funding fact stays
+
+
+def test_required_ends_are_the_violation_level_class_shapes() -> None:
+    """`REQUIRED_ENDS` and ontology/shapes.ttl say the same thing, so neither drifts."""
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    shapes = rdflib.Graph().parse(REPO / "ontology" / "shapes.ttl")
+    found: dict[str, list[str | None]] = {}
+    for shape, cls in shapes.subject_objects(sh["class"]):
+        if not isinstance(shape, rdflib.URIRef) or (shape, sh.severity, None) in shapes:
+            continue  # nested in an sh:or, or only a warning
+        name = str(cls).rsplit("#", 1)[1]
+        for side, target in ((0, sh.targetSubjectsOf), (1, sh.targetObjectsOf)):
+            for prop in shapes.objects(shape, target):
+                ends = found.setdefault(str(prop).rsplit("#", 1)[1], [None, None])
+                ends[side] = name
+    relations = {p: tuple(e) for p, e in found.items() if p in RELATIONS}
+    assert relations == REQUIRED_ENDS
 
 
 def test_unknown_predicate_is_an_error() -> None:

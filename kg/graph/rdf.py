@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from kg.graph.summary import RuleFigures
-    from kg.model import Extraction, FundingEvent, RelationFact, Resolution
+    from kg.model import Entity, Extraction, FundingEvent, RelationFact, Resolution
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A fetch time as kg/web writes it (UTC, seconds): anything else is not written.
@@ -39,6 +39,16 @@ _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 C = TypeVar("C", bound="Collector")
+
+#: The classes a relation's ends must have by definition (the violation-level
+#: shapes of ontology/shapes.ttl; a test keeps the two in step): predicate ->
+#: (subject class, object class), None where any entity will do.
+REQUIRED_ENDS: dict[str, tuple[str | None, str | None]] = {
+    "affiliatedWith": ("Person", None),
+    "fundedBy": (None, "Funder"),
+    "locatedIn": (None, "Place"),
+    "produces": (None, "Product"),
+}
 
 
 def decimal_lexical(value: Decimal | float | int) -> str:
@@ -269,7 +279,11 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
     generic phrase it discarded) has no node to attach to and is left out, and
     so is one whose two ends resolved to one node: no relation of the
     vocabulary links a thing to itself, so such a fact means two names were
-    merged that the sentence kept apart.
+    merged that the sentence kept apart. A fact whose end lost, in corpus
+    resolution, the class the relation needs by definition (`REQUIRED_ENDS`)
+    is left out too: a project named like a product elsewhere ('Vantacell')
+    becomes one node typed by the majority, and "X produces <a project>" would be
+    a wrong fact and a shape violation.
     Two rules reading the same relation from the same sentence would give one
     statement node two rules and two confidences, so only the best-ranked is kept.
     """
@@ -282,6 +296,8 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
         object_id = local.get(fact.object)
         if subject_id is None or object_id is None or subject_id == object_id:
             continue  # no node to attach to, or both ends one node: nothing is its own part
+        if not _ends_fit(fact.predicate, res.entities.get(subject_id), res.entities.get(object_id)):
+            continue
         iri = ns.statement_iri(
             article_id,
             subject_id,
@@ -295,6 +311,14 @@ def _resolved_facts(ex: Extraction, res: Resolution) -> dict[str, _Fact]:
         if current is None or candidate.rank > current.rank:
             chosen[iri] = candidate
     return chosen
+
+
+def _ends_fit(predicate: str, subject: Entity | None, obj: Entity | None) -> bool:
+    """Whether the resolved ends have the classes `predicate` requires (unknown ends pass)."""
+    need_subject, need_object = REQUIRED_ENDS.get(predicate, (None, None))
+    if need_subject and subject is not None and need_subject not in subject.types:
+        return False
+    return not (need_object and obj is not None and need_object not in obj.types)
 
 
 def _statement(out: Collector, iri: str, article: str, item: _Fact) -> None:
