@@ -138,8 +138,8 @@ def test_invented_names_are_typed_by_their_cues(nlp, sentence: str, name: str, c
             ("ImmunoTrack", "fundedBy", "Elbtal Innovation Fund"),
         ),
         (
-            "The company Vendrix GmbH produces the infusion pump FlowSafe®.",
-            ("Vendrix GmbH", "produces", "FlowSafe"),
+            "The company Brontix GmbH produces the infusion pump FlowSafe®.",
+            ("Brontix GmbH", "produces", "FlowSafe"),
         ),
         (
             "The Clinic for Hematology of the University of Wendelstadt treats children.",

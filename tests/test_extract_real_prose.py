@@ -36,21 +36,21 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
     [
         # Each name's own parenthesis says where it works; nobody gets the other's.
         (
-            "The ceremony took place in the presence of Dr Anna Brill (CEO of Vendrix GmbH) "
+            "The ceremony took place in the presence of Dr Anna Brill (CEO of Brontix GmbH) "
             "and Dr Paul Ott (Office Manager at Kolbe AG).",
             {
-                ("Anna Brill", "affiliatedWith", "Vendrix GmbH"),
+                ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
                 ("Paul Ott", "affiliatedWith", "Kolbe AG"),
             },
             {
                 ("Anna Brill", "affiliatedWith", "Kolbe AG"),
-                ("Paul Ott", "affiliatedWith", "Vendrix GmbH"),
+                ("Paul Ott", "affiliatedWith", "Brontix GmbH"),
             },
         ),
         # 'A and B from X, C from Y': a shared description reaches back, never forward.
         (
             "Dr. Tom Abel and Dr. Ute Brandt from the Halden Institute of Zoology in Kiel, "
-            "Karl Ober from the Vendrix Institute for Optics in Bremen, and Fritz Kolb from "
+            "Karl Ober from the Brontix Institute for Optics in Bremen, and Fritz Kolb from "
             "the Kolbe Institute of Sound in Bonn have been awarded the prize.",
             {
                 ("Tom Abel", "affiliatedWith", "Halden Institute of Zoology"),
@@ -64,7 +64,7 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ),
         # Two titled names in a list: each title belongs to its own name.
         (
-            "The event included messages from the Vendrix AG president Karl Abel and Kolbe "
+            "The event included messages from the Brontix AG president Karl Abel and Kolbe "
             "AG's manager Fritz Ober.",
             {("Fritz Ober", "affiliatedWith", "Kolbe AG")},
             {("Karl Abel", "affiliatedWith", "Kolbe AG")},
@@ -98,8 +98,8 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ),
         # A unit introduced with a possessive belongs to the possessor.
         (
-            "Research is led from Vendrix AG's Global Innovation Centre in Kiel.",
-            {("Global Innovation Centre", "partOf", "Vendrix AG")},
+            "Research is led from Brontix AG's Coastal Innovation Centre in Kiel.",
+            {("Coastal Innovation Centre", "partOf", "Brontix AG")},
             set(),
         ),
         # 'its X research cluster': the organisation the sentence opened with.
@@ -118,58 +118,58 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ),
         # A project set up by the names of a relative clause.
         (
-            "The building is part of the Nordic Cancer Prevention Project, which Vendrix AG is "
+            "The building is part of the Nordic Cancer Prevention Project, which Brontix AG is "
             "currently establishing.",
-            {("Vendrix AG", "participatesIn", "Nordic Cancer Prevention Project")},
+            {("Brontix AG", "participatesIn", "Nordic Cancer Prevention Project")},
             set(),
         ),
         # 'In the network X, A works with B and C': all belong to X.
         (
             "In the Halden Sound Network established in 2018, the Halden Institute of Zoology "
-            "works with the Kolbe Institute for Optics and the Vendrix Institute of Sound.",
+            "works with the Kolbe Institute for Optics and the Brontix Institute of Sound.",
             {
                 ("Halden Institute of Zoology", "memberOf", "Halden Sound Network"),
-                ("Vendrix Institute of Sound", "memberOf", "Halden Sound Network"),
+                ("Brontix Institute of Sound", "memberOf", "Halden Sound Network"),
             },
             set(),
         ),
         # A consortium named in one sentence, its members in the next.
         (
             "The joint project NovaCell started in May. The consortium brings together "
-            "Vendrix AG, Kolbe GmbH and the Halden Institute of Zoology.",
+            "Brontix AG, Kolbe GmbH and the Halden Institute of Zoology.",
             {
-                ("Vendrix AG", "participatesIn", "NovaCell"),
+                ("Brontix AG", "participatesIn", "NovaCell"),
                 ("Halden Institute of Zoology", "participatesIn", "NovaCell"),
             },
             set(),
         ),
         (
-            "The Kiel Biotech Network was founded in 2010. The network includes Vendrix AG and "
+            "The Kiel Biotech Network was founded in 2010. The network includes Brontix AG and "
             "Kolbe GmbH.",
             {("Kolbe GmbH", "memberOf", "Kiel Biotech Network")},
             set(),
         ),
         # The site's owner is named before the noun, not in the next clause.
         (
-            "The history of the Vendrix AG site in Bremen goes back a long way: in 1911, the "
+            "The history of the Brontix AG site in Bremen goes back a long way: in 1911, the "
             "Kolbe Serum Institute was entered in the register.",
-            {("Vendrix AG", "locatedIn", "Bremen")},
+            {("Brontix AG", "locatedIn", "Bremen")},
             {("Kolbe Serum Institute", "locatedIn", "Bremen")},
         ),
         # Founding a company is a position in it; 'part of' a university is containment.
         (
-            "Originally from Finland, Karl Abel founded Vendrix GmbH in 2012. The Kolbe "
+            "Originally from Finland, Karl Abel founded Brontix GmbH in 2012. The Kolbe "
             "Biobank has been part of the Halden University Hospital since 2010.",
             {
-                ("Karl Abel", "affiliatedWith", "Vendrix GmbH"),
+                ("Karl Abel", "affiliatedWith", "Brontix GmbH"),
                 ("Kolbe Biobank", "partOf", "Halden University Hospital"),
             },
             {("Kolbe Biobank", "memberOf", "Halden University Hospital")},
         ),
         # 'Org CEO, Name said'; 'the President of Org, Professor Name'.
         (
-            "“This is great,” Vendrix AG CEO, Tom Abel said.",
-            {("Tom Abel", "affiliatedWith", "Vendrix AG")},
+            "“This is great,” Brontix AG CEO, Tom Abel said.",
+            {("Tom Abel", "affiliatedWith", "Brontix AG")},
             set(),
         ),
         # A verb joined to the first keeps its subject: 'X, awarded ..., conducts research at Y'.
@@ -187,10 +187,10 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ),
         # A site is in its town; a town in a region is no site; the "Y" site names a place.
         (
-            "Vendrix AG has been located at the “Kolbe Park” site since 2004. The new building "
+            "Brontix AG has been located at the “Kolbe Park” site since 2004. The new building "
             "at Bremen's Kolbe Park is a place for ideas. Bremen is a city in Hesse.",
             {
-                ("Vendrix AG", "locatedIn", "Kolbe Park"),
+                ("Brontix AG", "locatedIn", "Kolbe Park"),
                 ("Kolbe Park", "locatedIn", "Bremen"),
             },
             {("Bremen", "locatedIn", "Hesse")},
@@ -211,9 +211,9 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ),
         # "Org's new research alliance, "X"": the owner runs the project the phrase names.
         (
-            "Vendrix AG\u2019s new research alliance (VRA), \u201cSound Dynamics of Small "
+            "Brontix AG\u2019s new research alliance (VRA), \u201cSound Dynamics of Small "
             "Receptors\u201d, will focus on cells.",
-            {("Vendrix AG", "participatesIn", "Sound Dynamics of Small Receptors")},
+            {("Brontix AG", "participatesIn", "Sound Dynamics of Small Receptors")},
             set(),
         ),
     ],

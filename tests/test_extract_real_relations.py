@@ -38,11 +38,11 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
         ("the Nordic Commission\u2019s Sound Authority", ("Institution",), "Nordic Commission"),
         # a known name, and the start of a longer name in the article
         ("Kolbe Tech's Research Centre", ("Institution",), "Kolbe Tech"),
-        ("Vendrix's Global Innovation Centre", ("Institution",), "Vendrix"),
+        ("Brontix's Coastal Innovation Centre", ("Institution",), "Brontix"),
     ],
 )
 def test_owner_inside_a_unit_name(text, classes, owner) -> None:
-    mentions = {(10, 10 + len(text)): (text, classes), (200, 210): ("Vendrix AG", ("Company",))}
+    mentions = {(10, 10 + len(text)): (text, classes), (200, 210): ("Brontix AG", ("Company",))}
     found = owned_units(mentions, UNITS, HEADS, {"kolbe tech": ("Company",)})
     assert [u.owner_text for u in found] == [owner]
     start = found[0].owner[0]
@@ -92,15 +92,15 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
         ),
         # Who makes a product, by copula; a site only when it is one for making things.
         (
-            "Vendrix AG is a key manufacturing and development site for Sonivax\u00ae and other "
+            "Brontix AG is a key manufacturing and development site for Sonivax\u00ae and other "
             "therapies. Kolbe GmbH is the manufacturer of the enzyme Lumazym.",
-            {("Vendrix AG", "produces", "Sonivax"), ("Kolbe GmbH", "produces", "Lumazym")},
+            {("Brontix AG", "produces", "Sonivax"), ("Kolbe GmbH", "produces", "Lumazym")},
             set(),
         ),
         (
-            "Vendrix AG is a test site for Sonivax\u00ae and other therapies.",
+            "Brontix AG is a test site for Sonivax\u00ae and other therapies.",
             set(),
-            {("Vendrix AG", "produces", "Sonivax")},
+            {("Brontix AG", "produces", "Sonivax")},
         ),
         # Money from 'the programme "P" of Y' comes from Y.
         (
@@ -111,25 +111,25 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
         ),
         # 'X has one more institute: the Institute Y ...'; 'a new centre, the Centre Z'.
         (
-            "Vendrix AG has a new subsidiary: Vendrix Labs GmbH. Halden University has one "
+            "Brontix AG has a new subsidiary: Brontix Labs GmbH. Halden University has one "
             "more institute: the Institute for Echo Research was founded in May. Kolbe AG has "
             "a new director: Tom Abel.",
             {
                 ("Institute for Echo Research", "partOf", "Halden University"),
-                ("Vendrix Labs GmbH", "partOf", "Vendrix AG"),
+                ("Brontix Labs GmbH", "partOf", "Brontix AG"),
             },
             {("Tom Abel", "partOf", "Kolbe AG")},
         ),
         # A new site introduced by its noun, named when the next sentence opens.
         (
-            "Vendrix AG, which is headquartered in Bremen, has established a new biotechnology "
-            "centre in Kiel. The Vendrix Sound Centre, which was officially opened this week, "
+            "Brontix AG, which is headquartered in Bremen, has established a new biotechnology "
+            "centre in Kiel. The Brontix Sound Centre, which was officially opened this week, "
             "will focus on enzymes.",
             {
-                ("Vendrix Sound Centre", "partOf", "Vendrix AG"),
-                ("Vendrix Sound Centre", "locatedIn", "Kiel"),
+                ("Brontix Sound Centre", "partOf", "Brontix AG"),
+                ("Brontix Sound Centre", "locatedIn", "Kiel"),
             },
-            {("Vendrix AG", "locatedIn", "Kiel")},
+            {("Brontix AG", "locatedIn", "Kiel")},
         ),
         (
             "Kolbe GmbH has opened a new plant in Kiel. The Halden Institute of Zoology "
@@ -157,9 +157,9 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
         ),
         # ... and to nothing when no company was named before it.
         (
-            "\u201cOur company grows fast,\u201d said Tom Abel. Vendrix AG is based in Kiel.",
+            "\u201cOur company grows fast,\u201d said Tom Abel. Brontix AG is based in Kiel.",
             set(),
-            {("Tom Abel", "affiliatedWith", "Vendrix AG")},
+            {("Tom Abel", "affiliatedWith", "Brontix AG")},
         ),
     ],
 )
@@ -181,10 +181,10 @@ def test_a_loose_name_opening_the_sentence_is_where_located_looks(blank_nlp) -> 
     from kg.nlp.rules import location
     from kg.nlp.rules.base import DepMatch, RuleContext
 
-    words = ["Vendrix", "has", "been", "located", "at", "the", "Kolbe Park", "site", "."]
+    words = ["Brontix", "has", "been", "located", "at", "the", "Kolbe Park", "site", "."]
     heads = [3, 3, 3, 3, 3, 7, 7, 4, 3]
     deps = ["meta", "aux", "auxpass", "ROOT", "prep", "det", "nmod", "pobj", "punct"]
-    lemmas = ["Vendrix", "have", "be", "locate", "at", "the", "Kolbe Park", "site", "."]
+    lemmas = ["Brontix", "have", "be", "locate", "at", "the", "Kolbe Park", "site", "."]
     ents = ["B-Company", "O", "O", "O", "O", "O", "B-Place", "O", "O"]
     _pred, patterns = location.patterns(load_lexicon(Path("data/lexicon")))["located-verb"]
     ctx = RuleContext(frozenset(), frozenset(), frozenset())
@@ -210,5 +210,5 @@ def test_a_loose_name_opening_the_sentence_is_where_located_looks(blank_nlp) -> 
             out += [(c.s.text, c.p, c.o.text) for c in location.HANDLERS["located-verb"](match)]
         return out
 
-    assert claims([], []) == [("Vendrix", "locatedIn", "Kolbe Park")]
+    assert claims([], []) == [("Brontix", "locatedIn", "Kolbe Park")]
     assert claims(["Today"], ["npadvmod"]) == []

@@ -90,7 +90,7 @@ def _owner_classes(
     for classes in (by_name.get(group_key(owner)), known.get(owner.lower())):
         if classes:
             return classes if set(classes) & set(_ORG) else ()
-    # 'Vendrix' inside "Vendrix's Global Innovation Centre" is 'Vendrix AG' elsewhere.
+    # 'Brontix' inside "Brontix's Coastal Innovation Centre" is 'Brontix AG' elsewhere.
     words = _words(owner)
     longer = [
         c

@@ -3,7 +3,7 @@
 Runs after `merge_entities`, so every entity is a single token whose
 `ent_type_` is its class and the patterns stay short. Surface patterns
 (`Matcher`) catch the noun-phrase idioms of the genre ("the Dresden company X",
-"X of the University of Y", "the Vendrix product Z"); dependency patterns
+"X of the University of Y", "the Brontix product Z"); dependency patterns
 (`DependencyMatcher` semantics, run from their anchors by `kg.nlp.depmatch`)
 catch the verbal ones ("is funded by", "are part of", "coordinates"). Each rule's
 handler says which tokens its ends are; this component checks what every claim

@@ -295,7 +295,7 @@ def _bare(person: Token) -> bool:
     """A name with no title, apposition or clause of its own, only listed with others."""
     return (
         person.ent_type_ == "Person"
-        and person.dep_ != "appos"  # 'the Vendrix president A': a title of its own
+        and person.dep_ != "appos"  # 'the Brontix president A': a title of its own
         and all(
             c.dep_ in _LISTING or (c.dep_ == "conj" and c.ent_type_ == "Person")
             for c in person.children

@@ -13,7 +13,7 @@ from kg.lexicon import Lexicon
 from kg.nlp.referents import clause_subject
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread
 
-#: Nouns that stand for a named site: 'the "Old Fair" site'.
+#: Nouns that stand for a named site: 'the "Mill Yard" site'.
 _SITE_NOUNS = {"site", "location", "premises", "campus", "grounds", "quarter", "district"}
 
 
@@ -69,7 +69,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "in", {"LOWER": {"IN": ["in", "to", "at"]}}),
                     ("in", ">", "obj", pobj),
                 ),
-                # 'c-LEcta has been located at ...' with the name the parser left loose
+                # 'q-Bitex has been located at ...' with the name the parser left loose
                 # ('meta', 'dep') opening the sentence: it is the subject all the same
                 dep(
                     {"LEMMA": {"IN": ["base", "locate", "headquarter", "situate"]}},
@@ -144,7 +144,7 @@ def _site(m: DepMatch) -> list[Claim]:
 
 
 def _located(m: DepMatch) -> list[Claim]:
-    """'X is located at the "Old Fair" site': the place the noun names. A loose name
+    """'X is located at the "Mill Yard" site': the place the noun names. A loose name
     counts as the subject only where it opens the sentence and no subject is there."""
     subj = m.subj
     loose = (

@@ -1,6 +1,6 @@
 """Surface rules: the noun-phrase idioms of the genre, as token patterns for spaCy's Matcher.
 
-'the Dresden company X', 'X of the University of Y', 'the Vendrix product Z',
+'the Dresden company X', 'X of the University of Y', 'the Brontix product Z',
 'Leipzig-based X'. Every pattern names the relation it states and which of its
 entity tokens is the subject and which the object; the word lists come from
 `data/lexicon/cues.json`. The few rules whose ends need more than two positions
