@@ -29,6 +29,8 @@ from kg.nlp.rules.financing import financed_company
 _JOINT_NOUNS = ["partnership", "collaboration", "consortium", "alliance", "joint venture"]
 #: Verbs of setting up or running an undertaking with others.
 _SETTING_UP = ["establish", "found", "build", "set", "create", "launch", "run", "operate"]
+#: Nouns a project's name may modify ('the X project, in which ...'): the name stands for them.
+_UNDERTAKINGS = ["project", "consortium", "study", "initiative", "alliance", "partnership"]
 #: Who speaks for a project.
 _SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
 #: How many tokens before 'spokesperson' the project's name may end ('"X (AB)" (').
@@ -171,14 +173,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
             ],
         ),
         # 'the project X, which A and B are establishing', '..., which we run together with C'
+        # ('the X project, which ...': the clause hangs on the noun the name modifies)
         "joined-relcl": (
             "participatesIn",
             [
                 dep(
                     {"LEMMA": {"IN": _SETTING_UP}, "DEP": "relcl"},
-                    ("anchor", "<", "obj", {"ENT_TYPE": {"IN": ["Project", "Cluster", REF]}}),
+                    ("anchor", "<", "obj", obj),
                     ("anchor", ">", "rel", {"LOWER": {"IN": ["which", "that"]}, "DEP": "dobj"}),
-                ),
+                )
+                for obj in (
+                    {"ENT_TYPE": {"IN": ["Project", "Cluster", REF]}},
+                    {"LEMMA": {"IN": _UNDERTAKINGS}, "ENT_TYPE": ""},
+                )
             ],
         ),
         # 'the project "X" (spokesperson: Professor Y)'
@@ -195,6 +202,9 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     {"ENT_TYPE": {"IN": ["Project", "Cluster"]}, "DEP": "pobj"},
                     ("anchor", "<", "in", {"LOWER": {"IN": ["in", "within"]}}),
                 ),
+                # the parser may take the name for a subject ('In the network X founded
+                # in 2018, A works ...'): the handler reads the opening words instead
+                dep({"ENT_TYPE": {"IN": ["Project", "Cluster"]}, "DEP": {"NOT_IN": ["pobj"]}}),
             ],
         ),
         # "The University's new Collaborative Research Centre (CRC), "X", ..."
@@ -234,16 +244,21 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'the project X, in which A works'; 'the X project, in which A and B take part'
         "participate-relcl": (
             "participatesIn",
             [
                 dep(
-                    {"ENT_TYPE": {"IN": ["Project", REF]}},
+                    anchor,
                     ("anchor", ">", "verb", {"DEP": "relcl"}),
                     ("verb", ">>", "in", {"LOWER": {"IN": ["in", "within"]}}),
                     ("in", ">", "which", {"LOWER": "which"}),
                     ("verb", ">", "subj", {"DEP": "nsubj"}),
-                ),
+                )
+                for anchor in (
+                    {"ENT_TYPE": {"IN": ["Project", REF]}},
+                    {"LEMMA": {"IN": _UNDERTAKINGS}, "ENT_TYPE": ""},
+                )
             ],
         ),
         "participant-of": (
@@ -345,7 +360,13 @@ def _led_by(m: DepMatch) -> list[Claim]:
         return _invests(m, subj, claims)
     if subj is not None and subj.ent_type_ == "Person":
         targets = expand(obj) if obj is not None else []
-        if targets and targets[0].ent_type_ in {"Cluster", REF}:
+        # ('The institute is directed by Prof. X': heading a body is a position in it,
+        # when the body is named there; in 'A, an institute of B, which is headed by X'
+        # the clause may be A's.)
+        if targets and (
+            targets[0].ent_type_ in {"Cluster", REF}
+            or (obj.ent_type_ in {"Institution", "Company"} and not _of_phrase(obj))
+        ):
             pred, obj = "affiliatedWith", targets[0]
     return claims + spread(m, subj, pred, obj)
 
@@ -376,8 +397,12 @@ def _in_named_project(m: DepMatch) -> list[Claim]:
 
 
 def _the_project(m: DepMatch) -> list[Claim]:
-    """'the project X, in which A works': the anchor is the project."""
-    return spread(m, m.subj, m.pred, m.anchor)
+    """'the project X, in which A works': the anchor is the project, or the name that
+    modifies it ('the X project')."""
+    project = stand_in(m.anchor)
+    if not project.ent_type_:
+        return []
+    return spread(m, m.nodes["subj"], m.pred, project)
 
 
 def _joins(target: Token) -> str:
@@ -399,7 +424,9 @@ def _partnership(m: DepMatch) -> list[Claim]:
 def _joined_relcl(m: DepMatch) -> list[Claim]:
     """'the project X, which A and B are establishing': A and B take part in X; 'which we
     run together with C': C does too, whoever 'we' are."""
-    target = m.nodes["obj"]
+    target = stand_in(m.nodes["obj"])
+    if not target.ent_type_:
+        return []
     pred = _joins(target)
     subj = next((c for c in m.anchor.children if c.dep_ == "nsubj"), None)
     claims = spread(m, subj, pred, target) if subj is not None and subj.ent_type_ else []
@@ -453,9 +480,9 @@ def _possessive_project(m: DepMatch) -> list[Claim]:
 def _in_named_undertaking(m: DepMatch) -> list[Claim]:
     """'In the network X, A works with B and C': the clause's subject and its partners
     belong to X, when 'In X' opens the sentence."""
-    prep = m.nodes["in"]
     target = m.anchor
-    if prep.i != prep.sent.start or is_programme(target) or is_framework(target):
+    prep = m.nodes.get("in") or _opening_in(target)
+    if prep is None or prep.i != prep.sent.start or is_programme(target) or is_framework(target):
         return []
     verb = prep.sent.root
     if verb.pos_ not in {"VERB", "AUX"}:
@@ -467,6 +494,23 @@ def _in_named_undertaking(m: DepMatch) -> list[Claim]:
         for partner in (g for g in with_.children if g.dep_ == "pobj"):
             claims += spread(m, partner, pred, target)
     return claims
+
+
+def _of_phrase(tok: Token) -> bool:
+    """'an institute of B': a name inside an 'of' phrase, which a following relative
+    clause may describe or not."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of"
+
+
+def _opening_in(name: Token) -> Token | None:
+    """The 'In' that opens the sentence right before `name` ('In the network X'), only
+    articles between them; None when the sentence opens otherwise."""
+    first = name.sent[0]
+    if first.lower_ not in {"in", "within"} or first.i >= name.i:
+        return None
+    if any(t.dep_ != "det" and t.pos_ != "DET" for t in name.doc[first.i + 1 : name.i]):
+        return None
+    return first
 
 
 HANDLERS: dict[str, DepHandler] = {

@@ -35,6 +35,9 @@ def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
 #: Bodies that belong to the organisation named before them with a possessive.
 _OWNED_BODIES = ("authority", "agency", "committee", "council", "board")
 
+#: Nouns for an organisation's site in a town: 'the Halden site of X', "X's Halden plant".
+_SITE_NOUNS = ("site", "sites", "location", "branch", "plant", "campus", "office", "facility")
+
 #: Surface patterns: name -> (predicate, subject index, object index, token patterns).
 _THE = _lower("the", "a", "an", op="?")
 _CUE = _lower(
@@ -101,6 +104,8 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     ),
                     _ent(AGENTS),
                 ],
+                # 'the Halden site of X', 'the Halden campus of the University Y'
+                [_ent(["Place"]), _lower(*_SITE_NOUNS), _lower("of"), _THE, _ent(AGENTS)],
                 [
                     _ent(["Place"]),
                     {"ORTH": "-"},
@@ -108,6 +113,21 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     {"ENT_TYPE": "", "IS_PUNCT": False, "IS_STOP": False, "OP": "{0,3}"},
                     _ent(AGENTS),
                 ],
+            ],
+        ),
+        # "X's Halden site", "X's new Halden plant": a site of X in that town
+        "loc-site": (
+            "locatedIn",
+            0,
+            1,
+            [
+                [
+                    _ent(AGENTS),
+                    _lower("'s", "\u2019s"),
+                    _lower("new", op="?"),
+                    _ent(["Place"]),
+                    _lower(*_SITE_NOUNS),
+                ]
             ],
         ),
         # "Leipzig's Alter Messe", "the city's X institute"
@@ -467,6 +487,7 @@ def _org_role(m: SurfaceMatch) -> list[Claim]:
 HANDLERS: dict[str, SurfaceHandler] = {
     "loc-prep": two_ends,
     "loc-compound": two_ends,
+    "loc-site": two_ends,
     "loc-possessive": _site_of,
     "part-prefix": two_ends,
     "loc-cue": two_ends,
