@@ -3,7 +3,8 @@
 Invented names only. Each case is one general mechanism: a town named before a site
 noun ('the Halden site of X'), a project's name modifying the noun a relative clause
 hangs on ('the X project, in which ...'), a body headed by a person in the passive,
-a sentence opening 'In <network>' that the parser misreads.
+a sentence opening 'In <network>' that the parser misreads, members listed after the
+sentence that names the project ('Project partners include', 'It involves').
 """
 
 from __future__ import annotations
@@ -73,6 +74,50 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             "by Prof. Dr. Anna Brill, develops the sensors.",
             set(),
             {("Anna Brill", "affiliatedWith", "University of Orlenau")},
+        ),
+        # Members listed in the next sentence: 'partners include', 'participating
+        # institutions are', 'It involves', and a project named on its noun.
+        (
+            "The Orlenau Cell project started in 2020. Project partners include Brontix "
+            "GmbH and Quorvex AG.",
+            {
+                ("Brontix GmbH", "participatesIn", "Orlenau Cell project"),
+                ("Quorvex AG", "participatesIn", "Orlenau Cell project"),
+            },
+            set(),
+        ),
+        (
+            "The Orlenau Cell project started in 2020. Participating institutions are the "
+            "Zelmora Institute and the University of Halden.",
+            {
+                ("Zelmora Institute", "participatesIn", "Orlenau Cell project"),
+                ("University of Halden", "participatesIn", "Orlenau Cell project"),
+            },
+            set(),
+        ),
+        (
+            "The Orlenau Cell project started in 2020. It involves Brontix GmbH and the "
+            "University of Halden.",
+            {
+                ("Brontix GmbH", "participatesIn", "Orlenau Cell project"),
+                ("University of Halden", "participatesIn", "Orlenau Cell project"),
+            },
+            set(),
+        ),
+        (
+            "The Orlenau Cell project, coordinated by the University of Halden, brings "
+            "together Brontix GmbH and Quorvex AG.",
+            {
+                ("Brontix GmbH", "participatesIn", "Orlenau Cell project"),
+                ("Quorvex AG", "participatesIn", "Orlenau Cell project"),
+            },
+            set(),
+        ),
+        # A company that includes another is no project: nothing to take part in.
+        (
+            "Brontix GmbH started in 2020. It includes Quorvex AG.",
+            set(),
+            {("Quorvex AG", "participatesIn", "Brontix GmbH")},
         ),
     ],
 )

@@ -125,9 +125,10 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
         "brings-together": (
             "participatesIn",
             [
+                # (the subject may be a noun the name modifies, or 'It': see the handler)
                 dep(
                     {"LEMMA": {"IN": _GATHER_VERBS}},
-                    ("anchor", ">", "obj", {"DEP": "nsubj", "ENT_TYPE": {"IN": sorted(_JOINED)}}),
+                    ("anchor", ">", "obj", {"DEP": "nsubj"}),
                     ("anchor", ">", "subj", {"DEP": "dobj"}),
                 ),
                 dep(
@@ -225,11 +226,15 @@ def _subsidiary_as(m: DepMatch) -> list[Claim]:
 
 def _brings_together(m: DepMatch) -> list[Claim]:
     """'The consortium brings together A, B and C' (the consortium named a sentence
-    before and resolved by the reader): each takes part in it, or is a member of a
-    network. 'together' must be there for 'bring'."""
+    before and resolved by the reader), 'The X project brings together ...', 'It
+    involves ...': each takes part in it, or is a member of a network. 'together' must
+    be there for 'bring'."""
     if m.anchor.lemma_ == "bring" and not any(c.lower_ == "together" for c in m.anchor.children):
         return []
-    target = m.nodes["obj"]
+    # 'The X project brings together ...', 'It involves ...': what the subject stands for
+    target = stand_in(m.nodes["obj"])
+    if target.ent_type_ not in _JOINED:
+        return []
     pred = "memberOf" if target.ent_type_ == "Cluster" else "participatesIn"
     members = [t for t in expand(m.nodes["subj"]) if t.ent_type_ in _ORGS - {REF, "Project"}]
     return [m.claim(t, pred, target, conf=0.7, anchor=m.anchor) for t in members]

@@ -35,6 +35,19 @@ _UNDERTAKINGS = ["project", "consortium", "study", "initiative", "alliance", "pa
 _SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
 #: How many tokens before 'spokesperson' the project's name may end ('"X (AB)" (').
 _SPOKES_REACH = 7
+#: What 'participating' or 'involved' may describe: 'Participating institutions are A, B'.
+_PARTICIPANT_BODIES = [
+    "institution",
+    "institute",
+    "company",
+    "organisation",
+    "organization",
+    "partner",
+    "university",
+    "firm",
+    "hospital",
+    "clinic",
+]
 _PARTICIPANT_NOUNS = [
     "scientist",
     "researcher",
@@ -132,6 +145,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     },
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "subj", {"DEP": {"IN": ["attr", "acomp"]}}),
+                ),
+                # 'Project partners include A and B'
+                dep(
+                    {"LEMMA": {"IN": ["partner", "participant", "member"]}, "DEP": "nsubj"},
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["include", "comprise"]}}),
+                    ("verb", ">", "subj", {"DEP": "dobj"}),
+                ),
+                # 'Participating institutions are A and B', 'Involved companies include C'
+                dep(
+                    {"LEMMA": {"IN": _PARTICIPANT_BODIES}, "DEP": "nsubj"},
+                    ("anchor", ">", "taking", {"LOWER": {"IN": ["participating", "involved"]}}),
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "include"]}}),
+                    ("verb", ">", "subj", {"DEP": {"IN": ["attr", "dobj"]}}),
                 ),
             ],
         ),
