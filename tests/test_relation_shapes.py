@@ -4,7 +4,9 @@ Invented names only. Each case is one general mechanism: a town named before a s
 noun ('the Halden site of X'), a project's name modifying the noun a relative clause
 hangs on ('the X project, in which ...'), a body headed by a person in the passive,
 a sentence opening 'In <network>' that the parser misreads, members listed after the
-sentence that names the project ('Project partners include', 'It involves').
+sentence that names the project ('Project partners include', 'It involves'), partner
+nouns ('one of the partners of X'), heading or joining a body, an opening phrase's
+object kept out of the subject's list.
 """
 
 from __future__ import annotations
@@ -118,6 +120,40 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             "Brontix GmbH started in 2020. It includes Quorvex AG.",
             set(),
             {("Quorvex AG", "participatesIn", "Brontix GmbH")},
+        ),
+        # The object of an opening phrase is no item of a list the subject starts.
+        (
+            "With funding from the Zelmora Foundation, Brontix GmbH develops a sensor.",
+            {("Brontix GmbH", "fundedBy", "Zelmora Foundation")},
+            {("Zelmora Foundation", "fundedBy", "Brontix GmbH")},
+        ),
+        # Heading a body in a relative clause; joining a company.
+        (
+            "Anna Brill, who heads the Zelmora Institute, said the work is done.",
+            {("Anna Brill", "affiliatedWith", "Zelmora Institute")},
+            set(),
+        ),
+        (
+            "Anna Brill joined Brontix GmbH as chief executive in 2019.",
+            {("Anna Brill", "affiliatedWith", "Brontix GmbH")},
+            set(),
+        ),
+        # A partner noun: its copula's subject, through 'one of', or after 'As'.
+        (
+            "Brontix GmbH is a partner in the Orlenau Cell project. Quorvex AG is one of the "
+            "partners of the Halden Sensor project. As a partner in the Orlenau Cell project, "
+            "Kolbe AG develops sensors.",
+            {
+                ("Brontix GmbH", "participatesIn", "Orlenau Cell project"),
+                ("Quorvex AG", "participatesIn", "Halden Sensor project"),
+                ("Kolbe AG", "participatesIn", "Orlenau Cell project"),
+            },
+            set(),
+        ),
+        (
+            "Brontix GmbH is a partner in the Halden Biotech Network.",
+            {("Brontix GmbH", "memberOf", "Halden Biotech Network")},
+            set(),
         ),
     ],
 )

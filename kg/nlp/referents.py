@@ -144,9 +144,15 @@ def expand(tok: Token) -> list[Token]:
         tok = tok.head
     out: list[Token] = []
     todo = [tok]
-    # A list the parser tore apart: 'A, B and C are ...' with A left dangling.
+    # A list the parser tore apart: 'A, B and C are ...' with A left dangling; not the
+    # object of an opening phrase ('With funding from A, B develops ...').
     i = tok.i
-    while i >= 2 and tok.doc[i - 1].text == "," and tok.doc[i - 2].ent_type_:
+    while (
+        i >= 2
+        and tok.doc[i - 1].text == ","
+        and tok.doc[i - 2].ent_type_
+        and tok.doc[i - 2].dep_ != "pobj"
+    ):
         todo.append(tok.doc[i - 2])
         i -= 2
     todo.extend(list_scan(tok))
@@ -307,3 +313,30 @@ def sentence_project(tok: Token) -> Token | None:
         return refs[0]
     prev = [t for t in tok.doc[max(0, sent.start - 120) : sent.start] if joinable(t)]
     return prev[-1] if prev else None
+
+
+def partner_subject(noun: Token) -> Token | None:
+    """Whose role a partner noun names: the subject of the copula it is the attribute of
+    ('one of the partners' through 'one'), or of the verb an opening 'As a partner' hangs on."""
+    t = noun
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ == "one":
+        t = t.head.head
+    if t.dep_ == "attr" and t.head.lemma_ == "be":
+        verb = t.head
+    elif t.dep_ == "pobj" and t.head.lower_ == "as" and t.head.head.pos_ in {"VERB", "AUX"}:
+        verb = t.head.head
+    else:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj if subj is not None and subj.ent_type_ else None
+
+
+def opening_in(name: Token) -> Token | None:
+    """The 'In' that opens the sentence right before `name` ('In the network X'), only
+    articles between them; None when the sentence opens otherwise."""
+    first = name.sent[0]
+    if first.lower_ not in {"in", "within"} or first.i >= name.i:
+        return None
+    if any(t.dep_ != "det" and t.pos_ != "DET" for t in name.doc[first.i + 1 : name.i]):
+        return None
+    return first

@@ -59,6 +59,24 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                         },
                     ),
                 ),
+                # 'Anna Brill, who heads the institute Y'
+                dep(
+                    {
+                        "LEMMA": {"IN": ["head", "lead", "direct", "manage", "run", "chair"]},
+                        "DEP": "relcl",
+                    },
+                    ("anchor", "<", "subj", {"ENT_TYPE": "Person"}),
+                    ("anchor", ">", "who", {"DEP": "nsubj", "LOWER": {"IN": ["who", "that"]}}),
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {
+                            "DEP": "dobj",
+                            "ENT_TYPE": {"IN": ["Institution", "Company", "Cluster", REF]},
+                        },
+                    ),
+                ),
                 dep(
                     {"LEMMA": {"IN": ["management", "direction", "leadership", "chair", "helm"]}},
                     ("anchor", ">", "of", {"LOWER": "of"}),

@@ -126,12 +126,22 @@ def _copula(m: DepMatch) -> list[Claim]:
 
 
 def _join(m: DepMatch) -> list[Claim]:
-    """'the working group X, which belongs to the cluster Y': X is part of Y."""
+    """'the working group X, which belongs to the cluster Y': X is part of Y; 'A joined
+    the company Y': A works at Y."""
     subj, pred = m.subj, m.pred
     if subj is not None:
         subj = relative_antecedent(subj)
         if subj.ent_type_ == "Cluster" and m.obj is not None and is_working_group(subj):
             pred = "partOf"
+        # 'Anna Brill joined Kolbe AG as CFO': a person who joins a company or an
+        # institute works there (a network or project she joins, she belongs to).
+        if (
+            subj.ent_type_ == "Person"
+            and m.anchor.lemma_ == "join"
+            and m.obj is not None
+            and m.obj.ent_type_ in {"Institution", "Company"}
+        ):
+            pred = "affiliatedWith"
     return spread(m, subj, pred, m.obj)
 
 

@@ -18,6 +18,8 @@ from kg.nlp.referents import (
     is_financing,
     is_framework,
     is_programme,
+    opening_in,
+    partner_subject,
     passive_subject,
     sentence_project,
     stand_in,
@@ -158,6 +160,17 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "taking", {"LOWER": {"IN": ["participating", "involved"]}}),
                     ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "include"]}}),
                     ("verb", ">", "subj", {"DEP": {"IN": ["attr", "dobj"]}}),
+                ),
+            ],
+        ),
+        # 'A is a partner in X', 'A is one of the partners of X', 'As a partner in X, A ...'
+        "partner-in": (
+            "participatesIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["partner", "participant", "coordinator"]}},
+                    ("anchor", ">", "in", {"LOWER": {"IN": ["in", "of", "within"]}}),
+                    ("in", ">", "obj", pobj),
                 ),
             ],
         ),
@@ -422,6 +435,16 @@ def _in_named_project(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, obj)
 
 
+def _partner_in(m: DepMatch) -> list[Claim]:
+    """'A is a partner in X', 'A is one of the partners of X', 'As a partner in X, A
+    develops ...': the copula's or the main clause's subject takes part in X (or, for a
+    network, is a member)."""
+    target = stand_in(m.nodes["obj"])
+    if target.ent_type_ not in {"Project", "Cluster"} or is_programme(target):
+        return []
+    return spread(m, partner_subject(m.anchor), _joins(target), target)
+
+
 def _the_project(m: DepMatch) -> list[Claim]:
     """'the project X, in which A works': the anchor is the project, or the name that
     modifies it ('the X project')."""
@@ -507,7 +530,7 @@ def _in_named_undertaking(m: DepMatch) -> list[Claim]:
     """'In the network X, A works with B and C': the clause's subject and its partners
     belong to X, when 'In X' opens the sentence."""
     target = m.anchor
-    prep = m.nodes.get("in") or _opening_in(target)
+    prep = m.nodes.get("in") or opening_in(target)
     if prep is None or prep.i != prep.sent.start or is_programme(target) or is_framework(target):
         return []
     verb = prep.sent.root
@@ -528,17 +551,6 @@ def _of_phrase(tok: Token) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ == "of"
 
 
-def _opening_in(name: Token) -> Token | None:
-    """The 'In' that opens the sentence right before `name` ('In the network X'), only
-    articles between them; None when the sentence opens otherwise."""
-    first = name.sent[0]
-    if first.lower_ not in {"in", "within"} or first.i >= name.i:
-        return None
-    if any(t.dep_ != "det" and t.pos_ != "DET" for t in name.doc[first.i + 1 : name.i]):
-        return None
-    return first
-
-
 HANDLERS: dict[str, DepHandler] = {
     "participate-verb": two_ends,
     "participate-agent": _led_by,
@@ -546,6 +558,7 @@ HANDLERS: dict[str, DepHandler] = {
     "participate-from": _in_sentence_project,
     "participant-apposition": _in_sentence_project,
     "participant-copula": _in_sentence_project,
+    "partner-in": _partner_in,
     "initiative-of": two_ends,
     "partnership-of": _partnership,
     "joined-relcl": _joined_relcl,
