@@ -155,6 +155,16 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             {("Brontix GmbH", "memberOf", "Halden Biotech Network")},
             set(),
         ),
+        # A town right after a name's acronym: 'the X (XY) Town'.
+        (
+            "Many firms settle at the Halden Tech Campus (HTC) Bremen. The Zelmora "
+            "Institute for Physics (ZIP) Kiel grows.",
+            {
+                ("Halden Tech Campus", "locatedIn", "Bremen"),
+                ("Zelmora Institute for Physics", "locatedIn", "Kiel"),
+            },
+            set(),
+        ),
     ],
 )
 def test_relation_shapes(nlp, text, present, absent) -> None:

@@ -190,6 +190,15 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _lower("in", "from"),
                     _ent(["Place"]),
                 ],
+                # 'the Halden Tech Campus (HTC) Bremen': the town right after the acronym
+                # (a site that is a place itself: see `kg.nlp.relations`)
+                [
+                    _ent([*ORGS, "Place"]),
+                    {"ORTH": "("},
+                    {"ENT_TYPE": {"NOT_IN": [""]}},
+                    {"ORTH": ")"},
+                    _ent(["Place"]),
+                ],
             ],
         ),
         # 'awarded the prize to Dr. X from the Institute Y': the parser often hangs 'from'
