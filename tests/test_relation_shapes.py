@@ -6,7 +6,8 @@ hangs on ('the X project, in which ...'), a body headed by a person in the passi
 a sentence opening 'In <network>' that the parser misreads, members listed after the
 sentence that names the project ('Project partners include', 'It involves'), partner
 nouns ('one of the partners of X'), heading or joining a body, an opening phrase's
-object kept out of the subject's list.
+object kept out of the subject's list, where a person works as press releases say it
+('A (Y)', "Y's A", 'took over as head of Y', 'a biologist at Y').
 """
 
 from __future__ import annotations
@@ -164,6 +165,51 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
                 ("Zelmora Institute for Physics", "locatedIn", "Kiel"),
             },
             set(),
+        ),
+        # Where a person works, as press releases write it.
+        (
+            "The region grows. Anna Brill (Brontix GmbH) spoke first. Kolbe AG's Tom Abel "
+            "spoke next. Quorvex AG co-founder Ute Ott closed.",
+            {
+                ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
+                ("Tom Abel", "affiliatedWith", "Kolbe AG"),
+                ("Ute Ott", "affiliatedWith", "Quorvex AG"),
+            },
+            set(),
+        ),
+        (
+            "The region grows. Anna Brill has been managing director of Brontix GmbH since "
+            "2015. Tom Abel took over as head of the Zelmora Institute in 2020. Ute Ott "
+            "became CEO of Kolbe AG in 2019.",
+            {
+                ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
+                ("Tom Abel", "affiliatedWith", "Zelmora Institute"),
+                ("Ute Ott", "affiliatedWith", "Kolbe AG"),
+            },
+            set(),
+        ),
+        (
+            "The region grows. Anna Brill, who founded Brontix GmbH in 2012, spoke first. "
+            "The Zelmora Institute's new director, Prof. Tom Abel, spoke next.",
+            {
+                ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
+                ("Tom Abel", "affiliatedWith", "Zelmora Institute"),
+            },
+            set(),
+        ),
+        # Any occupation 'at' a body; not a guest there, not a friend 'of' one.
+        (
+            "The region grows. Anna Brill is a biologist at the Zelmora Institute. Tom "
+            "Abel, a physicist at Kolbe AG, spoke next. Ute Ott, a guest at Quorvex AG, "
+            "closed. Paul Rahn is a friend of Brontix GmbH.",
+            {
+                ("Anna Brill", "affiliatedWith", "Zelmora Institute"),
+                ("Tom Abel", "affiliatedWith", "Kolbe AG"),
+            },
+            {
+                ("Ute Ott", "affiliatedWith", "Quorvex AG"),
+                ("Paul Rahn", "affiliatedWith", "Brontix GmbH"),
+            },
         ),
     ],
 )

@@ -36,6 +36,20 @@ _BODIES = ["Institution", "Company", "Cluster", "Funder"]
 _WORK_VERBS = ["work", "research", "teach", "conduct", "lead", "serve", "do", "start", "begin"]
 #: Who can employ the person an appointment names.
 _EMPLOYERS = {"Institution", "Company", "Cluster", "Funder"}
+#: Nouns 'at' a body that are no position in it: 'a guest at Y', 'a talk at Y'.
+_NOT_OCCUPATIONS = {
+    "guest",
+    "visitor",
+    "patient",
+    "customer",
+    "client",
+    "talk",
+    "lecture",
+    "event",
+    "meeting",
+    "conference",
+    "visit",
+}
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -130,6 +144,16 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
                     ("anchor", ">", "obj", {"DEP": "dobj", "ENT_TYPE": {"IN": _BODIES}}),
                 ),
+                # 'X, who founded Y in 2012, ...'
+                dep(
+                    {
+                        "LEMMA": {"IN": ["found", "co-found", "cofound", "establish", "start"]},
+                        "DEP": "relcl",
+                    },
+                    ("anchor", "<", "subj", {"ENT_TYPE": "Person"}),
+                    ("anchor", ">", "who", {"DEP": "nsubj", "LOWER": {"IN": ["who", "that"]}}),
+                    ("anchor", ">", "obj", {"DEP": "dobj", "ENT_TYPE": {"IN": _BODIES}}),
+                ),
             ],
         ),
         "affiliation-apposition": (
@@ -148,11 +172,28 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
                     ("prep", ">", "obj", pobj),
                 ),
-                # 'X is also the founding director of Y'
+                # 'X is also the founding director of Y', 'X became CEO of Y'
                 dep(
                     {"ENT_TYPE": "Person", "DEP": "nsubj"},
-                    ("anchor", "<", "verb", {"LEMMA": "be"}),
-                    ("verb", ">", "role", {"DEP": "attr", "POS": "NOUN"}),
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "become", "remain"]}}),
+                    ("verb", ">", "role", {"DEP": {"IN": ["attr", "oprd"]}, "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+                # 'X took over as head of Y', 'X serves as director of Y'
+                dep(
+                    {"ENT_TYPE": "Person", "DEP": "nsubj"},
+                    ("anchor", "<", "verb", {"POS": {"IN": ["VERB", "AUX"]}}),
+                    ("verb", ">", "as", {"LOWER": "as", "DEP": "prep"}),
+                    ("as", ">", "role", {"DEP": "pobj", "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+                # 'X has been managing director of Y', which the parser reads as a verb
+                dep(
+                    {"ENT_TYPE": "Person", "DEP": "nsubj"},
+                    ("anchor", "<", "verb", {"LOWER": "managing"}),
+                    ("verb", ">", "role", {"DEP": "dobj", "LEMMA": "director"}),
                     ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
                     ("prep", ">", "obj", pobj),
                 ),
@@ -206,6 +247,12 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "role", {"POS": {"IN": ["NOUN", "PROPN"]}}),
                     ("role", ">", "obj", {"DEP": "poss"}),
                 ),
+                # "Y's new director, Prof. X": the name is the role noun's apposition
+                dep(
+                    {"ENT_TYPE": "Person", "DEP": "appos"},
+                    ("anchor", "<", "role", {"POS": "NOUN"}),
+                    ("role", ">", "obj", {"DEP": "poss"}),
+                ),
             ],
         ),
     }
@@ -257,8 +304,14 @@ def _role_noun(m: DepMatch) -> list[Claim]:
     people = _described(m.anchor)
     if m.name == "affiliation-apposition" and "obj" not in m.nodes:
         role, obj = _role_and_org(m.ctx, m.nodes["role"])
+        if obj is None:
+            obj = _occupation_at(m.nodes["role"])
         return _boards(m, _own(m, spread(m, m.subj, m.pred, obj, role=role, subjects=people)))
-    if role_tok is not None and role_tok.lemma_.lower() in m.ctx.roles | {"head"}:
+    prep = m.nodes.get("prep")
+    if role_tok is not None and (
+        role_tok.lemma_.lower() in m.ctx.roles | {"head"}
+        or (prep is not None and m.obj is not None and _at_org(role_tok) == m.obj.i)
+    ):
         role = _role_text(role_tok, None)
         return _boards(m, _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=people)))
     return []
@@ -379,6 +432,24 @@ def _role_text(role: Token, stop: Token | None) -> str:
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words.pop(0)  # 'the founding director'
     return " ".join(words)
+
+
+def _occupation_at(noun: Token) -> Token | None:
+    """'X, a biologist at Y', 'X is a physician at Y': any occupation 'at' a named body
+    says where X works (a role word is needed only with 'of': 'a friend of Y' is none)."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() in _NOT_OCCUPATIONS:
+        return None
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "at"):
+        for org in (g for g in prep.children if g.dep_ == "pobj"):
+            if org.ent_type_ in _EMPLOYERS:
+                return org
+    return None
+
+
+def _at_org(noun: Token) -> int | None:
+    """The index of the body `_occupation_at` finds, if any."""
+    org = _occupation_at(noun)
+    return None if org is None else org.i
 
 
 def _role_and_org(ctx: RuleContext, role: Token) -> tuple[str | None, Token | None]:

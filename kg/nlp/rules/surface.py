@@ -223,6 +223,14 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
             0,
             -1,
             [
+                # 'Dr Anna Brill (Kolbe AG) opened ...'
+                [
+                    _ent(["Person"]),
+                    {"ORTH": "("},
+                    _THE,
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    {"ORTH": ")"},
+                ],
                 [
                     _ent(["Person"]),
                     {"ORTH": ","},
@@ -240,8 +248,17 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                 [
                     _ent(["Institution", "Company", "Cluster", "Funder"]),
                     _lower("'s", "\u2019s", op="?"),
+                    _lower("co", op="?"),  # 'Y co-founder X': 'co', '-', 'founder'
+                    {"ORTH": "-", "OP": "?"},
                     {"LOWER": {"IN": role_tokens(lex)}, "OP": "{1,3}"},
                     {"ORTH": ",", "OP": "?"},  # 'Kerry CEO, Edmond Scanlon said'
+                    {"LOWER": {"IN": [t.lower() for t in lex.words("person_titles")]}, "OP": "*"},
+                    _ent(["Person"]),
+                ],
+                # "Kolbe AG's Anna Brill said"
+                [
+                    _ent(["Institution", "Company", "Cluster", "Funder"]),
+                    _lower("'s", "\u2019s"),
                     {"LOWER": {"IN": [t.lower() for t in lex.words("person_titles")]}, "OP": "*"},
                     _ent(["Person"]),
                 ],
