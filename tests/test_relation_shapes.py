@@ -7,7 +7,9 @@ a sentence opening 'In <network>' that the parser misreads, members listed after
 sentence that names the project ('Project partners include', 'It involves'), partner
 nouns ('one of the partners of X'), heading or joining a body, an opening phrase's
 object kept out of the subject's list, where a person works as press releases say it
-('A (Y)', "Y's A", 'took over as head of Y', 'a biologist at Y').
+('A (Y)', "Y's A", 'took over as head of Y', 'a biologist at Y'), sites and parents
+said in passing ('a Y-based company', 'operates a plant in Y', 'belongs to Y'), start-ups
+selected for an accelerator.
 """
 
 from __future__ import annotations
@@ -210,6 +212,33 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
                 ("Ute Ott", "affiliatedWith", "Quorvex AG"),
                 ("Paul Rahn", "affiliatedWith", "Brontix GmbH"),
             },
+        ),
+        # Where a body is, and what it belongs to, said in passing.
+        (
+            "The region grows. Brontix GmbH, a Bremen-based biotech company, develops "
+            "sensors. Kolbe AG is a start-up from Kiel. Quorvex AG operates a plant in "
+            "Hamburg. Tarvel AG is a partner of a firm in Berlin.",
+            {
+                ("Brontix GmbH", "locatedIn", "Bremen"),
+                ("Kolbe AG", "locatedIn", "Kiel"),
+                ("Quorvex AG", "locatedIn", "Hamburg"),
+            },
+            {("Tarvel AG", "locatedIn", "Berlin")},
+        ),
+        (
+            "The region grows. Brontix GmbH belongs to Quorvex AG. The Zelmora Institute, "
+            "an institute of the University of Kiel, develops sensors.",
+            {
+                ("Brontix GmbH", "partOf", "Quorvex AG"),
+                ("Zelmora Institute", "partOf", "University of Kiel"),
+            },
+            set(),
+        ),
+        (
+            "The region grows. Brontix GmbH is one of five start-ups selected for the "
+            "Halden Accelerator.",
+            {("Brontix GmbH", "memberOf", "Halden Accelerator")},
+            set(),
         ),
     ],
 )

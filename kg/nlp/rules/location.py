@@ -11,11 +11,14 @@ from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
 from kg.nlp.referents import clause_subject
-from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread
+from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 
 #: Nouns that stand for a named site: 'the "Mill Yard" site'.
 _SITE_NOUNS = {"site", "location", "premises", "campus", "grounds", "quarter", "district"}
 
+#: A site a body runs in a town ('operates a plant in Y'), and the verbs for running it.
+_RUN_SITE_NOUNS = ["plant", "site", "office", "facility", "branch", "factory", "laboratory"]
+_RUN_VERBS = ["operate", "run", "have", "maintain", "open"]
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
     """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
@@ -106,6 +109,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X operates a plant in Y', 'X has an office in Y'
+        "runs-site": (
+            "locatedIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _RUN_SITE_NOUNS}, "DEP": "dobj"},
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": _RUN_VERBS}}),
+                    ("verb", ">", "subj", {"DEP": "nsubj"}),
+                    ("anchor", ">", "in", {"LOWER": "in"}),
+                    ("in", ">", "obj", {"DEP": "pobj", "ENT_TYPE": "Place"}),
+                ),
+            ],
+        ),
     }
 
 
@@ -178,6 +194,7 @@ HANDLERS: dict[str, DepHandler] = {
     "located-participle": _located,
     "located-verb": _located,
     "located-site": _site,
+    "runs-site": two_ends,
 }
 INHERITING = frozenset({"located-verb"})
 RUNNING: frozenset[str] = frozenset()

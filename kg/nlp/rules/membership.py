@@ -8,7 +8,13 @@ the last sentence (`context_entity`).
 from __future__ import annotations
 
 from kg.lexicon import Lexicon
-from kg.nlp.referents import CLUSTER_NOUNS, context_entity, stand_in, verb_subject
+from kg.nlp.referents import (
+    CLUSTER_NOUNS,
+    context_entity,
+    partner_subject,
+    stand_in,
+    verb_subject,
+)
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 from kg.nlp.rules.discourse import is_working_group, relative_antecedent
 
@@ -100,6 +106,18 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X is one of five start-ups selected for the accelerator Y'
+        "selected-for": (
+            "memberOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["select", "admit", "accept", "choose"]}, "DEP": "acl"},
+                    ("anchor", "<", "noun", {"POS": "NOUN"}),
+                    ("anchor", ">", "to", {"LOWER": {"IN": ["for", "to", "into"]}}),
+                    ("to", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"IN": ["Cluster", "Project"]}}),
+                ),
+            ],
+        ),
         "member-among": (
             "memberOf",
             [
@@ -127,11 +145,20 @@ def _copula(m: DepMatch) -> list[Claim]:
 
 def _join(m: DepMatch) -> list[Claim]:
     """'the working group X, which belongs to the cluster Y': X is part of Y; 'A joined
-    the company Y': A works at Y."""
+    the company Y': A works at Y; 'X belongs to the company Y': X is part of Y."""
     subj, pred = m.subj, m.pred
     if subj is not None:
         subj = relative_antecedent(subj)
         if subj.ent_type_ == "Cluster" and m.obj is not None and is_working_group(subj):
+            pred = "partOf"
+        # 'X belongs to Kolbe AG': a body belonging to a company or an institute is
+        # part of it (to a network, a member).
+        if (
+            subj.ent_type_ in {"Institution", "Company", "Cluster"}
+            and m.anchor.lemma_ == "belong"
+            and m.obj is not None
+            and m.obj.ent_type_ in {"Institution", "Company"}
+        ):
             pred = "partOf"
         # 'Anna Brill joined Kolbe AG as CFO': a person who joins a company or an
         # institute works there (a network or project she joins, she belongs to).
@@ -159,6 +186,14 @@ def _members_including(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, obj)
 
 
+def _selected_for(m: DepMatch) -> list[Claim]:
+    """'X is one of five start-ups selected for Y': the copula's subject joins Y (an
+    accelerator or network: membership; a project: taking part)."""
+    obj = m.nodes["obj"]
+    pred = "participatesIn" if obj.ent_type_ == "Project" else m.pred
+    return spread(m, partner_subject(m.nodes["noun"]), pred, obj)
+
+
 HANDLERS: dict[str, DepHandler] = {
     "member-copula": _copula,
     "member-copula-conj": _copula,
@@ -166,6 +201,7 @@ HANDLERS: dict[str, DepHandler] = {
     "member-include": _network_in_context,
     "member-including": _members_including,
     "admitted-to": two_ends,
+    "selected-for": _selected_for,
     "member-among": _network_in_context,
 }
 INHERITING = frozenset({"member-join"})

@@ -128,8 +128,9 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
         "subsidiary-appos": (
             "partOf",
             [
+                # 'X, a subsidiary of Y'; 'X, an institute of the University Y'
                 dep(
-                    {"LEMMA": {"IN": _UNIT_NOUNS}, "DEP": "appos"},
+                    {"LEMMA": {"IN": sorted({*_UNIT_NOUNS, *_UNIT_OF_NOUNS})}, "DEP": "appos"},
                     ("anchor", "<", "subj", {"ENT_TYPE": {"NOT_IN": [""]}}),
                     ("anchor", ">", "of", {"LOWER": "of"}),
                     ("of", ">", "obj", pobj),

@@ -35,6 +35,10 @@ def _lower(*words: str, op: str | None = None) -> dict[str, Any]:
 #: Bodies that belong to the organisation named before them with a possessive.
 _OWNED_BODIES = ("authority", "agency", "committee", "council", "board")
 
+#: Words that end a description before its head noun: 'a partner of a firm in Y' is
+#: not said to be in Y.
+_NOT_IN_NAME = [",", ".", ";", ":", "(", ")", "of", "with", "for", "and", "to", "by", "at"]
+
 #: Nouns for an organisation's site in a town: 'the Halden site of X', "X's Halden plant".
 _SITE_NOUNS = ("site", "sites", "location", "branch", "plant", "campus", "office", "facility")
 
@@ -71,6 +75,24 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _ent(["Place"]),
                 ],
                 [_ent(ORGS), {"ORTH": "("}, _ent(["Place"]), {"ORTH": ")"}],
+                # 'X, a Y-based company', 'X is a start-up from Y', 'X, a firm in Y'
+                [
+                    _ent(AGENTS),
+                    _lower(",", "is", "was"),
+                    _lower("a", "an"),
+                    _ent(["Place"]),
+                    {"ORTH": "-"},
+                    _lower("based"),
+                ],
+                [
+                    _ent(AGENTS),
+                    _lower(",", "is", "was"),
+                    _lower("a", "an"),
+                    {"ENT_TYPE": "", "LOWER": {"NOT_IN": _NOT_IN_NAME}, "OP": "{0,3}"},
+                    _lower(*lex.words("company_cues"), "up", "off", "institute"),
+                    _lower("from", "in"),
+                    _ent(["Place"]),
+                ],
                 [
                     _ent(ORGS),
                     {"ORTH": ",", "OP": "?"},
