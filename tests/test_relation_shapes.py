@@ -240,6 +240,13 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             {("Brontix GmbH", "memberOf", "Halden Accelerator")},
             set(),
         ),
+        # Setting up a body makes its founder part of it.
+        (
+            "The region grows. Professor Anna Brill will set up a new Institute for Sensor "
+            "Physics. Tom Abel set up a meeting with Brontix GmbH.",
+            {("Anna Brill", "affiliatedWith", "Institute for Sensor Physics")},
+            {("Tom Abel", "affiliatedWith", "Brontix GmbH")},
+        ),
     ],
 )
 def test_relation_shapes(nlp, text, present, absent) -> None:
@@ -301,3 +308,28 @@ def test_opening_in_names_the_network_however_it_was_parsed(blank_nlp) -> None:
         ("Quorvex AG", "memberOf", "Orlenau Network"),
     }
     assert claims("Since") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "university"),
+    [
+        # One university named before the quote: the speaker's, whatever else is named
+        # with the word inside it ("Kiel University's Centre for Optics").
+        (
+            "Kiel University won three awards. Kiel University\u2019s Centre for Optics led "
+            "one. \u201cThis is a great day for our university,\u201d commented Rector "
+            "Professor Anna Brill.",
+            "Kiel University",
+        ),
+        # Two universities named before it: nobody's guess.
+        (
+            "The University of Kiel won. The Kolbe University of Applied Sciences lost. "
+            "\u201cThis is a great day for our university,\u201d commented Rector Professor "
+            "Anna Brill.",
+            None,
+        ),
+    ],
+)
+def test_our_university_is_the_one_named_before(nlp, text, university) -> None:
+    got = {o for s, p, o in facts(run(nlp, text)) if s == "Anna Brill" and p == "affiliatedWith"}
+    assert got == ({university} if university else set()), got

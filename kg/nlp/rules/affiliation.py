@@ -144,6 +144,13 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
                     ("anchor", ">", "obj", {"DEP": "dobj", "ENT_TYPE": {"IN": _BODIES}}),
                 ),
+                # 'X set up the institute Y'
+                dep(
+                    {"LEMMA": "set"},
+                    ("anchor", ">", "up", {"LOWER": "up", "DEP": "prt"}),
+                    ("anchor", ">", "subj", {"DEP": "nsubj", "ENT_TYPE": "Person"}),
+                    ("anchor", ">", "obj", {"DEP": "dobj", "ENT_TYPE": {"IN": _BODIES}}),
+                ),
                 # 'X, who founded Y in 2012, ...'
                 dep(
                     {

@@ -297,8 +297,8 @@ def _same_head(word: str, noun: str) -> bool:
 
 def _our_speaker(m: DepMatch) -> list[Claim]:
     """'"This is a great day for our university," commented Rector Professor Y': inside a
-    quote, 'our university' is the speaker's own; the reader resolves it to the one
-    university named before it, or to nothing."""
+    quote, 'our university' is the speaker's own: the one body named before it with that
+    head noun (`_ours`), else what the reader resolves the anaphor to, or nothing."""
     ref = m.anchor
     if ref.lower_.split()[0] != "our":
         return []
@@ -315,7 +315,23 @@ def _our_speaker(m: DepMatch) -> list[Claim]:
     ]
     if len(speakers) != 1:
         return []
-    return [m.claim(speakers[0], "affiliatedWith", ref, conf=0.7)]
+    return [m.claim(speakers[0], "affiliatedWith", _ours(ref) or ref, conf=0.7)]
+
+
+def _ours(ref: Token) -> Token | None:
+    """The one body named before 'our university' with that noun in its name ('Kiel
+    University', 'University of Kiel'; not "Kiel University's Centre for Optics"); None
+    when there is no such body or several: the reader decides. A name that only adds
+    words to another one ('Kiel University 12/2019') is the same body."""
+    noun = ref.lower_.split()[-1]
+    named: dict[str, Token] = {}
+    for t in ref.doc[: ref.i]:
+        if t.ent_type_ in {"Institution", "Company", "Cluster"} and noun in t.lower_.split():
+            named.setdefault(t.lower_, t)
+    bodies = [
+        t for text, t in named.items() if not any(text.startswith(o + " ") for o in named)
+    ]
+    return bodies[0] if len(bodies) == 1 else None
 
 
 HANDLERS: dict[str, DepHandler] = {
