@@ -109,6 +109,22 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X, a Y-based company', 'X is a Y-based firm'
+        "based-description": (
+            "locatedIn",
+            [
+                dep(
+                    {"LOWER": "based", "DEP": "amod"},
+                    (
+                        "anchor",
+                        ">",
+                        "obj",
+                        {"ENT_TYPE": "Place", "DEP": {"IN": ["npadvmod", "compound", "nmod"]}},
+                    ),
+                    ("anchor", "<", "noun", {"DEP": {"IN": ["appos", "attr"]}}),
+                ),
+            ],
+        ),
         # 'X operates a plant in Y', 'X has an office in Y'
         "runs-site": (
             "locatedIn",
@@ -174,6 +190,19 @@ def _located(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, _place_named(m.obj) if m.obj is not None else None)
 
 
+def _described_as_based(m: DepMatch) -> list[Claim]:
+    """'X, a Y-based company': the name the description is an apposition of, or the
+    subject of the copula it is the attribute of."""
+    noun = m.nodes["noun"]
+    head = noun.head
+    subj = (
+        head
+        if noun.dep_ == "appos"
+        else next((c for c in head.children if c.dep_ == "nsubj"), None)
+    )
+    return spread(m, subj, m.pred, m.obj)
+
+
 def _place_named(noun: Token) -> Token:
     """The place a site noun names by a name attached to it ('the "Y" site'); 'at Y
     airport' is not said to be in Y."""
@@ -195,6 +224,7 @@ HANDLERS: dict[str, DepHandler] = {
     "located-verb": _located,
     "located-site": _site,
     "runs-site": two_ends,
+    "based-description": _described_as_based,
 }
 INHERITING = frozenset({"located-verb"})
 RUNNING: frozenset[str] = frozenset()

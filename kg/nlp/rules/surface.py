@@ -75,15 +75,8 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _ent(["Place"]),
                 ],
                 [_ent(ORGS), {"ORTH": "("}, _ent(["Place"]), {"ORTH": ")"}],
-                # 'X, a Y-based company', 'X is a start-up from Y', 'X, a firm in Y'
-                [
-                    _ent(AGENTS),
-                    _lower(",", "is", "was"),
-                    _lower("a", "an"),
-                    _ent(["Place"]),
-                    {"ORTH": "-"},
-                    _lower("based"),
-                ],
+                # 'X is a start-up from Y', 'X, a firm in Y' ('X, a Y-based company':
+                # `kg.nlp.rules.location`)
                 [
                     _ent(AGENTS),
                     _lower(",", "is", "was"),
