@@ -9,7 +9,7 @@ nouns ('one of the partners of X'), heading or joining a body, an opening phrase
 object kept out of the subject's list, where a person works as press releases say it
 ('A (Y)', "Y's A", 'took over as head of Y', 'a biologist at Y'), sites and parents
 said in passing ('a Y-based company', 'operates a plant in Y', 'belongs to Y'), start-ups
-selected for an accelerator.
+selected for an accelerator or listed as its cohort.
 """
 
 from __future__ import annotations
@@ -246,6 +246,28 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             "Physics. Tom Abel set up a meeting with Brontix GmbH.",
             {("Anna Brill", "affiliatedWith", "Institute for Sensor Physics")},
             {("Tom Abel", "affiliatedWith", "Brontix GmbH")},
+        ),
+        # A cohort named after its accelerator: its start-ups join the accelerator.
+        (
+            "The Halden Accelerator started its second round. The four start-ups of the "
+            "second cohort develop sensors and drugs (Brontix GmbH, Quorvex AG and Kolbe "
+            "AG).",
+            {
+                ("Brontix GmbH", "memberOf", "Halden Accelerator"),
+                ("Quorvex AG", "memberOf", "Halden Accelerator"),
+                ("Kolbe AG", "memberOf", "Halden Accelerator"),
+            },
+            set(),
+        ),
+        (
+            "The Halden Accelerator started its second round. The second cohort includes "
+            "Brontix GmbH and Quorvex AG. Kolbe AG is an alumnus of the Halden Accelerator.",
+            {
+                ("Brontix GmbH", "memberOf", "Halden Accelerator"),
+                ("Quorvex AG", "memberOf", "Halden Accelerator"),
+                ("Kolbe AG", "memberOf", "Halden Accelerator"),
+            },
+            set(),
         ),
     ],
 )

@@ -7,16 +7,25 @@ the last sentence (`context_entity`).
 
 from __future__ import annotations
 
+from spacy.tokens import Span, Token
+
 from kg.lexicon import Lexicon
 from kg.nlp.referents import (
     CLUSTER_NOUNS,
     context_entity,
+    expand,
     partner_subject,
+    sentence_project,
     stand_in,
     verb_subject,
 )
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 from kg.nlp.rules.discourse import is_working_group, relative_antecedent
+
+#: Nouns for the start-ups an accelerator takes in at one time.
+_COHORT_NOUNS = ["cohort", "batch", "intake"]
+#: Verbs by which a cohort is said to be made of its start-ups.
+_LISTING_VERBS = {"be", "include", "comprise"}
 
 #: Bodies something is a part of rather than a member of.
 _BODIES = {"Institution", "Company", "Funder"}
@@ -24,7 +33,7 @@ _BODIES = {"Institution", "Company", "Funder"}
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
     """name -> (predicate, patterns); the pattern nodes 'subj' and 'obj' are the ends."""
-    member = {"LEMMA": {"IN": ["part", "member"]}}
+    member = {"LEMMA": {"IN": ["part", "member", "alumnus", "alumni", "alumna"]}}
     subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
     pobj = {"DEP": "pobj"}
     return {
@@ -106,6 +115,8 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'The start-ups of the second cohort are A, B and C', 'The cohort includes A'
+        "cohort-members": ("memberOf", [dep({"LEMMA": {"IN": _COHORT_NOUNS}})]),
         # 'X is one of five start-ups selected for the accelerator Y'
         "selected-for": (
             "memberOf",
@@ -186,6 +197,45 @@ def _members_including(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, obj)
 
 
+def _cohort(m: DepMatch) -> list[Claim]:
+    """'The start-ups of the second cohort are A, B and C', 'The new cohort includes A
+    and B', 'The four start-ups of the cohort develop ... (A, B, C)': each joins the
+    accelerator named in this sentence or the last."""
+    noun = m.anchor
+    target = sentence_project(noun) or context_entity(noun, ("Cluster",), CLUSTER_NOUNS)
+    if target is None or target.ent_type_ not in {"Cluster", "Project"}:
+        return []
+    pred = "participatesIn" if target.ent_type_ == "Project" else m.pred
+    head = noun
+    if noun.dep_ == "pobj" and noun.head.lower_ in {"of", "in", "from"}:
+        head = noun.head.head  # 'the start-ups of the cohort'
+    named: list[Token] = []
+    if head.dep_ in {"nsubj", "nsubjpass"}:
+        verb = head.head
+        if verb.lemma_ in _LISTING_VERBS:
+            named = [c for c in verb.children if c.dep_ in {"attr", "dobj"}]
+        named += [t for t in _in_brackets(verb.sent, noun.i) if t.ent_type_]
+    members = [
+        t
+        for first in named
+        for t in expand(first)
+        if t.ent_type_ in {"Company", "Institution"} and t.i > noun.i
+    ]
+    return [m.claim(t, pred, target, conf=0.7) for t in dict.fromkeys(members)]
+
+
+def _in_brackets(sent: Span, after: int) -> list[Token]:
+    """The tokens of the first parenthesis after token `after` that lists only names."""
+    start = next((t.i for t in sent if t.i > after and t.text == "("), None)
+    end = next((t.i for t in sent if start is not None and t.i > start and t.text == ")"), None)
+    if start is None or end is None:
+        return []
+    inside = list(sent.doc[start + 1 : end])
+    if not all(t.ent_type_ or t.text == "," or t.lower_ == "and" for t in inside):
+        return []
+    return inside
+
+
 def _selected_for(m: DepMatch) -> list[Claim]:
     """'X is one of five start-ups selected for Y': the copula's subject joins Y (an
     accelerator or network: membership; a project: taking part)."""
@@ -202,6 +252,7 @@ HANDLERS: dict[str, DepHandler] = {
     "member-including": _members_including,
     "admitted-to": two_ends,
     "selected-for": _selected_for,
+    "cohort-members": _cohort,
     "member-among": _network_in_context,
 }
 INHERITING = frozenset({"member-join"})
