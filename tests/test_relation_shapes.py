@@ -269,6 +269,21 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             },
             set(),
         ),
+        # Partners named with 'with', 'a joint project of', 'a cooperation between'.
+        (
+            "The region grows. Brontix GmbH launched the Orlenau Cell project together "
+            "with Quorvex AG. The Halden Sensor project, a joint project of Kolbe AG and "
+            "Tarvel AG, started in 2020. The Kiel Chip project is a collaboration between "
+            "Zelmora AG and the University of Kiel.",
+            {
+                ("Quorvex AG", "participatesIn", "Orlenau Cell project"),
+                ("Kolbe AG", "participatesIn", "Halden Sensor project"),
+                ("Tarvel AG", "participatesIn", "Halden Sensor project"),
+                ("Zelmora AG", "participatesIn", "Kiel Chip project"),
+                ("University of Kiel", "participatesIn", "Kiel Chip project"),
+            },
+            set(),
+        ),
     ],
 )
 def test_relation_shapes(nlp, text, present, absent) -> None:

@@ -37,31 +37,7 @@ _UNDERTAKINGS = ["project", "consortium", "study", "initiative", "alliance", "pa
 _SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
 #: How many tokens before 'spokesperson' the project's name may end ('"X (AB)" (').
 _SPOKES_REACH = 7
-#: What 'participating' or 'involved' may describe: 'Participating institutions are A, B'.
-_PARTICIPANT_BODIES = [
-    "institution",
-    "institute",
-    "company",
-    "organisation",
-    "organization",
-    "partner",
-    "university",
-    "firm",
-    "hospital",
-    "clinic",
-]
-_PARTICIPANT_NOUNS = [
-    "scientist",
-    "researcher",
-    "team",
-    "expert",
-    "physician",
-    "engineer",
-    "partner",
-    "doctor",
-    "colleague",
-    "staff",
-]
+
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -69,6 +45,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
     subj = {"DEP": {"IN": ["nsubj", "nsubjpass"]}}
     pobj = {"DEP": "pobj"}
     lead = {"LEMMA": {"IN": list(lex.words("lead_verbs"))}}
+    of_between = {"LOWER": {"IN": ["of", "between"]}}
     return {
         "participate-verb": (
             "participatesIn",
@@ -120,7 +97,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
             "participatesIn",
             [
                 dep(
-                    {"LEMMA": {"IN": _PARTICIPANT_NOUNS}},
+                    {"LEMMA": {"IN": list(lex.words("participant_staff"))}},
                     ("anchor", ">", "from", {"LOWER": {"IN": ["from", "at", "of"]}}),
                     ("from", ">", "subj", pobj),
                 ),
@@ -156,7 +133,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
                 # 'Participating institutions are A and B', 'Involved companies include C'
                 dep(
-                    {"LEMMA": {"IN": _PARTICIPANT_BODIES}, "DEP": "nsubj"},
+                    {"LEMMA": {"IN": list(lex.words("participant_bodies"))}, "DEP": "nsubj"},
                     ("anchor", ">", "taking", {"LOWER": {"IN": ["participating", "involved"]}}),
                     ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "include"]}}),
                     ("verb", ">", "subj", {"DEP": {"IN": ["attr", "dobj"]}}),
@@ -193,12 +170,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     },
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "obj", {"DEP": "nsubj"}),
-                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("anchor", ">", "of", of_between),
+                    ("of", ">", "subj", pobj),
+                ),
+                # 'X, a joint project of A and B, ...'
+                dep(
+                    {"LEMMA": {"IN": ["initiative", "project", "cooperation"]}, "DEP": "appos"},
+                    ("anchor", "<", "obj", {"ENT_TYPE": {"NOT_IN": ["Person", "Place"]}}),
+                    ("anchor", ">", "of", of_between),
                     ("of", ">", "subj", pobj),
                 ),
             ],
         ),
-        # 'X is a joint partnership of A, B and C'
+        # 'X is a joint partnership of A, B and C', 'X, a collaboration between A and B'
         "partnership-of": (
             "participatesIn",
             [
@@ -206,7 +190,13 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     {"LEMMA": {"IN": _JOINT_NOUNS}, "DEP": "attr"},
                     ("anchor", "<", "verb", {"LEMMA": "be"}),
                     ("verb", ">", "obj", {"DEP": "nsubj"}),
-                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("anchor", ">", "of", of_between),
+                    ("of", ">", "subj", pobj),
+                ),
+                dep(
+                    {"LEMMA": {"IN": _JOINT_NOUNS}, "DEP": "appos"},
+                    ("anchor", "<", "obj", {"ENT_TYPE": {"NOT_IN": ["Person", "Place"]}}),
+                    ("anchor", ">", "of", of_between),
                     ("of", ">", "subj", pobj),
                 ),
             ],
@@ -551,8 +541,36 @@ def _of_phrase(tok: Token) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ == "of"
 
 
+def _with_partners(m: DepMatch) -> list[Claim]:
+    """'A runs the project X together with B', 'A is working on X with B': B takes part
+    too, when named right after 'with' (not 'with funding from B')."""
+    claims = two_ends(m)
+    if not claims or m.obj is None:
+        return claims
+    project = stand_in(m.obj)
+    if project.ent_type_ != "Project":
+        return claims
+    verb = m.anchor
+    withs = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+    withs += [
+        g
+        for c in verb.children
+        if c.lower_ == "together"
+        for g in c.children
+        if g.dep_ == "prep" and g.lower_ == "with"
+    ]
+    partners = [
+        t
+        for w in withs
+        for g in w.children
+        if g.dep_ == "pobj" and g.ent_type_ in {"Company", "Institution", "Cluster", "Funder"}
+        for t in expand(g)
+    ]
+    return claims + [m.claim(p, m.pred, project, anchor=verb) for p in partners]
+
+
 HANDLERS: dict[str, DepHandler] = {
-    "participate-verb": two_ends,
+    "participate-verb": _with_partners,
     "participate-agent": _led_by,
     "participate-noun": _participation_noun,
     "participate-from": _in_sentence_project,
