@@ -284,6 +284,17 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             },
             set(),
         ),
+        # 'one of the institutes of Y'; "Y's German subsidiary X".
+        (
+            "The region grows. The Zelmora Institute for Physics, one of 80 institutes of "
+            "the Kestrel Society, develops sensors. Quorvex AG's German subsidiary Brontix "
+            "GmbH develops sensors. Kolbe AG is one of the partners of Tarvel AG.",
+            {
+                ("Zelmora Institute for Physics", "partOf", "Kestrel Society"),
+                ("Brontix GmbH", "partOf", "Quorvex AG"),
+            },
+            {("Kolbe AG", "partOf", "Tarvel AG")},
+        ),
     ],
 )
 def test_relation_shapes(nlp, text, present, absent) -> None:

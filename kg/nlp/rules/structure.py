@@ -125,6 +125,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'X, one of 80 institutes of Y', 'X is one of the institutes of Y'
+        "one-of-units": (
+            "partOf",
+            [
+                dep(
+                    {"LEMMA": {"IN": sorted({*_UNIT_NOUNS, *_UNIT_OF_NOUNS})}, "DEP": "pobj"},
+                    ("anchor", "<", "of1", {"LOWER": "of"}),
+                    ("of1", "<", "one", {"LOWER": "one", "DEP": {"IN": ["appos", "attr"]}}),
+                    ("anchor", ">", "of", {"LOWER": "of"}),
+                    ("of", ">", "obj", pobj),
+                ),
+            ],
+        ),
         "subsidiary-appos": (
             "partOf",
             [
@@ -220,6 +233,17 @@ def _unit_copula(m: DepMatch) -> list[Claim]:
     return spread(m, subj, m.pred, m.obj)
 
 
+def _one_of_units(m: DepMatch) -> list[Claim]:
+    """'X, one of 80 institutes of Y' (X the name 'one' describes), 'X is one of the
+    institutes of Y' (X the copula's subject): X is part of Y."""
+    one = m.nodes["one"]
+    if one.dep_ == "appos":
+        subj: Token | None = one.head
+    else:
+        subj = next((c for c in one.head.children if c.dep_ == "nsubj"), None)
+    return spread(m, subj, m.pred, m.obj)
+
+
 HANDLERS: dict[str, DepHandler] = {
     "its-subsidiary": _its_subsidiary,
     "its-unit": _its_unit,
@@ -228,6 +252,7 @@ HANDLERS: dict[str, DepHandler] = {
     "subsidiary-copula": two_ends,
     "unit-copula": _unit_copula,
     "subsidiary-appos": two_ends,
+    "one-of-units": _one_of_units,
 }
 INHERITING: frozenset[str] = frozenset()
 RUNNING: frozenset[str] = frozenset()

@@ -354,6 +354,16 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     {"ORTH": {"IN": QUOTES}, "OP": "?"},
                     _ent(["Cluster"]),
                 ],
+                # "Y's German subsidiary X", "Y's subsidiary, X"
+                [
+                    _ent(["Cluster", "Institution", "Company"]),
+                    _lower("'s", "\u2019s"),
+                    {"ENT_TYPE": "", "POS": "ADJ", "OP": "{0,2}"},
+                    _lower("subsidiary", "branch", "daughter", "division"),
+                    _lower("company", op="?"),
+                    {"ORTH": ",", "OP": "?"},
+                    _ent(["Institution", "Company"]),
+                ],
                 # "the university's Institute of Zoology", "the firm's Research Centre"
                 [
                     _ent(["Cluster", "Institution", "Company", "Funder"]),
