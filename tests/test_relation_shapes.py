@@ -381,3 +381,51 @@ def test_opening_in_names_the_network_however_it_was_parsed(blank_nlp) -> None:
 def test_our_university_is_the_one_named_before(nlp, text, university) -> None:
     got = {o for s, p, o in facts(run(nlp, text)) if s == "Anna Brill" and p == "affiliatedWith"}
     assert got == ({university} if university else set()), got
+
+
+def test_a_loose_opening_name_owns_the_headquarters_of_a_later_clause(blank_nlp) -> None:
+    """'X has been located at the site and moved into its headquarters in Y', with X left
+    loose ('meta') by the parser: the headquarters in Y are still X's; a loose name that
+    does not open the sentence owns nothing."""
+    from pathlib import Path
+
+    from spacy.tokens import Doc
+
+    from kg.lexicon import load_lexicon
+    from kg.nlp.depmatch import AnchoredDependencyMatcher
+    from kg.nlp.rules import location
+    from kg.nlp.rules.base import DepMatch, RuleContext
+
+    words = ["Brontix", "has", "been", "located", "there", "and", "moved", "into", "its"]
+    words += ["headquarters", "in", "the", "BioCrate", "."]
+    heads = [3, 3, 3, 3, 3, 3, 3, 6, 9, 7, 9, 12, 10, 3]
+    deps = ["meta", "aux", "auxpass", "ROOT", "advmod", "cc", "conj", "prep", "poss", "pobj"]
+    deps += ["prep", "det", "pobj", "punct"]
+    ents = ["B-Company", *["O"] * 11, "B-Place", "O"]
+    _pred, patterns = location.patterns(load_lexicon(Path("data/lexicon")))["located-headquarters"]
+    ctx = RuleContext(frozenset(), frozenset(), frozenset())
+
+    def claims(prefix: list[str], prefix_dep: list[str]) -> list[tuple[str, str, str]]:
+        n = len(prefix)
+        doc = Doc(
+            blank_nlp.vocab,
+            words=[*prefix, *words],
+            heads=[3 + n] * n + [h + n for h in heads],
+            deps=[*prefix_dep, *deps],
+            lemmas=[*prefix, *(w.lower() for w in words)],
+            ents=["O"] * n + ents,
+        )
+        matcher = AnchoredDependencyMatcher(blank_nlp.vocab)
+        for i, pattern in enumerate(patterns):
+            matcher.add(f"p{i}", pattern)
+        out = []
+        for match_id, ids in matcher(doc):
+            pattern = patterns[int(blank_nlp.vocab.strings[match_id][1:])]
+            nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(pattern, ids, strict=True)}
+            match = DepMatch("located-headquarters", "locatedIn", pattern, nodes, ctx)
+            handler = location.HANDLERS["located-headquarters"]
+            out += [(c.s.text, c.p, c.o.text) for c in handler(match)]
+        return out
+
+    assert claims([], []) == [("Brontix", "locatedIn", "BioCrate")]
+    assert claims(["Today"], ["npadvmod"]) == []

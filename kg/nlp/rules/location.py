@@ -16,6 +16,8 @@ from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread,
 #: Nouns that stand for a named site: 'the "Mill Yard" site'.
 _SITE_NOUNS = {"site", "location", "premises", "campus", "grounds", "quarter", "district"}
 
+#: Dependencies the parser gives a name it left loose at the start of a sentence.
+_LOOSE = {"meta", "dep", "npadvmod"}
 #: A site a body runs in a town ('operates a plant in Y'), and the verbs for running it.
 _RUN_SITE_NOUNS = ["plant", "site", "office", "facility", "branch", "factory", "laboratory"]
 _RUN_VERBS = ["operate", "run", "have", "maintain", "open"]
@@ -159,13 +161,25 @@ def _headquarters(m: DepMatch) -> list[Claim]:
 def _own_subject(tok: Token) -> Token | None:
     """The entity subject of the clause `tok` is in (or the name a relative clause
     describes); None when that clause's subject is no entity, so 'The history of the
-    site in Y goes back ...: in 1911, X was founded' gives X no site in Y."""
+    site in Y goes back ...: in 1911, X was founded' gives X no site in Y. A name that
+    opens the sentence and that the parser left loose is the subject of a clause
+    without one ('X has been located at ... and moved into its headquarters in Y')."""
     for t in tok.ancestors:
         subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if t.dep_ == "relcl" and t.head.ent_type_:
             return t.head
         if subj is not None:
             return subj if subj.ent_type_ else None
+        loose = next(
+            (
+                c
+                for c in t.children
+                if c.dep_ in _LOOSE and c.ent_type_ and c.i == c.sent.start
+            ),
+            None,
+        )
+        if loose is not None:
+            return loose
     return None
 
 
@@ -180,7 +194,7 @@ def _located(m: DepMatch) -> list[Claim]:
     counts as the subject only where it opens the sentence and no subject is there."""
     subj = m.subj
     loose = (
-        subj is not None and subj.head.i == m.anchor.i and subj.dep_ in {"meta", "dep", "npadvmod"}
+        subj is not None and subj.head.i == m.anchor.i and subj.dep_ in _LOOSE
     )
     if loose and (
         subj.i != subj.sent.start
