@@ -49,6 +49,13 @@ _NOT_OCCUPATIONS = {
     "meeting",
     "conference",
     "visit",
+    "participant",
+    "attendee",
+    "exhibitor",
+    "panelist",
+    "panellist",
+    "winner",
+    "finalist",
 }
 
 
