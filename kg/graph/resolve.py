@@ -83,8 +83,8 @@ class Resolver:
         self.known: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.generic = {self.key(w) for w in lexicon.words("generic_name_words")}
         self.body_heads = {w for w, c in lexicon.heads.items() if c in {"Institution", "Cluster"}}
-        # 'TU Dresden' is 'Technical University Dresden'; 'Medical Faculty' and
-        # 'Faculty of Medicine' name one faculty (word bags compare field nouns).
+        # 'TU Plauen' is 'Technical University Plauen'; 'Chemical Faculty' and
+        # 'Faculty of Chemistry' name one faculty (word bags compare field nouns).
         self.abbreviations = lexicon.mapping("name_abbreviations")
         self.translations = {k.lower(): v for k, v in lexicon.mapping("name_translations").items()}
         self.field_nouns = {k.lower(): v.lower() for k, v in lexicon.mapping("field_nouns").items()}
@@ -209,7 +209,7 @@ class Resolver:
         )
 
     def _merge_surnames(self, order: list[int]) -> None:
-        """'Mr Varga' in an interview is 'Anna Varga' of another article.
+        """'Mr Ostrander' in an interview is 'Anna Ostrander' of another article.
 
         Within an article the reader already joins a surname to the full name;
         across articles only a person never called more than a surname, and only
@@ -277,7 +277,7 @@ class Resolver:
         return keys
 
     def translate(self, name: str) -> str:
-        """'Rotes Haus' -> 'red house': German name words in English, as a translation
+        """'Blaues Haus' -> 'blue house': German name words in English, as a translation
         elsewhere in the corpus writes the same building or body."""
         words = name.split()
         if not any(w.lower() in self.translations for w in words):
@@ -285,7 +285,7 @@ class Resolver:
         return " ".join(self.translations.get(w.lower(), w) for w in words)
 
     def expand(self, name: str) -> str:
-        """'TU Dresden' -> 'Technical University Dresden': abbreviated name words written out."""
+        """'TU Plauen' -> 'Technical University Plauen': abbreviated name words written out."""
         return " ".join(self.abbreviations.get(w, w) for w in name.split())
 
     def translate_places(self, name: str) -> str:
@@ -345,7 +345,7 @@ class Resolver:
 
 
 def _uninflected(name: str) -> str:
-    """'Alter Messe' and 'Alte Messe': a German adjective's case ending dropped.
+    """'Neuer Markt' and 'Neue Markt': a German adjective's case ending dropped.
 
     Machine translation keeps German place and building names in whatever case
     the sentence put them ('am Neuen Markt', 'der Alten Messe'); the first word

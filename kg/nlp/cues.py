@@ -169,7 +169,7 @@ class CueTyper:
 
         A field of study alone ('Analytical Chemistry', 'Toxicology': a team's or
         chair's subject), a numbered building ('Building B', 'Hall 3'), a
-        participle opening a slogan ('Made in Saxony'), or a name cut after
+        participle opening a slogan ('Made in Elbtal'), or a name cut after
         'of' before a lower-case noun ('Premier League of European ...').
         """
         words = [t for t in span if not t.is_punct]
@@ -204,7 +204,7 @@ class CueTyper:
         )
 
     def modifies_plural(self, span: Span) -> bool:
-        """'DFG Research' of 'DFG Research Units', 'Max Planck' of 'Max Planck, Leibniz and
+        """'Elbtal Research' of 'Elbtal Research Units', 'Orlen' of 'Orlen, Tamsel and
         Fraunhofer Institutes': the words name a kind of body in the plural, not one body."""
         doc = span.doc
         heads = self.lex.heads
@@ -444,11 +444,11 @@ class CueTyper:
         if "-" in text and self.known.get(first.lower()) == ("Place",) and text[len(first) + 1 :][
             :1
         ].isupper():
-            return ("Place",)  # 'Potsdam-Golm': a district joined to its town
+            return ("Place",)  # 'Plauen-Reusa': a district joined to its town
         if "CAMEL" in hints and len(span) == 1:
             before = [t.lower_ for t in span.doc[max(0, span.start - 2) : span.start]]
             if before and (before[-1] in self.product_nouns or self._product_context(span)):
-                return ("Product",)  # 'its organ-on-chip platform HepaChip'
+                return ("Product",)  # 'its organ-on-chip platform LivoChip'
             if context:
                 return context
             at_the = len(before) == 2 and before[0] in _PLACE_PREPOSITIONS and before[1] == "the"
@@ -623,7 +623,7 @@ class CueTyper:
                     )
                 return (cls,)
         if len(head_words) == 1 and span[0].text[1:].islower():
-            # A German compound ends in its head noun: 'Kongresshalle (am Zoo)',
+            # A German compound ends in its head noun: 'Ballhalle (am Park)',
             # 'Gründerzentrum'. One word, written as a German noun: 'Walburga
             # Neuhaus' is a person, 'ImmunoSpark' a brand.
             for head, cls in self.compound_heads.items():

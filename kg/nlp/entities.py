@@ -280,7 +280,7 @@ class EntityCues:
         # 'Anna X, Managing Director Pharma at Kestrel Connect': after a role and 'at',
         # the capitalised words name the body the person works for.
         self._add("AT", [[{"LOWER": "at"}, {**name, "OP": "{1,4}"}]], greedy="LONGEST")
-        # 'in Braunschweig, Halle, Gatersleben and Görlitz': a list of one-word names;
+        # 'in Plauen, Orlenbach, Orlenau and Pirna': a list of one-word names;
         # where most are known places, the others are places too (`listed_places`).
         word = {"IS_TITLE": True, "IS_STOP": False, "IS_ALPHA": True}
         comma, conj = {"ORTH": ","}, {"LOWER": {"IN": ["and", "or"]}}
@@ -293,7 +293,7 @@ class EntityCues:
             ],
             greedy="LONGEST",
         )
-        # 'BioCube', 'ResMed', 'iDiv': a capital inside a word marks a name in English
+        # 'OrvaDome', 'TernMed', 'eLabo': a capital inside a word marks a name in English
         # prose even where the model tags nothing.
         self._add("CAMEL", [[{"TEXT": {"REGEX": _CAMEL_RE}, "IS_SENT_START": False}]])
         self._add(

@@ -30,7 +30,13 @@ from kg.nlp.money import read_fundings
 from kg.nlp.owners import OwnedUnit, owned_units
 from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
-from kg.nlp.variants import place_suffix_pairs, renamed_pairs, surname_variant_pairs
+from kg.nlp.variants import (
+    bracket_acronym_pairs,
+    dash_alias_pairs,
+    place_suffix_pairs,
+    renamed_pairs,
+    surname_variant_pairs,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -82,7 +88,7 @@ class DocReader:
         }
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
         self.heads: set[str] = set(ents.cues.lex.heads)
-        # Cities only: 'X Dresden' is X in Dresden, 'X Germany' its national subsidiary.
+        # Cities only: 'X Plauen' is X in Plauen, 'X Austria' its national subsidiary.
         self.cities: set[str] = set(ents.cities)
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
         self.roles: set[str] = {w.lower() for w in ents.cues.lex.words("role_words")}
@@ -131,7 +137,7 @@ class DocReader:
             )
         ):
             # A name on a line of its own that the model did not tag, unless a head
-            # noun says it names a body ('Kestrel University Leipzig').
+            # noun says it names a body ('Kestrel University Plauen').
             text = article.text[sig.person[0] : sig.person[1]]
             if not any(w.lower() in self.heads for w in text.split()):
                 info[sig.person] = (text, ("Person",))
@@ -145,6 +151,12 @@ class DocReader:
         self._link_names(info, groups)
         orgs = [k for k, (_t, c) in info.items() if "Person" not in c]
         for a, b in renamed_pairs(article.text, orgs):
+            groups.union(a, b)
+        places = {k for k, (_t, c) in info.items() if c == ("Place",)}
+        for a, b in dash_alias_pairs(article.text, [k for k in orgs if k not in places]):
+            groups.union(a, b)
+        texts = {k: t for k, (t, c) in info.items() if _family(c) == "Org"}
+        for a, b in bracket_acronym_pairs(article.text, texts):
             groups.union(a, b)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
@@ -277,8 +289,13 @@ class DocReader:
             own = {orgs[k] for k in orgs if k != key and groups.find(k) == root}
             if own <= {name}:
                 groups.union(longer.pop(), key)
+        # 'ORCA' standing alone, or closing a long name ('... Diseases ORCA')
         acronyms = {
-            group_key(t): k for k, (t, c) in info.items() if _family(c) == "Org" and _ORG_ACRONYM(t)
+            group_key(name): k
+            for k, (t, c) in info.items()
+            if _family(c) == "Org"
+            for name in (t, *self._clean(t, c)[1:])
+            if _ORG_ACRONYM(name)
         }
         for key, (text, cls) in info.items():
             words = text.split()

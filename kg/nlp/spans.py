@@ -48,7 +48,7 @@ def split_place_prefix(cues: CueTyper, spans: list[Span]) -> list[Span]:
         if (
             len(span) > 2
             and cues.known.get(first.lower_) == ("Place",)
-            and span[1].text != "-"  # 'Potsdam-Golm': one written word, a district
+            and span[1].text != "-"  # 'Plauen-Reusa': one written word, a district
             and span.label_ in {"HEAD", "LEGAL", "ORG", "FAC"}
             and span[1].lower_ not in cues.lex.heads  # 'Leipzig University ...' keeps its city
             and any(
@@ -109,10 +109,10 @@ def split_of_the(
 
 
 def attach_city(cues: CueTyper, spans: list[Span], cities: set[str]) -> list[Span]:
-    """'Technical University' + 'Dresden': a name ending in a head noun, then its city.
+    """'Technical University' + 'Plauen': a name ending in a head noun, then its city.
 
     The model often ends an organisation's span before the city that is part of
-    its name ('the Medical Faculty of the Technical University Dresden'); a city
+    its name ('the Faculty of Chemistry of the Technical University Plauen'); a city
     right after a head noun, with no name going on after it, belongs to the name.
     """
     out: list[Span] = []
@@ -200,7 +200,7 @@ def whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def listed_places(cues: CueTyper, words: Span) -> list[Span]:
     """The unknown members of a list of one-word names that are mostly known places.
 
-    'four institutes in Braunschweig, Halle, Gatersleben and Görlitz': members
+    'four institutes in Plauen, Orlenbach, Orlenau and Pirna': members
     of one list are things of one kind; when at least two of them and more than
     half are gazetteer places, an unknown member is a place too.
     """
@@ -299,7 +299,7 @@ def headline_lines(text: str) -> list[tuple[int, int]]:
         return []
     content = [w for w in words if w.lower() not in _HEADLINE_SMALL]
     capital = sum(1 for w in content if w.lstrip("\"'\u201c\u201e(")[:1].isupper())
-    # A line that is one name ('Kestrel Labs Dresden') has no joining word; a
+    # A line that is one name ('Kestrel Labs Plauen') has no joining word; a
     # headline of that length has one.
     joined = len(content) < len(words) or len(words) >= 6
     if joined and len(content) >= 3 and capital >= 0.8 * len(content):

@@ -70,7 +70,7 @@ class Trimmer:
             if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower and doc[i].lower_ not in _JOINERS:
                 if span.label_.startswith("QUOTED"):
                     return None  # a quoted clause is a quotation, not a name
-                end = i  # 'Chrisman says': the name ends where the clause goes on
+                end = i  # 'Talvi Orrenkamp says': the name ends where the clause goes on
                 break
         while start < end:
             first = doc[start]  # one Token object per step, not one per test
@@ -122,7 +122,7 @@ class Trimmer:
             and doc[start + 1].text in {"'s", "\u2019s"}
             and self.cues.known.get(doc[start].lower_) == ("Place",)
         ):
-            start += 2  # "Leipzig's BioCity": the city owns nothing, it locates
+            start += 2  # "Plauen's OrvaCity": the city owns nothing, it locates
         while (
             end - start > 1
             and doc[start].lower_ in self.cues.nationalities
@@ -161,7 +161,7 @@ class Trimmer:
             and span.label_ != "PERSON"
             and end - start >= 1
         ):
-            end += 2  # 'Kongresshalle am Zoo': German 'at the' inside a venue's name
+            end += 2  # 'Ballhalle am Park': German 'at the' inside a venue's name
         if end <= start:
             return None
         return Span(doc, start, end, label=span.label_)

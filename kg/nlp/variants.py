@@ -2,7 +2,7 @@
 
 Real news, often machine-translated, names one body or person in forms that
 share no key: an organisation with and without its city ('Mira Heart Clinic
-Dresden' / 'Mira Heart Clinic', 'OCL Leipzig' / 'OCL'), a person whose surname
+Plauen' / 'Mira Heart Clinic', 'OCL Plauen' / 'OCL'), a person whose surname
 is misspelt once ('Lena Hartwig' / 'Lena Hartwich'). Each function returns
 pairs of mention keys for `DocReader` to join; within one article these forms
 are safe to join, across the corpus they are not (two cities' institutes of one
@@ -19,6 +19,7 @@ from kg.names import group_key
 
 #: What stands between a name and its former (or later) name: 'A (formerly B)', 'A, now B'.
 _RENAMED = re.compile(r"\s*[(,]\s*(?:formerly|previously|now|née)(?:\s+known\s+as|\s+called)?\s+")
+_DASH_GAPS = {" \u2013 ", " - ", " \u2014 "}
 _FILLER = {"of", "the", "for", "and", "in", "at", "&"}
 #: A mention as the reader keeps it: offsets, text, whether it is a person.
 MentionKey = tuple[int, int]
@@ -27,13 +28,13 @@ MentionKey = tuple[int, int]
 def place_suffix_pairs(
     names: dict[MentionKey, str], places: set[str]
 ) -> list[tuple[MentionKey, MentionKey]]:
-    """'X Dresden' is 'X' (in any word order) when the article names 'X' and no 'X <city>'.
+    """'X Plauen' is 'X' (in any word order) when the article names 'X' and no 'X <city>'.
 
     An organisation's name with its city written after it is one more name of
     it (the city is no part of the body's identity); two different cities after
-    one base ('Kestrel Institute Leipzig', 'Kestrel Institute Dresden') are two
+    one base ('Kestrel Institute Plauen', 'Kestrel Institute Orlenbach') are two
     sites, so nothing is joined then. `places` holds cities only: 'Kestrel
-    Germany' is the firm's national subsidiary, not the firm.
+    Austria' is the firm's national subsidiary, not the firm.
     """
     by_key: dict[str, list[MentionKey]] = {}
     for key, name in names.items():
@@ -71,6 +72,43 @@ def renamed_pairs(
         gap = text[a[1] : b[0]]
         if 0 < len(gap) <= 40 and _RENAMED.fullmatch(gap):
             pairs.append((a, b))
+    return pairs
+
+
+def dash_alias_pairs(
+    text: str, mentions: Iterable[MentionKey]
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'Isotope Network Plauen - isoNet®': a one-word brand after a spaced dash.
+
+    A name of two or more words, a spaced dash, then a single word: the word is
+    the body's short brand. Places are left out by the caller ('Plauen - Orlenbach').
+    """
+    ordered = sorted(mentions)
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for a, b in pairwise(ordered):
+        gap = text[a[1] : b[0]]
+        one_word = " " not in text[b[0] : b[1]].strip()
+        if gap in _DASH_GAPS and one_word and " " in text[a[0] : a[1]].strip():
+            pairs.append((a, b))
+    return pairs
+
+
+def bracket_acronym_pairs(
+    text: str, names: dict[MentionKey, str]
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'Center (ORC) ObesityCare' ... 'the ORC ObesityCare': one body.
+
+    A name that holds its acronym in brackets before a last word makes 'ACR
+    word' one more name of it; the mention 'ACR word' joins the mention 'ACR'.
+    """
+    by_key = {group_key(n): k for k, n in names.items()}
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for key, name in names.items():
+        words = name.split()
+        if len(words) != 2 or group_key(words[0]) not in by_key:
+            continue
+        if f"({words[0]}) {words[1]}" in text:
+            pairs.append((key, by_key[group_key(words[0])]))
     return pairs
 
 
