@@ -70,8 +70,11 @@ def test_no_other_module_names_a_rule(lex) -> None:
 @pytest.mark.parametrize(
     ("pred", "role", "s_types", "o_types", "runs", "expected"),
     [
-        # joining what is also a project is taking part in it
-        ("memberOf", None, {"Company"}, {"Cluster", "Project"}, False, ("participatesIn", None)),
+        # joining a project is taking part in it ...
+        ("memberOf", None, {"Company"}, {"Project"}, False, ("participatesIn", None)),
+        # ... but membership of a cluster or accelerator that is also typed a project stays
+        # membership (CONVENTIONS.md: accelerators are clusters, projects also accepted)
+        ("memberOf", None, {"Company"}, {"Cluster", "Project"}, False, ("memberOf", None)),
         # taking part in an accelerator or network is membership ...
         ("participatesIn", None, {"Company"}, {"Cluster"}, False, ("memberOf", None)),
         # ... unless the subject runs it

@@ -240,13 +240,14 @@ def settle_predicate(
 ) -> tuple[str, str | None]:
     """The relation (and role) a claim states once its ends' classes are known.
 
-    Joining something that is also a project is taking part in it; taking part in a
+    Joining a project is taking part in it (joining a cluster that is also typed a project
+    stays membership: an accelerator is a cluster first); taking part in a
     cluster or accelerator (not a project) is membership, unless the subject runs it;
     a person's position in a project ('Spokesperson of the research unit is Y') is
     taking part in it, without a role.
     """
     s_cls, o_cls = set(s_types), set(o_types)
-    if pred == "memberOf" and "Project" in o_cls:
+    if pred == "memberOf" and "Project" in o_cls and "Cluster" not in o_cls:
         return "participatesIn", role
     if runs:
         return pred, role
