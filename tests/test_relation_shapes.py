@@ -295,6 +295,27 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
             },
             {("Kolbe AG", "partOf", "Tarvel AG")},
         ),
+        # 'the new building' placed later in the paragraph is the body's it was introduced as.
+        (
+            "The minister opened the new research building of the Zelmora Institute on "
+            "Monday. Over 100 guests came. They heard talks. The new building at the Kolbe "
+            "Park is designed as a place for ideas.",
+            {("Zelmora Institute", "locatedIn", "Kolbe Park")},
+            set(),
+        ),
+        # Two bodies' buildings before it, or none in the paragraph: no guess.
+        (
+            "The minister opened the new building of the Zelmora Institute and the new "
+            "building of Brontix GmbH. The new building at the Kolbe Park is designed as a "
+            "place for ideas.\n\nQuorvex AG has a new building too.\n\nThe new building at "
+            "the Kolbe Park is large.",
+            set(),
+            {
+                ("Zelmora Institute", "locatedIn", "Kolbe Park"),
+                ("Brontix GmbH", "locatedIn", "Kolbe Park"),
+                ("Quorvex AG", "locatedIn", "Kolbe Park"),
+            },
+        ),
     ],
 )
 def test_relation_shapes(nlp, text, present, absent) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.lexicon import Lexicon
-from kg.nlp.referents import clause_subject
+from kg.nlp.referents import clause_subject, stand_in
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 
 #: Nouns that stand for a named site: 'the "Mill Yard" site'.
 _SITE_NOUNS = {"site", "location", "premises", "campus", "grounds", "quarter", "district"}
 
+#: Nouns for a building a body has, which a later definite mention may place.
+_BUILDING_NOUNS = ["building", "headquarters", "campus", "facility", "premises"]
 #: Dependencies the parser gives a name it left loose at the start of a sentence.
 _LOOSE = {"meta", "dep", "npadvmod"}
 #: A site a body runs in a town ('operates a plant in Y'), and the verbs for running it.
@@ -127,6 +129,20 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # '... opened the new research building of X. The new building at Y is ...'
+        "the-building-at": (
+            "locatedIn",
+            [
+                dep(
+                    {"LEMMA": {"IN": _BUILDING_NOUNS}, "DEP": {"IN": ["nsubj", "nsubjpass"]}},
+                    ("anchor", ">", "the", {"LOWER": "the", "DEP": "det"}),
+                    ("anchor", ">", "at", {"LOWER": {"IN": ["at", "in"]}, "DEP": "prep"}),
+                    # (a place's class is checked on the claim: a site name may carry another
+                    # label on the token)
+                    ("at", ">", "obj", {"DEP": "pobj", "ENT_TYPE": {"NOT_IN": [""]}}),
+                ),
+            ],
+        ),
         # 'X operates a plant in Y', 'X has an office in Y'
         "runs-site": (
             "locatedIn",
@@ -204,6 +220,43 @@ def _located(m: DepMatch) -> list[Claim]:
     return spread(m, m.subj, m.pred, _place_named(m.obj) if m.obj is not None else None)
 
 
+def _the_building_at(m: DepMatch) -> list[Claim]:
+    """'... opened the new research building of X. The new building at Y is ...': the
+    building is the one introduced as X's (same noun, 'of X' or "X's") earlier in the
+    paragraph; X is in Y. Nothing when no body or several own such a building."""
+    noun = m.anchor
+    doc = m.doc
+    start = noun.sent.start
+    while start > 0 and "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text:
+        start = doc[start - 1].sent.start  # back to the paragraph's first sentence
+    owners = {
+        o.text: o
+        for t in doc[start : noun.i]
+        if t.lemma_ == noun.lemma_
+        for o in _building_owners(t)
+    }
+    if len(owners) != 1:
+        return []
+    return spread(m, next(iter(owners.values())), m.pred, m.obj)
+
+
+def _building_owners(noun: Token) -> list[Token]:
+    """The bodies a building noun names as its owners: 'the building of X', "X's building"."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    owners += [
+        g
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    return [
+        stand_in(o)
+        for o in owners
+        if stand_in(o).ent_type_ in {"Institution", "Company", "Cluster", "Funder"}
+    ]
+
+
 def _described_as_based(m: DepMatch) -> list[Claim]:
     """'X, a Y-based company': the name the description is an apposition of, or the
     subject of the copula it is the attribute of."""
@@ -238,6 +291,7 @@ HANDLERS: dict[str, DepHandler] = {
     "located-verb": _located,
     "located-site": _site,
     "runs-site": two_ends,
+    "the-building-at": _the_building_at,
     "based-description": _described_as_based,
 }
 INHERITING = frozenset({"located-verb"})
