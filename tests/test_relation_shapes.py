@@ -170,43 +170,43 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
         ),
         # Where a person works, as press releases write it.
         (
-            "The region grows. Anna Brill (Brontix GmbH) spoke first. Kolbe AG's Tom Abel "
+            "The region grows. Anna Brill (Brontix GmbH) spoke first. Kolbe AG's Karl Abel "
             "spoke next. Quorvex AG co-founder Ute Ott closed.",
             {
                 ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
-                ("Tom Abel", "affiliatedWith", "Kolbe AG"),
+                ("Karl Abel", "affiliatedWith", "Kolbe AG"),
                 ("Ute Ott", "affiliatedWith", "Quorvex AG"),
             },
             set(),
         ),
         (
             "The region grows. Anna Brill has been managing director of Brontix GmbH since "
-            "2015. Tom Abel took over as head of the Zelmora Institute in 2020. Ute Ott "
+            "2015. Karl Abel took over as head of the Zelmora Institute in 2020. Ute Ott "
             "became CEO of Kolbe AG in 2019.",
             {
                 ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
-                ("Tom Abel", "affiliatedWith", "Zelmora Institute"),
+                ("Karl Abel", "affiliatedWith", "Zelmora Institute"),
                 ("Ute Ott", "affiliatedWith", "Kolbe AG"),
             },
             set(),
         ),
         (
             "The region grows. Anna Brill, who founded Brontix GmbH in 2012, spoke first. "
-            "The Zelmora Institute's new director, Prof. Tom Abel, spoke next.",
+            "The Zelmora Institute's new director, Prof. Karl Abel, spoke next.",
             {
                 ("Anna Brill", "affiliatedWith", "Brontix GmbH"),
-                ("Tom Abel", "affiliatedWith", "Zelmora Institute"),
+                ("Karl Abel", "affiliatedWith", "Zelmora Institute"),
             },
             set(),
         ),
         # Any occupation 'at' a body; not a guest there, not a friend 'of' one.
         (
-            "The region grows. Anna Brill is a biologist at the Zelmora Institute. Tom "
+            "The region grows. Anna Brill is a biologist at the Zelmora Institute. Karl "
             "Abel, a physicist at Kolbe AG, spoke next. Ute Ott, a guest at Quorvex AG, "
             "closed. Paul Rahn is a friend of Brontix GmbH.",
             {
                 ("Anna Brill", "affiliatedWith", "Zelmora Institute"),
-                ("Tom Abel", "affiliatedWith", "Kolbe AG"),
+                ("Karl Abel", "affiliatedWith", "Kolbe AG"),
             },
             {
                 ("Ute Ott", "affiliatedWith", "Quorvex AG"),
@@ -217,13 +217,13 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
         (
             "The region grows. Brontix GmbH, a Bremen-based biotech company, develops "
             "sensors. Kolbe AG is a start-up from Kiel. Quorvex AG operates a plant in "
-            "Hamburg. Tarvel AG is a partner of a firm in Berlin.",
+            "Mainz. Tarvel AG is a partner of a firm in Bonn.",
             {
                 ("Brontix GmbH", "locatedIn", "Bremen"),
                 ("Kolbe AG", "locatedIn", "Kiel"),
-                ("Quorvex AG", "locatedIn", "Hamburg"),
+                ("Quorvex AG", "locatedIn", "Mainz"),
             },
-            {("Tarvel AG", "locatedIn", "Berlin")},
+            {("Tarvel AG", "locatedIn", "Bonn")},
         ),
         (
             "The region grows. Brontix GmbH belongs to Quorvex AG. The Zelmora Institute, "
@@ -243,9 +243,9 @@ def facts(ex: Extraction) -> set[tuple[str, str, str]]:
         # Setting up a body makes its founder part of it.
         (
             "The region grows. Professor Anna Brill will set up a new Institute for Sensor "
-            "Physics. Tom Abel set up a meeting with Brontix GmbH.",
+            "Physics. Karl Abel set up a meeting with Brontix GmbH.",
             {("Anna Brill", "affiliatedWith", "Institute for Sensor Physics")},
-            {("Tom Abel", "affiliatedWith", "Brontix GmbH")},
+            {("Karl Abel", "affiliatedWith", "Brontix GmbH")},
         ),
         # A cohort named after its accelerator: its start-ups join the accelerator.
         (
