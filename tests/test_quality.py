@@ -1,4 +1,4 @@
-"""Extraction quality on both gold sets stays at or above the targets.
+"""Extraction quality on every gold set, and on real-dev when present, stays at or above its floor.
 
 Built through `kg.build.runner`, the path users take, and scored with `kg.eval.score`, the
 rules of ANNOTATION.md section 3. The dev set was written independently of
@@ -50,6 +50,30 @@ def test_gold_targets(name: str, nlp, tmp_path: Path) -> None:
     relations = scores["relations"]["f1"]
     assert typed >= typed_target, report.to_text(verbose=True)
     assert relations >= relation_target, report.to_text(verbose=True)
+
+
+REAL_DEV = REPO.parent / "shared" / "real-dev"
+#: Floors on the third-party real articles (issue 13's real-dev targets are typed-entity
+#: F1 >= 0.90 and relation precision >= 0.85; relation F1 is held at what is reached).
+REAL_DEV_FLOORS = {"typed_f1": 0.90, "relation_precision": 0.85, "relation_f1": 0.66}
+
+
+def test_real_dev_floors(nlp, tmp_path: Path) -> None:
+    """Real news, read in place: the texts are third-party and never copied into the repo."""
+    if not (REAL_DEV / "gold.json").is_file():
+        pytest.skip("../shared/real-dev is not here")
+    cfg = Config(store=str(tmp_path / "store"))
+    build([REAL_DEV / "articles"], cfg, stages=Stages(load_pipeline=lambda _cfg: nlp))
+    with open_store(cfg) as store:
+        report = score_store(store, load_gold(REAL_DEV / "gold.json"))
+    scores = report.to_dict()
+    reached = {
+        "typed_f1": scores["entities_typed"]["f1"],
+        "relation_precision": scores["relations"]["precision"],
+        "relation_f1": scores["relations"]["f1"],
+    }
+    low = {k: v for k, v in reached.items() if v < REAL_DEV_FLOORS[k]}
+    assert not low, report.to_text(verbose=True)
 
 
 @pytest.mark.parametrize("name", ["holdout", "final"])
