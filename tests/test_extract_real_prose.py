@@ -195,9 +195,9 @@ def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
             },
             {("Bremen", "locatedIn", "Hesse")},
         ),
-        # 'which has been a central infrastructure of Y': the relative clause's antecedent.
+        # 'which has been a shared infrastructure of Y': the relative clause's antecedent.
         (
-            "The equipment of the Kolbe Biobank, which has been a central infrastructure of "
+            "The equipment of the Kolbe Biobank, which has been a shared infrastructure of "
             "the Halden Research Center for Lung Diseases since 2010, is renewed.",
             {("Kolbe Biobank", "partOf", "Halden Research Center for Lung Diseases")},
             set(),

@@ -104,7 +104,7 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
         ),
         # Money from 'the programme "P" of Y' comes from Y.
         (
-            "The Kolbe Biobank receives 2 million euros for investments from the immediate "
+            "The Kolbe Biobank receives 2 million euros for new freezers from the special "
             'program "Start Now" of the Nordic Sound Foundation.',
             {("Kolbe Biobank", "fundedBy", "Nordic Sound Foundation")},
             set(),
@@ -123,7 +123,7 @@ def test_no_owner_where_nothing_says_it_is_an_organisation(text) -> None:
         # A new site introduced by its noun, named when the next sentence opens.
         (
             "Brontix AG, which is headquartered in Bremen, has established a new biotechnology "
-            "centre in Kiel. The Brontix Sound Centre, which was officially opened this week, "
+            "centre in Kiel. The Brontix Sound Centre, which opened its doors on Monday, "
             "will focus on enzymes.",
             {
                 ("Brontix Sound Centre", "partOf", "Brontix AG"),

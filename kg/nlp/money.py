@@ -27,8 +27,8 @@ def read_fundings(
 ) -> list[FundingEvent]:
     """The article's funding events, in reading order, shares pointing at their parent.
 
-    An event that names only its funder (`inherit`: 'A will provide 90% of annual
-    financing, amounting to 5 million euros') goes to what the article's
+    An event that names only its funder (`inherit`: 'A will provide 90% of the running
+    costs, amounting to 5 million euros') goes to what the article's
     fundedBy facts just said A funds, in the sentences right before it.
     """
 

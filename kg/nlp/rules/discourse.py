@@ -151,7 +151,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
-        # '"A great day for our university," commented Professor Y': Y works there
+        # '"Our university has earned this," said Professor Y': Y works there
         "our-speaker": ("affiliatedWith", [dep({"ENT_TYPE": REF})]),
         # 'the newly founded subsidiary X moved ...'
         "the-subsidiary": (
@@ -296,7 +296,7 @@ def _same_head(word: str, noun: str) -> bool:
 
 
 def _our_speaker(m: DepMatch) -> list[Claim]:
-    """'"This is a great day for our university," commented Rector Professor Y': inside a
+    """'"We are proud of what our university built," said Rector Professor Y': inside a
     quote, 'our university' is the speaker's own: the one body named before it with that
     head noun (`_ours`), else what the reader resolves the anaphor to, or nothing."""
     ref = m.anchor

@@ -236,7 +236,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 dep({"ENT_TYPE": {"IN": ["Project", "Cluster"]}, "DEP": {"NOT_IN": ["pobj"]}}),
             ],
         ),
-        # "The University's new Collaborative Research Centre (CRC), "X", ..."
+        # "The University's second Collaborative Research Centre (CRC), "X", ..."
         "possessive-project": (
             "participatesIn",
             [
