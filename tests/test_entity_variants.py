@@ -14,7 +14,7 @@ import pytest
 from kg.config import Config
 from kg.model import Article, Extraction
 from kg.nlp.reader import extract
-from kg.nlp.variants import bracket_acronym_pairs, dash_alias_pairs
+from kg.nlp.variants import bracket_acronym_pairs, bracket_alias_pairs, dash_alias_pairs
 
 
 def _extract(nlp, text: str) -> Extraction:
@@ -82,3 +82,41 @@ def test_without_the_bracketed_form_an_acronym_and_a_word_stay_apart() -> None:
 def test_both_names_end_in_one_entity(nlp, text: str, together: set[str]) -> None:
     extraction = _extract(nlp, text)
     assert any(together <= set(e.names) for e in extraction.entities), extraction.entities
+
+
+def test_a_bracket_of_the_name_in_german_and_an_acronym_names_the_body_before_it() -> None:
+    text = "Orlen Institute (Orlen-Institut für Biologie, OI-B) and Kestrel GmbH (Plauen) met."
+    names = {
+        _key(text, "Orlen Institute"): "Orlen Institute",
+        _key(text, "Orlen-Institut für Biologie"): "Orlen-Institut für Biologie",
+        _key(text, "OI-B"): "OI-B",
+        _key(text, "Kestrel GmbH"): "Kestrel GmbH",
+        _key(text, "Plauen"): "Plauen",
+    }
+    pairs = bracket_alias_pairs(text, names, lambda name: " für " in name)
+    assert pairs == [
+        (_key(text, "Orlen Institute"), _key(text, "Orlen-Institut für Biologie")),
+        (_key(text, "Orlen Institute"), _key(text, "OI-B")),
+    ]
+
+
+@pytest.mark.model
+def test_german_names_whole_and_joined_kinds_and_common_nouns_dropped(nlp) -> None:
+    """The German original in brackets is one more name of the institute, taken whole;
+    a family name listed before a plural names a kind; 'the university's' is no name."""
+    text = (
+        "The Orlen Institute for Metabolic Research (Orlen-Institut für Metabolismus-, "
+        "Adipositas- und Gefäßforschung, OI-MV) opened in 2020. OI-MV works with five Max "
+        "Planck, Helmholtz and Fraunhofer Institutes. Anna Berg is the dean of the "
+        "university\u2019s Medical Faculty."
+    )
+    extraction = _extract(nlp, text)
+    names = {n for e in extraction.entities for n in e.names}
+    german = "Orlen-Institut für Metabolismus-, Adipositas- und Gefäßforschung"
+    assert any(
+        {german, "Orlen Institute for Metabolic Research", "OI-MV"} <= set(e.names)
+        for e in extraction.entities
+    ), extraction.entities
+    assert "Helmholtz" not in names and "Max Planck" not in names
+    assert "Medical Faculty" in names
+    assert not any(n.startswith("university") for n in names)

@@ -108,6 +108,8 @@ class CueTyper:
         ('Leibniz Institutes' names a kind, not one body).
         """
         text = span.text
+        if self.modifies_plural(span):
+            return True  # even a known short name: 'five Orlen, Kestrel and Tern Institutes'
         if self.known_exact.get(text) or self.known.get(text.lower()):
             return False
         if _DATE.search(text) or text.endswith("-") or span[0].text.endswith("-"):
@@ -128,7 +130,7 @@ class CueTyper:
             return True
         if low in self.institution_prefixes:
             return True  # a lone family name of research institutes: the family, not a body
-        if self.not_a_name_shape(span) or self.modifies_plural(span):
+        if self.not_a_name_shape(span):
             return True
         if len(span) == 1:
             return last in self.lex.heads or last in self.place_heads  # a lone common noun
@@ -625,7 +627,7 @@ class CueTyper:
         if len(head_words) == 1 and span[0].text[1:].islower():
             # A German compound ends in its head noun: 'Ballhalle (am Park)',
             # 'Gründerzentrum'. One word, written as a German noun: 'Walburga
-            # Neuhaus' is a person, 'ImmunoSpark' a brand.
+            # Felshaus' is a person, 'ImmunoSpark' a brand.
             for head, cls in self.compound_heads.items():
                 if head_words[0].endswith(head) and len(head_words[0]) > len(head) + 2:
                     return (cls,)

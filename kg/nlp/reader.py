@@ -32,6 +32,7 @@ from kg.nlp.rules import settle_predicate
 from kg.nlp.signature import Signature, read_signature
 from kg.nlp.variants import (
     bracket_acronym_pairs,
+    bracket_alias_pairs,
     dash_alias_pairs,
     place_suffix_pairs,
     renamed_pairs,
@@ -88,6 +89,10 @@ class DocReader:
         }
         self.legal_lower: set[str] = set(ents.cues.legal_forms)
         self.heads: set[str] = set(ents.cues.lex.heads)
+        # Head nouns of German organisation names ('-institut', '-zentrum'); places apart.
+        self.german_heads: tuple[str, ...] = tuple(
+            h for h, c in ents.cues.compound_heads.items() if c != "Place"
+        )
         # Cities only: 'X Plauen' is X in Plauen, 'X Austria' its national subsidiary.
         self.cities: set[str] = set(ents.cities)
         self.anaphors: dict[str, str] = dict(ents.cues.anaphors)
@@ -158,6 +163,8 @@ class DocReader:
         texts = {k: t for k, (t, c) in info.items() if _family(c) == "Org"}
         for a, b in bracket_acronym_pairs(article.text, texts):
             groups.union(a, b)
+        for a, b in bracket_alias_pairs(article.text, texts, self._german_name):
+            groups.union(a, b)
         for long_key, short_key in ((a[:2], a[2:]) for a in doc._.kg_acronyms or []):
             if long_key in info and short_key in info:
                 groups.union(long_key, short_key)
@@ -226,6 +233,13 @@ class DocReader:
         if names[0].lower().startswith("city of "):
             names[0] = "City of " + names[0][8:]
         return list(dict.fromkeys(names))
+
+    def _german_name(self, name: str) -> bool:
+        """'Orlen-Institut für Biologie', 'Kestrel Zentrum': a body's name written in German."""
+        words = name.replace("-", " ").split()
+        return " für " in f" {name} " or any(
+            w[:1].isupper() and w.lower().endswith(self.german_heads) for w in words
+        )
 
     def _link_names(
         self, info: dict[tuple[int, int], tuple[str, tuple[str, ...]]], groups: UnionFind

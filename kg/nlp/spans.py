@@ -170,7 +170,7 @@ def split_coordination(cues: CueTyper, spans: list[Span]) -> list[Span]:
 
 
 def whole_compounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to whole hyphenated words: 'q-Bitex', 'Halle-Wittenberg', 'Potsdam-Golm'.
+    """Widen a span to whole hyphenated words: 'q-Bitex', 'Halle-Wittenberg', 'Plauen-Haselbrunn'.
 
     The tokenizer splits at hyphens and the model often tags only one part; a
     name never starts or ends inside a written compound. Only a capitalised part

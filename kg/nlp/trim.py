@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from kg.nlp.cues import CueTyper, strip_legal
 from kg.nlp.labels import REF
@@ -24,6 +24,9 @@ _CUTS = {"(", ".", "/", ";", ":"}
 _CUT_CHARS = re.compile(r"[\n(./;:]")
 #: Words cut from the front and from the end of a candidate name.
 _LEADING = {"the", "a", "an", "this", "its", "their"}
+#: German words that open a name's complement: 'Institut für X', 'Zentrum der X'.
+_GERMAN_OF = {"für", "fuer", "der", "des"}
+_GERMAN_REACH = 12
 _TRAILING = {"'s", "\u2019s", "and", "of", "for", "in", "at", "with", "by", "from", "to", "on"}
 #: Finite verb tags: a name never runs on into its clause's verb ('X says').
 _FINITE_TAGS = {"VBZ", "VBD", "VBP", "MD"}
@@ -41,6 +44,37 @@ class Trimmer:
         # First words of department names ('Communications Office'): after a comma
         # inside a span they start a contact line's department, not the name.
         self.office_words = {n.split()[0] for n in cues.stop_names if n[:1].isalpha()}
+
+    def german_complement(self, doc: Doc, end: int) -> int:
+        """Where a German name ending in its head noun ends: after its 'für' complement.
+
+        'Orlen-Institut für Metabolismus-, Adipositas- und Gefäßforschung' is one
+        name, which the English model cuts after 'Institut' or at the suspended
+        compound 'Metabolismus-'. The complement is capitalised words, suspended
+        compounds joined by a comma or 'und', and ends with a whole word; a
+        complement that ends on a hyphen is no name and changes nothing. The scan
+        stops after `_GERMAN_REACH` tokens, so it is linear on any text.
+        """
+        if end >= len(doc) or doc[end].lower_ not in _GERMAN_OF:
+            return end
+        last = doc[end - 1].lower_
+        if not doc[end - 1].text[:1].isupper() or not any(
+            last.endswith(head) for head in self.cues.compound_heads
+        ):
+            return end
+        stop = min(len(doc), end + 1 + _GERMAN_REACH)
+        best, i = end, end + 1
+        while i < stop and doc[i].text[:1].isupper() and doc[i].text.rstrip("-").isalpha():
+            if doc[i].text.endswith("-"):  # 'Metabolismus-', then ', X' or 'und X'
+                if i + 1 < stop and (doc[i + 1].text == "," or doc[i + 1].lower_ == "und"):
+                    i += 2
+                    continue
+                break
+            i += 1
+            best = i
+            if i + 1 < stop and doc[i].lower_ == "und" and doc[i + 1].text[:1].isupper():
+                i += 1
+        return best
 
     def trim(self, span: Span, text: str) -> Span | None:
         """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
@@ -66,6 +100,7 @@ class Trimmer:
                     end = i  # 'Centre \u2018Polymers': a quoted name starts, this one ends
                     break
         start, end = whole_compounds(doc, start, end)
+        end = self.german_complement(doc, end)
         for i in range(start + 1, end):
             if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower and doc[i].lower_ not in _JOINERS:
                 if span.label_.startswith("QUOTED"):
@@ -108,7 +143,7 @@ class Trimmer:
         for i in range(start + 1, end - 1):
             tok = doc[i]
             if tok.text in _DASHES and doc[i - 1].whitespace_ and tok.whitespace_:
-                end = i  # 'Canopy Bio - A Kestrel Company': a spaced dash ends the name
+                end = i  # 'Larkspur Bio - A Kestrel Company': a spaced dash ends the name
                 break
         if (
             end - start > 1
@@ -120,9 +155,11 @@ class Trimmer:
         if (
             end - start > 2
             and doc[start + 1].text in {"'s", "\u2019s"}
-            and self.cues.known.get(doc[start].lower_) == ("Place",)
+            and (self.cues.known.get(doc[start].lower_) == ("Place",) or doc[start].is_lower)
         ):
-            start += 2  # "Plauen's OrvaCity": the city owns nothing, it locates
+            # "Plauen's OrvaCity": the city owns nothing, it locates; "the university's
+            # Medical Faculty": a common noun standing for a body is no part of a name
+            start += 2
         while (
             end - start > 1
             and doc[start].lower_ in self.cues.nationalities

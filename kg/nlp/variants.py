@@ -12,13 +12,14 @@ name are two institutes).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from kg.names import group_key
 
 #: What stands between a name and its former (or later) name: 'A (formerly B)', 'A, now B'.
 _RENAMED = re.compile(r"\s*[(,]\s*(?:formerly|previously|now|née)(?:\s+known\s+as|\s+called)?\s+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,9}").fullmatch
 _DASH_GAPS = {" \u2013 ", " - ", " \u2014 "}
 _FILLER = {"of", "the", "for", "and", "in", "at", "&"}
 #: A mention as the reader keeps it: offsets, text, whether it is a person.
@@ -109,6 +110,36 @@ def bracket_acronym_pairs(
             continue
         if f"({words[0]}) {words[1]}" in text:
             pairs.append((key, by_key[group_key(words[0])]))
+    return pairs
+
+
+def bracket_alias_pairs(
+    text: str, names: dict[MentionKey, str], other_name: Callable[[str], bool]
+) -> list[tuple[MentionKey, MentionKey]]:
+    """'Orlen Institute (Orlen-Institut für Biologie, OI-B)': one body, three names.
+
+    A bracket right after a name that holds, separated by commas, only the
+    body's name in its own language (`other_name` says which are) and
+    acronyms gives more names of the body before it. Anything else in the
+    bracket (a town, a year, a person) ends the run, so 'Kestrel GmbH (Plauen)'
+    joins nothing.
+    """
+    ordered = sorted(names)
+    pairs: list[tuple[MentionKey, MentionKey]] = []
+    for i, a in enumerate(ordered):
+        if text[a[1] : a[1] + 2] != " (":
+            continue
+        at = a[1] + 2
+        for b in ordered[i + 1 :]:
+            if b[0] != at:
+                break
+            name = names[b]
+            if not (_ACRONYM(name.replace("-", "")) or other_name(name)):
+                break
+            pairs.append((a, b))
+            if text[b[1] : b[1] + 2] != ", ":
+                break
+            at = b[1] + 2
     return pairs
 
 
