@@ -201,6 +201,38 @@ def test_the_record_follows_every_build(sample_store: str) -> None:
         assert store.graph_names()
 
 
+def test_the_record_is_made_after_the_store_is_closed(
+    sample_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded while the handle was open, a table file a background compaction was still
+    writing got a partial size, and the next open called the finished file damaged (seen
+    after a 2,000-article benchmark build). By the time the record is made, RocksDB must be
+    closed: its lock is free, so another handle can open the directory."""
+    import helpers_store
+    import pyoxigraph
+
+    from kg.config import Config
+    from kg.store import embedded, open_store
+
+    record = embedded.integrity.record
+    opened_at_record: list[bool] = []
+
+    def check_then_record(path: Path) -> None:
+        try:
+            probe = pyoxigraph.Store(str(path))
+        except OSError:
+            opened_at_record.append(False)
+        else:
+            opened_at_record.append(True)
+            del probe
+        record(path)
+
+    monkeypatch.setattr(embedded.integrity, "record", check_then_record)
+    with open_store(Config(store=sample_store), create=True) as store:
+        store.apply(helpers_store.sample_graphs())
+    assert opened_at_record == [True]
+
+
 @pytest.mark.parametrize("kind", ["truncated-table", "deleted-current", "garbled-manifest"])
 def test_serve_refuses_a_damaged_store_at_start(sample_store: str, kind: str) -> None:
     store = _damaged(sample_store, kind)

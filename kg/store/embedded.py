@@ -496,17 +496,26 @@ class OxiStore:
         return iter(sorted(self._read(read), key=quad_sort_key))
 
     def close(self) -> None:
-        """Flush and drop the handle: RocksDB releases its lock when the object is freed."""
-        if self._store is None:
+        """Flush and drop the handle, then record the table files of a store written to.
+
+        RocksDB releases its lock when the object is freed, and it finishes its
+        background compactions first. The record is made only after that: made
+        while the handle was open, it caught a table file a compaction was still
+        writing at a partial size, and the next open called the whole file damaged.
+        """
+        store, self._store = self._store, None
+        if store is None:
             return
-        if self._writable and self._create_at is None:
+        written = self._writable and self._create_at is None
+        if written:
             try:
-                self._store.flush()
+                store.flush()
             except OSError as exc:
                 log.warning("flushing store %s failed: %s", self.location, exc)
+        del store  # the last reference: RocksDB closes here
+        if written:
             try:
                 integrity.record(Path(self.location).expanduser())
             except StoreError as exc:
                 # The previous record still holds for the files it names.
                 log.warning("%s", exc)
-        self._store = None
