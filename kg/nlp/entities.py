@@ -377,7 +377,7 @@ class EntityCues:
                     candidates.append((3, cue))
                     after_names[(cue.start_char, cue.end_char)] = doc[first:end].text
             elif key == "CAMEL":
-                # alone: not the tail of a longer name ('Center (IFB) AdiposityDiseases'),
+                # alone: not the tail of a longer name ('Center (ORC) AdipoCare'),
                 # not an alias in brackets (the acronym rules own those), not a degree
                 prev = doc[start - 1]
                 if (prev.is_lower or prev.text in _OPENERS) and (
