@@ -55,7 +55,7 @@ def test_gold_targets(name: str, nlp, tmp_path: Path) -> None:
 REAL_DEV = REPO.parent / "shared" / "real-dev"
 #: Floors on the third-party real articles (issue 13's real-dev targets are typed-entity
 #: F1 >= 0.90 and relation precision >= 0.85; relation F1 is held at what is reached).
-REAL_DEV_FLOORS = {"typed_f1": 0.90, "relation_precision": 0.85, "relation_f1": 0.66}
+REAL_DEV_FLOORS = {"typed_f1": 0.90, "relation_precision": 0.85, "relation_f1": 0.68}
 
 
 def test_real_dev_floors(nlp, tmp_path: Path) -> None:
