@@ -207,7 +207,7 @@ class CueTyper:
 
     def modifies_plural(self, span: Span) -> bool:
         """'Elbtal Research' of 'Elbtal Research Units', 'Orlen' of 'Orlen, Tamsel and
-        Fraunhofer Institutes': the words name a kind of body in the plural, not one body."""
+        Kestrel Institutes': the words name a kind of body in the plural, not one body."""
         doc = span.doc
         heads = self.lex.heads
         for tok in doc[span.end : min(len(doc), span.end + 8)]:
