@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers_extract import entity_with, names_of, run_file
 
-from kg.config import Config
-from kg.model import Article, Extraction
-from kg.nlp.reader import extract
+from kg.model import Extraction
 from kg.nlp.variants import renamed_pairs
 
 ARTICLE = Path(__file__).resolve().parent / "data" / "entities" / "real_news_b.txt"
@@ -24,17 +23,7 @@ ARTICLE = Path(__file__).resolve().parent / "data" / "entities" / "real_news_b.t
 
 @pytest.fixture(scope="module")
 def extraction(nlp) -> Extraction:
-    text = ARTICLE.read_text(encoding="utf-8")
-    article = Article.create(title=text.splitlines()[0], text=text, source="b.txt", position=0)
-    return next(extract([article], nlp, Config()))
-
-
-def names_of(ex: Extraction) -> set[str]:
-    return {name for e in ex.entities for name in e.names}
-
-
-def entity_with(ex: Extraction, name: str):  # -> LocalEntity
-    return next(e for e in ex.entities if name in e.names)
+    return run_file(nlp, ARTICLE)
 
 
 @pytest.mark.model

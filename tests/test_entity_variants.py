@@ -10,16 +10,9 @@ here are invented.
 from __future__ import annotations
 
 import pytest
+from helpers_extract import names_of, run
 
-from kg.config import Config
-from kg.model import Article, Extraction
-from kg.nlp.reader import extract
 from kg.nlp.variants import bracket_acronym_pairs, bracket_alias_pairs, dash_alias_pairs
-
-
-def _extract(nlp, text: str) -> Extraction:
-    article = Article.create(title="Variants", text=text, source="v.txt", position=0)
-    return next(extract([article], nlp, Config()))
 
 
 def _key(text: str, name: str, start: int = 0) -> tuple[int, int]:
@@ -80,7 +73,7 @@ def test_without_the_bracketed_form_an_acronym_and_a_word_stay_apart() -> None:
     ],
 )
 def test_both_names_end_in_one_entity(nlp, text: str, together: set[str]) -> None:
-    extraction = _extract(nlp, text)
+    extraction = run(nlp, text)
     assert any(together <= set(e.names) for e in extraction.entities), extraction.entities
 
 
@@ -110,8 +103,8 @@ def test_german_names_whole_and_joined_kinds_and_common_nouns_dropped(nlp) -> No
         "Planck, Helmholtz and Fraunhofer Institutes. Anna Berg is the dean of the "
         "university\u2019s Medical Faculty."
     )
-    extraction = _extract(nlp, text)
-    names = {n for e in extraction.entities for n in e.names}
+    extraction = run(nlp, text)
+    names = names_of(extraction)
     german = "Orlen-Institut für Metabolismus-, Adipositas- und Gefäßforschung"
     assert any(
         {german, "Orlen Institute for Metabolic Research", "OI-MV"} <= set(e.names)

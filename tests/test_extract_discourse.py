@@ -7,22 +7,9 @@ titles, list coordination, anaphora, surface cues) carries the fact.
 from __future__ import annotations
 
 import pytest
-
-from kg.config import Config
-from kg.model import Article, Extraction
-from kg.nlp.reader import extract
+from helpers_extract import facts, run
 
 pytestmark = pytest.mark.model
-
-
-def run(nlp, text: str, title: str = "Invented news") -> Extraction:
-    article = Article.create(title=title, text=f"{title}\n\n{text}", source="t.txt", position=0)
-    return next(extract([article], nlp, Config()))
-
-
-def facts(ex: Extraction) -> set[tuple[str, str, str]]:
-    label = {e.key: e.names[0] for e in ex.entities}
-    return {(label[r.subject], r.predicate, label[r.object]) for r in ex.relations if not r.hedged}
 
 
 @pytest.mark.parametrize(

@@ -8,26 +8,12 @@ Invented names and sentences only; each case stands for a general construction.
 from __future__ import annotations
 
 import pytest
+from helpers_extract import facts, run
 
-from kg.config import Config
-from kg.model import Article, Extraction
 from kg.nlp.owners import owned_units
-from kg.nlp.reader import extract
 
 HEADS = {"university": "Institution", "commission": "Institution", "hall": "Place"}
 UNITS = {"institute", "centre", "center", "faculty", "authority"}
-
-
-def run(nlp, text: str, title: str = "Invented news") -> Extraction:
-    article = Article.create(title=title, text=f"{title}\n\n{text}", source="t.txt", position=0)
-    return next(extract([article], nlp, Config()))
-
-
-def facts(ex: Extraction, hedged: bool = False) -> set[tuple[str, str, str]]:
-    label = {e.key: e.names[0] for e in ex.entities}
-    return {
-        (label[r.subject], r.predicate, label[r.object]) for r in ex.relations if r.hedged is hedged
-    }
 
 
 @pytest.mark.parametrize(
