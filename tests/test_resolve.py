@@ -76,12 +76,14 @@ def test_a_field_adjective_and_its_noun_name_one_faculty() -> None:
             _article(2, [("Elbtal University Faculty of Chemistry",)], "Institution"),
         ]
     )
-    assert nodes["Medical Faculty of Elbtal University"] == nodes[
-        "Elbtal University Faculty of Medicine"
-    ]
-    assert nodes["Elbtal University Faculty of Chemistry"] != nodes[
-        "Elbtal University Faculty of Medicine"
-    ]
+    assert (
+        nodes["Medical Faculty of Elbtal University"]
+        == nodes["Elbtal University Faculty of Medicine"]
+    )
+    assert (
+        nodes["Elbtal University Faculty of Chemistry"]
+        != nodes["Elbtal University Faculty of Medicine"]
+    )
 
 
 def test_a_german_adjective_ending_does_not_split_a_place() -> None:
@@ -136,9 +138,7 @@ def test_a_possessive_unit_name_meets_the_of_form() -> None:
             _article(1, [("Medical Faculty of the Elbtal University",)], "Institution"),
         ]
     )
-    assert nodes[possessive] == nodes[
-        "Medical Faculty of the Elbtal University"
-    ]
+    assert nodes[possessive] == nodes["Medical Faculty of the Elbtal University"]
 
 
 def test_a_german_name_meets_its_english_translation() -> None:
@@ -152,3 +152,54 @@ def test_a_german_name_meets_its_english_translation() -> None:
     )
     assert nodes["Rotes Haus"] == nodes["Red House"]
     assert nodes["Blaues Haus"] != nodes["Red House"]
+
+
+def test_a_name_led_by_its_acronym_meets_the_rest_of_the_full_name() -> None:
+    """'ORCA Research Center for Coastal Diseases' in one article is the body another
+    calls 'Research Centre for Coastal Diseases' (British spelling, the lead word dropped)."""
+    nodes = _nodes(
+        [
+            _article(
+                0,
+                [
+                    (
+                        "Orlenau Research Centre for Coastal Diseases",
+                        "Research Centre for Coastal Diseases",
+                    )
+                ],
+                "Institution",
+            ),
+            _article(1, [("ORCA Research Center for Coastal Diseases",)], "Institution"),
+        ]
+    )
+    assert (
+        nodes["ORCA Research Center for Coastal Diseases"]
+        == nodes["Research Centre for Coastal Diseases"]
+    )
+
+
+def test_a_name_led_by_a_town_or_a_units_name_keeps_its_own_node() -> None:
+    """'Plauen Centre for Coastal Diseases' is another centre than 'Halden Centre for ...';
+    a unit's name ('Faculty of Marine Medicine') repeats across owners."""
+    nodes = _nodes(
+        [
+            _article(
+                0,
+                [("Plauen Research Centre for Coastal Diseases",), ("Faculty of Marine Medicine",)],
+                "Institution",
+            ),
+            _article(
+                1,
+                [
+                    ("Halden Research Centre for Coastal Diseases",),
+                    ("HMU Faculty of Marine Medicine",),
+                ],
+                "Institution",
+            ),
+        ]
+    )
+    assert (
+        nodes["Plauen Research Centre for Coastal Diseases"]
+        != nodes["Halden Research Centre for Coastal Diseases"]
+    )
+    assert nodes["HMU Faculty of Marine Medicine"] != nodes["Faculty of Marine Medicine"]

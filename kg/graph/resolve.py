@@ -89,6 +89,7 @@ class Resolver:
         self.translations = {k.lower(): v for k, v in lexicon.mapping("name_translations").items()}
         self.field_nouns = {k.lower(): v.lower() for k, v in lexicon.mapping("field_nouns").items()}
         self.titles = {t.lower() for t in lexicon.words("person_titles")}
+        self.spellings = {k.lower(): v.lower() for k, v in lexicon.mapping("spellings").items()}
         self.places: set[str] = set()
         self.place_words: dict[str, str] = {
             alias.lower(): known.name
@@ -274,7 +275,26 @@ class Resolver:
                     )
                     if len(words) >= 2:
                         keys.add((fam, "bag:" + " ".join(words)))
+            if fam == "Thing":
+                keys |= self._tail_keys(name)
         return keys
+
+    def _tail_keys(self, name: str) -> set[tuple[str, str]]:
+        """'ABC Research Center for X' is the body also called 'Research Centre for X': a
+        name of four words or more, and the same name led by an acronym (the short form of
+        the body's full name written in front of the rest of it), meet in British or US
+        spelling. Only an acronym lead: 'Plauen Centre for X' is another centre."""
+        words = name.split()
+        if len(words) >= 5 and words[0].isupper() and words[0].isalpha() and len(words[0]) >= 3:
+            words = words[1:]
+        elif len(words) < 4 or _ACRONYM.match(words[0]):
+            return set()
+        # 'Faculty of Medicine of X', 'Institute of Y ...': a unit's name repeats across
+        # owners, and a lead word would be its owner, not its acronym
+        if words[0].lower() in self.body_heads:
+            return set()
+        spelt = " ".join(self.spellings.get(w.lower(), w.lower()) for w in words)
+        return {("Thing", "tail:" + self.key(spelt))}
 
     def translate(self, name: str) -> str:
         """'Blaues Haus' -> 'blue house': German name words in English, as a translation
