@@ -11,6 +11,7 @@ weak guess that later cues in the same article may overrule.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -444,17 +445,41 @@ class EntityCues:
         dropped = headline_only(kept, headline_lines(text))
         if dropped:
             kept = [s for s in kept if (s.start_char, s.end_char) not in dropped]
-        # Acronyms and later short forms inherit the classes of the name they stand for.
-        derived = acronym_spans(kept, classes) + self._repeats(doc, text, kept, classes, weak)
+        # Acronyms and later short forms inherit the classes of the name they stand for;
+        # an acronym repeats too ('the NCT partner site' after 'National Centre ... (NCT)').
+        acronyms = acronym_spans(kept, classes, weak)
+        # Where only the model or a list around it speaks ('his company, X, Abel is ...'), a
+        # surname of the article's person is that person.
+        persons = {
+            k for k, h in hints.items() if "PERSON" in h or h <= {"ORG", "PERSON", "LIST_Company"}
+        }
+        derived = acronyms + self._repeats(doc, text, kept + acronyms, classes, weak, persons)
         ents: list[Span] = []
         for span in filter_spans(kept + derived):
             typed = classes[(span.start_char, span.end_char)]
             ents.append(Span(doc, span.start, span.end, label=REF if typed == (REF,) else typed[0]))
         doc.ents = ents
+        self._acronym_sites(doc, ents, acronyms)
         doc._.kg_classes = classes
         doc._.kg_weak = {k for k in weak if k in classes}
         doc._.kg_acronyms = acronym_pairs(doc)
         return doc
+
+    def _acronym_sites(self, doc: Doc, ents: list[Span], acronyms: list[Span]) -> None:
+        """'the NCLD Plauen': an acronym of the article, then its city, is a name of the body
+        ('X in <city>' forms name the organisation, not the city); the city stays a place."""
+        short = {a.text for a in acronyms}
+        names = doc._.kg_full_names
+        for ent, city in pairwise(ents):
+            if (
+                ent.text in short
+                and city.start == ent.end
+                and len(city) == 1
+                and city.label_ == "Place"
+                and city.text.lower() in self.cities
+                and (city.end == len(doc) or not doc[city.end].is_title)
+            ):
+                names.setdefault((ent.start_char, ent.end_char), f"{ent.text} {city.text}")
 
     def _extend_left(self, doc: Doc, start: int, limit: int = 6) -> int:
         """Start of the name in front of `start`: capitalised words, '&' and '-' joints.
@@ -540,8 +565,12 @@ class EntityCues:
         spans: list[Span],
         classes: dict[tuple[int, int], tuple[str, ...]],
         weak: set[tuple[int, int]],
+        persons: set[tuple[int, int]],
     ) -> list[Span]:
         """Later short mentions of a name already found ('Medi-Log' after 'Medi-Log GmbH').
+
+        A surname of a person named in full is that person where nothing but the model's
+        guess or a list around it ('his company, X, Abel is ...') said firm (`persons`).
 
         `text` is the Doc's text, read once: `Span.text` makes a Token per word.
         """
@@ -574,7 +603,7 @@ class EntityCues:
                 continue
             key = (start, end)
             typed = forms[form]
-            if key in weak:
+            if key in weak or (typed == ("Person",) and key in persons):
                 classes[key] = typed
             classes.setdefault(key, typed)
             out.append(span)

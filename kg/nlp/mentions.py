@@ -61,8 +61,15 @@ def find_whole_words(text: str, forms: Iterable[str]) -> list[tuple[int, int, st
     return out
 
 
-def acronym_spans(spans: list[Span], classes: dict[tuple[int, int], tuple[str, ...]]) -> list[Span]:
-    """'Long Name (ACR)': the acronym is a mention of the same entity, of its classes."""
+def acronym_spans(
+    spans: list[Span],
+    classes: dict[tuple[int, int], tuple[str, ...]],
+    weak: set[tuple[int, int]] | None = None,
+) -> list[Span]:
+    """'Long Name (ACR)': the acronym is a mention of the same entity, of its classes.
+
+    The long name's classes win over a weak guess for the acronym alone (the model's
+    ORG default for an unknown string of capitals)."""
     out = []
     for span in spans:
         doc, end = span.doc, span.end
@@ -76,9 +83,11 @@ def acronym_spans(spans: list[Span], classes: dict[tuple[int, int], tuple[str, .
             and all(t.is_title or t.is_upper for t in doc[end + 2 : close])
         ):
             acr = Span(doc, end + 1, close, label="ACRONYM")
-            classes.setdefault(
-                (acr.start_char, acr.end_char), classes[(span.start_char, span.end_char)]
-            )
+            key = (acr.start_char, acr.end_char)
+            if weak is not None and key in weak:
+                weak.discard(key)
+                classes[key] = classes[(span.start_char, span.end_char)]
+            classes.setdefault(key, classes[(span.start_char, span.end_char)])
             out.append(acr)
     return out
 

@@ -140,6 +140,14 @@ class Trimmer:
             if doc[i].text == "," and doc[i + 1].lower_ in self.office_words:
                 end = i  # 'X University, Communications Office': a contact line's department
                 break
+        if (
+            end - start > 2
+            and doc[end - 2].text == ","
+            and end < len(doc)
+            and doc[end].tag_ in _FINITE_TAGS
+            and doc[end - 1].lower_.rstrip(".") not in self.cues.legal_forms
+        ):
+            end -= 2  # 'his firm, Lipoxa, Abel is ...': the word after the comma is a subject
         for i in range(start + 1, end - 1):
             tok = doc[i]
             if tok.text in _DASHES and doc[i - 1].whitespace_ and tok.whitespace_:
