@@ -179,6 +179,12 @@ class DocReader:
                     full = article.text[rel["s"][0] : rel["o"][1]]
                     extra_names.setdefault(rel["s"], []).append(full)
         local, key_of = self._entities(article, info, groups, extra_names, weak)
+        # 'X is a joint partnership of A and B': X is an undertaking of theirs as well as
+        # whatever else it is (an institute), so taking part in it is allowed by its class.
+        for key in {rel["o"] for rel in raw if rel["joint"] and rel["o"] in key_of}:
+            ent = local[key_of[key]]
+            if "Project" not in ent.types:
+                local[ent.key] = dataclasses.replace(ent, types=(*ent.types, "Project"))
         antecedent = self._antecedents(article.text, refs, info, key_of)
         relations = self._relations(article, raw, key_of, antecedent, local)
         relations += [

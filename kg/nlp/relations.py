@@ -148,6 +148,8 @@ class RelationPatterns:
         if o_cls == {"Place"} and _key(o) in weak and pred != "locatedIn":
             o_cls = {"Company"}
         ok_s, ok_o = ALLOWED[pred]
+        if claim.joint:
+            ok_o = ok_o | {"Institution"}  # a body partners run together: see the reader
         if pred == "locatedIn" and self._site(s):
             ok_s = ok_s | {"Place"}  # a campus or venue is in its town; a town is no site
         if (REF not in s_cls and not s_cls & ok_s) or (REF not in o_cls and not o_cls & ok_o):
@@ -168,6 +170,7 @@ class RelationPatterns:
             "sent": (sent.start_char, sent.end_char),
             "runs": claim.runs,
             "names": claim.names,
+            "joint": claim.joint,
         }
         if not any(f["s"] == entry["s"] and f["p"] == pred and f["o"] == entry["o"] for f in found):
             found.append(entry)

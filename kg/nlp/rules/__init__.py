@@ -21,8 +21,10 @@ from kg.nlp.rules import (
     discourse,
     financing,
     funding,
+    joint,
     location,
     membership,
+    panels,
     participation,
     production,
     structure,
@@ -42,6 +44,7 @@ from kg.nlp.rules.base import (
 __all__ = [
     "ALLOWED",
     "DEPENDENCY_FAMILIES",
+    "SURFACE_FAMILIES",
     "Claim",
     "DepMatch",
     "DepRule",
@@ -58,6 +61,7 @@ DEPENDENCY_FAMILIES: tuple[ModuleType, ...] = (
     funding,
     membership,
     participation,
+    joint,
     structure,
     affiliation,
     location,
@@ -65,6 +69,10 @@ DEPENDENCY_FAMILIES: tuple[ModuleType, ...] = (
     financing,
     discourse,
 )
+
+
+#: Families of surface rules (token patterns over entity tokens).
+SURFACE_FAMILIES: tuple[ModuleType, ...] = (surface, panels)
 
 
 def dependency_rules(lex: Lexicon) -> dict[str, DepRule]:
@@ -91,10 +99,13 @@ def dependency_rules(lex: Lexicon) -> dict[str, DepRule]:
 
 def surface_rules(lex: Lexicon) -> dict[str, SurfaceRule]:
     """Every surface rule by name, with its handler."""
-    table = surface.patterns(lex)
-    if set(surface.HANDLERS) != set(table):
-        raise ValueError(f"{surface.__name__}: patterns and handlers differ")
-    return {
-        name: SurfaceRule(name, pred, s_idx, o_idx, patterns, surface.HANDLERS[name])
-        for name, (pred, s_idx, o_idx, patterns) in table.items()
-    }
+    rules: dict[str, SurfaceRule] = {}
+    for family in SURFACE_FAMILIES:
+        table = family.patterns(lex)
+        if set(family.HANDLERS) != set(table):
+            raise ValueError(f"{family.__name__}: patterns and handlers differ")
+        for name, (pred, s_idx, o_idx, patterns) in table.items():
+            if name in rules:
+                raise ValueError(f"relation rule {name} defined twice")
+            rules[name] = SurfaceRule(name, pred, s_idx, o_idx, patterns, family.HANDLERS[name])
+    return rules

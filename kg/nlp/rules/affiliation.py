@@ -213,6 +213,19 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # '..., his company, Lipoxa, Abel is the founding director of Y': the parser hung the
+        # person on the list before and left 'is' without a subject (see the handler)
+        "role-copula-torn": (
+            "affiliatedWith",
+            [
+                dep(
+                    {"LEMMA": {"IN": ["be", "become", "remain"]}},
+                    ("anchor", ">", "role", {"DEP": {"IN": ["attr", "oprd"]}, "POS": "NOUN"}),
+                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    ("prep", ">", "obj", pobj),
+                ),
+            ],
+        ),
         # 'Secretary General of the Y (YAB) X', 'the President of Y, Professor X'
         "title-of-org": (
             "affiliatedWith",
@@ -329,6 +342,21 @@ def _role_noun(m: DepMatch) -> list[Claim]:
         role = _role_text(role_tok, None)
         return _boards(m, _own(m, spread(m, m.subj, m.pred, m.obj, role=role, subjects=people)))
     return []
+
+
+def _torn_copula(m: DepMatch) -> list[Claim]:
+    """'X is the director of Y' where the parser gave 'is' no subject: the person right
+    before the verb is its subject; a role word is needed, as for any apposition."""
+    verb, role_tok = m.anchor, m.nodes["role"]
+    if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children) or verb.i == 0:
+        return []
+    person = verb.doc[verb.i - 1]
+    if person.ent_type_ != "Person" or person.sent.start != verb.sent.start:
+        return []
+    if role_tok.lemma_.lower() not in m.ctx.roles | {"head"}:
+        return []
+    role = _role_text(role_tok, None)
+    return _own(m, spread(m, person, m.pred, m.obj, role=role, subjects=[person]))
 
 
 def _from_org(m: DepMatch) -> list[Claim]:
@@ -491,6 +519,7 @@ HANDLERS: dict[str, DepHandler] = {
     "affiliation-prep": _from_org,
     "affiliation-possessive": _role_noun,
     "title-of-org": _title_of_org,
+    "role-copula-torn": _torn_copula,
     "works-at": _works_at,
 }
 #: 'X, recently awarded a prize, conducts research at Y': the subject of the first verb.

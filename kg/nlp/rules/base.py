@@ -66,7 +66,9 @@ class Claim(NamedTuple):
     `anchor` is the word whose negation or hedging counts (None: neither is checked);
     `runs` says the subject runs the object, so taking part stays taking part;
     `names` says the subject's name followed by 'of the' and the object's is a name of
-    the subject ('the Institute of the University Y').
+    the subject ('the Institute of the University Y'); `joint` says the object is a body
+    its partners run together ('X is a joint partnership of A and B'), an undertaking of
+    theirs even when it is an institution.
     """
 
     s: Token
@@ -78,6 +80,7 @@ class Claim(NamedTuple):
     anchor: Token | None = None
     runs: bool = False
     names: bool = False
+    joint: bool = False
 
 
 @dataclass

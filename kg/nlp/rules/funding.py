@@ -107,6 +107,20 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 ),
             ],
         ),
+        # 'The Irish X Group, a supplier of ..., invested in Y': the parser makes the
+        # investor the root and 'invested' a clause on it or on the apposition's last noun;
+        # only where the sentence has no verb of its own ('the money invested in Y' names
+        # no investor)
+        "invested-clause": (
+            "fundedBy",
+            [
+                dep(
+                    {"LEMMA": "invest", "DEP": "acl"},
+                    ("anchor", ">", "in", {"LOWER": "in"}),
+                    ("in", ">", "subj", pobj),
+                ),
+            ],
+        ),
     }
 
 
@@ -114,6 +128,15 @@ def _funded(m: DepMatch) -> list[Claim]:
     """The claims of a funding match once its recipient is an entity."""
     recipient = _recipient(m.subj)
     return _from_owner(m, recipient, spread(m, recipient, m.pred, m.obj))
+
+
+def _invested_clause(m: DepMatch) -> list[Claim]:
+    """'X, a supplier of ..., invested in Y' parsed as a clause on a noun: the investor is the
+    sentence's root, a name, with the clause inside it."""
+    root = m.anchor.sent.root
+    if root.ent_type_ in {"", "Place"} or m.anchor not in set(root.subtree):
+        return []
+    return spread(m, _recipient(m.subj), m.pred, root, objects=[root])
 
 
 def _from_owner(m: DepMatch, recipient: Token | None, claims: list[Claim]) -> list[Claim]:
@@ -199,6 +222,7 @@ HANDLERS: dict[str, DepHandler] = {
     "fund-noun": _fund_noun,
     "receive-money": _receive_money,
     "invest-in": _funded,
+    "invested-clause": _invested_clause,
 }
 INHERITING: frozenset[str] = frozenset()
 RUNNING: frozenset[str] = frozenset()

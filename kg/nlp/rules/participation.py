@@ -27,8 +27,6 @@ from kg.nlp.referents import (
 from kg.nlp.rules.base import Claim, DepHandler, DepMatch, Pattern, dep, spread, two_ends
 from kg.nlp.rules.financing import financed_company
 
-#: Nouns for a body that several others form together: 'a joint partnership of A and B'.
-_JOINT_NOUNS = ["partnership", "collaboration", "consortium", "alliance", "joint venture"]
 #: Verbs of setting up or running an undertaking with others.
 _SETTING_UP = ["establish", "found", "build", "set", "create", "launch", "run", "operate"]
 #: Nouns a project's name may modify ('the X project, in which ...'): the name stands for them.
@@ -37,7 +35,6 @@ _UNDERTAKINGS = ["project", "consortium", "study", "initiative", "alliance", "pa
 _SPOKES_NOUNS = ["spokesperson", "spokesman", "spokeswoman", "speaker"]
 #: How many tokens before 'spokesperson' the project's name may end ('"X (AB)" (').
 _SPOKES_REACH = 7
-
 
 
 def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
@@ -176,25 +173,6 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                 # 'X, a joint project of A and B, ...'
                 dep(
                     {"LEMMA": {"IN": ["initiative", "project", "cooperation"]}, "DEP": "appos"},
-                    ("anchor", "<", "obj", {"ENT_TYPE": {"NOT_IN": ["Person", "Place"]}}),
-                    ("anchor", ">", "of", of_between),
-                    ("of", ">", "subj", pobj),
-                ),
-            ],
-        ),
-        # 'X is a joint partnership of A, B and C', 'X, a collaboration between A and B'
-        "partnership-of": (
-            "participatesIn",
-            [
-                dep(
-                    {"LEMMA": {"IN": _JOINT_NOUNS}, "DEP": "attr"},
-                    ("anchor", "<", "verb", {"LEMMA": "be"}),
-                    ("verb", ">", "obj", {"DEP": "nsubj"}),
-                    ("anchor", ">", "of", of_between),
-                    ("of", ">", "subj", pobj),
-                ),
-                dep(
-                    {"LEMMA": {"IN": _JOINT_NOUNS}, "DEP": "appos"},
                     ("anchor", "<", "obj", {"ENT_TYPE": {"NOT_IN": ["Person", "Place"]}}),
                     ("anchor", ">", "of", of_between),
                     ("of", ">", "subj", pobj),
@@ -432,7 +410,7 @@ def _partner_in(m: DepMatch) -> list[Claim]:
     target = stand_in(m.nodes["obj"])
     if target.ent_type_ not in {"Project", "Cluster"} or is_programme(target):
         return []
-    return spread(m, partner_subject(m.anchor), _joins(target), target)
+    return spread(m, partner_subject(m.anchor), joins(target), target)
 
 
 def _the_project(m: DepMatch) -> list[Claim]:
@@ -444,20 +422,10 @@ def _the_project(m: DepMatch) -> list[Claim]:
     return spread(m, m.nodes["subj"], m.pred, project)
 
 
-def _joins(target: Token) -> str:
-    """Joining a named cluster or network is membership; anything else is taking part."""
+def joins(target: Token) -> str:
+    """Joining a named cluster or network is membership; anything else is taking part
+    (`kg.nlp.rules.joint` decides the same way)."""
     return "memberOf" if target.ent_type_ == "Cluster" else "participatesIn"
-
-
-def _partnership(m: DepMatch) -> list[Claim]:
-    """'X is a joint partnership of A, B and C': each of them takes part in (or, for a
-    network, is a member of) X."""
-    if m.obj is None:
-        return []
-    target = stand_in(m.obj)
-    if not target.ent_type_:
-        return []
-    return spread(m, m.subj, _joins(target), target)
 
 
 def _joined_relcl(m: DepMatch) -> list[Claim]:
@@ -466,7 +434,7 @@ def _joined_relcl(m: DepMatch) -> list[Claim]:
     target = stand_in(m.nodes["obj"])
     if not target.ent_type_:
         return []
-    pred = _joins(target)
+    pred = joins(target)
     subj = next((c for c in m.anchor.children if c.dep_ == "nsubj"), None)
     claims = spread(m, subj, pred, target) if subj is not None and subj.ent_type_ else []
     for prep in (c for c in m.anchor.children if c.dep_ == "prep" and c.lower_ == "with"):
@@ -526,7 +494,7 @@ def _in_named_undertaking(m: DepMatch) -> list[Claim]:
     verb = prep.sent.root
     if verb.pos_ not in {"VERB", "AUX"}:
         return []
-    pred = _joins(target)
+    pred = joins(target)
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     claims = spread(m, subj, pred, target) if subj is not None else []
     for with_ in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
@@ -578,7 +546,6 @@ HANDLERS: dict[str, DepHandler] = {
     "participant-copula": _in_sentence_project,
     "partner-in": _partner_in,
     "initiative-of": two_ends,
-    "partnership-of": _partnership,
     "joined-relcl": _joined_relcl,
     "spokesperson-apposition": _spokesperson,
     "in-named-undertaking": _in_named_undertaking,

@@ -42,6 +42,19 @@ _NOT_IN_NAME = [",", ".", ";", ":", "(", ")", "of", "with", "for", "and", "to", 
 #: Nouns for an organisation's site in a town: 'the Halden site of X', "X's Halden plant".
 _SITE_NOUNS = ("site", "sites", "location", "branch", "plant", "campus", "office", "facility")
 
+#: Where in a town a site lies: 'in the heart of Y', 'on the outskirts of Y'.
+_PART_OF_TOWN = (
+    "heart",
+    "centre",
+    "center",
+    "middle",
+    "north",
+    "south",
+    "east",
+    "west",
+    "outskirts",
+)
+
 #: Surface patterns: name -> (predicate, subject index, object index, token patterns).
 _THE = _lower("the", "a", "an", op="?")
 _CUE = _lower(
@@ -91,6 +104,18 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     {"ORTH": ",", "OP": "?"},
                     _lower(*locate),
                     _lower("in", "at"),
+                    _ent(["Place"]),
+                ],
+                # 'X is located in the heart of Y', 'X, based on the outskirts of Y'
+                [
+                    _ent(ORGS),
+                    {"ORTH": ",", "OP": "?"},
+                    _lower("is", "was", "are", "were", op="?"),
+                    _lower(*locate),
+                    _lower("in", "at", "on"),
+                    _lower("the"),
+                    _lower(*_PART_OF_TOWN),
+                    _lower("of"),
                     _ent(["Place"]),
                 ],
             ],
@@ -332,6 +357,14 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, int, int, list[Pattern]]]:
                     _lower("of"),
                     _THE,
                     _ent(AGENTS),
+                ],
+                # 'Halden Biosciences - A Tern Company': the brand line of a group's firm
+                [
+                    _ent(["Company"]),
+                    {"ORTH": {"IN": ["-", "\u2013", ","]}},
+                    _lower("a"),
+                    _ent(["Company"]),
+                    _lower("company"),
                 ],
             ],
         ),
