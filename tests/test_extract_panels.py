@@ -64,6 +64,22 @@ PANEL = (
             },
             set(),
         ),
+        # a centre two partners are setting up, in a relative clause; one founder is none
+        (
+            "The wing is part of the Orlenau Prevention Centre, which the Kestrel Institute "
+            "and the Tern Cancer Foundation are currently establishing.",
+            {
+                ("Kestrel Institute", "participatesIn", "Orlenau Prevention Centre"),
+                ("Tern Cancer Foundation", "participatesIn", "Orlenau Prevention Centre"),
+            },
+            set(),
+        ),
+        (
+            "The wing belongs to the Orlenau Prevention Centre, which the Kestrel Institute "
+            "established in 2001.",
+            set(),
+            {("Kestrel Institute", "participatesIn", "Orlenau Prevention Centre")},
+        ),
         # founded by one: no partners
         (
             "The Kestrel Institute founded the Halden Centre for Marine Studies in 2020.",

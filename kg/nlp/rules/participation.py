@@ -190,7 +190,7 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
                     ("anchor", ">", "rel", {"LOWER": {"IN": ["which", "that"]}, "DEP": "dobj"}),
                 )
                 for obj in (
-                    {"ENT_TYPE": {"IN": ["Project", "Cluster", REF]}},
+                    {"ENT_TYPE": {"IN": ["Project", "Cluster", "Institution", REF]}},
                     {"LEMMA": {"IN": _UNDERTAKINGS}, "ENT_TYPE": ""},
                 )
             ],
@@ -440,6 +440,12 @@ def _joined_relcl(m: DepMatch) -> list[Claim]:
     for prep in (c for c in m.anchor.children if c.dep_ == "prep" and c.lower_ == "with"):
         for partner in (g for g in prep.children if g.dep_ == "pobj"):
             claims += spread(m, partner, pred, target)
+    if target.ent_type_ == "Institution":
+        # 'the X Centre, which A and B are establishing': a body partners set up together
+        # (`kg.nlp.rules.joint`); one founder of an institute is no partner in it
+        if len({c.s.i for c in claims}) < 2:
+            return []
+        return [c._replace(joint=True) for c in claims]
     return claims
 
 
