@@ -53,9 +53,10 @@ def test_gold_targets(name: str, nlp, tmp_path: Path) -> None:
 
 
 REAL_DEV = REPO.parent / "shared" / "real-dev"
-#: Floors on the third-party real articles (issue 13's real-dev targets are typed-entity
-#: F1 >= 0.90 and relation precision >= 0.85; relation F1 is held at what is reached).
-REAL_DEV_FLOORS = {"typed_f1": 0.90, "relation_precision": 0.85, "relation_f1": 0.68}
+#: Floors on the third-party real articles (issue 13's real-dev targets: typed-entity F1
+#: >= 0.90, relation precision >= 0.85, relation F1 >= 0.75; F1 is held at 0.78, a little
+#: under the 0.81 reached, so a real regression fails and noise between models does not).
+REAL_DEV_FLOORS = {"typed_f1": 0.90, "relation_precision": 0.85, "relation_f1": 0.78}
 
 
 def test_real_dev_floors(nlp, tmp_path: Path) -> None:
