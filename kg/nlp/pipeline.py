@@ -4,7 +4,9 @@
 then merged into single tokens so the relation patterns in `kg.nlp.relations` stay
 short and declarative. The model's own attribute rules run as array operations
 (`kg_attribute_table`, same annotations as spaCy's attribute_ruler, which it
-replaces). Loading never downloads anything: a missing model is a clear error.
+replaces), and the lemmatizer's answers are memoised per word, part of speech and
+morphology (`kg_lemma_table`, same lemmas). Loading never downloads anything: a
+missing model is a clear error.
 """
 
 from __future__ import annotations
@@ -17,11 +19,18 @@ from kg.errors import ModelError
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp.attribute_table import make_attribute_table, table_for
 from kg.nlp.entities import make_entities
+from kg.nlp.lemma_table import lemmatizer_for, make_lemma_table
 from kg.nlp.relations import make_relations
 from kg.nlp.sentences import NO_BREAK_AFTER, make_sentence_marks
 
 #: The kg components' spaCy factories; importing them is what registers them by name.
-FACTORIES = (make_attribute_table, make_entities, make_relations, make_sentence_marks)
+FACTORIES = (
+    make_attribute_table,
+    make_entities,
+    make_lemma_table,
+    make_relations,
+    make_sentence_marks,
+)
 
 if TYPE_CHECKING:
     from kg.config import Config
@@ -62,6 +71,11 @@ def load_pipeline(cfg: Config) -> Language:
     if table_for(nlp) is not None:
         nlp.add_pipe("kg_attribute_table", before="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
+    # The rule lemmatizer works out every singular noun again on each occurrence; the
+    # table asks it once per (word, part of speech, morphology) (kg.nlp.lemma_table).
+    if lemmatizer_for(nlp) is not None:
+        nlp.add_pipe("kg_lemma_table", before="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
     lexicon_dir = str(cfg.lexicon_dir)
     lexicon = load_lexicon(cfg.lexicon_dir)
     split_legal_form_periods(nlp, lexicon)
