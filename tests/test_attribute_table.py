@@ -47,11 +47,15 @@ def test_every_condition_kind_and_rule_order(blank_nlp) -> None:
         {"patterns": [[{"TAG": "X"}]], "attrs": {"LEMMA": "never"}},
         {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {"LEMMA": "go"}, "index": 0},
         {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {"LEMMA": "to"}, "index": -1},
+        # an operator leaves the pattern to a Matcher
+        {"patterns": [[{"LOWER": "got"}, {"LOWER": "ta", "OP": "?"}]], "attrs": {"LEMMA": "get"}},
     ]
     stock, table = _ruled(patterns)
     assert "kg_attribute_table" in table.pipe_names
-    texts = ["The hall in Halle, gon na see  Leipzig.\n", "", "the", "Gon na gon na"]
-    for got, expected in zip(table.pipe(texts, batch_size=2), stock.pipe(texts), strict=True):
+    texts = ["The hall in Halle, gon na see  Leipzig.\n", "", "the", "Gon na gon na", "got ta"]
+    # a sequence does not run from one Doc of a batch into the next
+    texts += ["We are gon", "na see", "gon", "na"]
+    for got, expected in zip(table.pipe(texts, batch_size=4), stock.pipe(texts), strict=True):
         assert _annotations(got) == _annotations(expected)
     assert [t.lemma_ for t in table("gon na")] == ["go", "to"]
 

@@ -7,7 +7,11 @@ costs as much as a tenth of the whole statistical pipeline, yet each pattern is
 a plain condition on a few token attributes. This component reads the ruler's
 own patterns and assignments and evaluates each condition once per batch over
 a column of the batch's tokens (numpy), then writes the results back with
-`Doc.from_array`. The few patterns longer than one token stay with a Matcher.
+`Doc.from_array`. Patterns longer than one token ('gon na', an expletive before
+'is') are fixed sequences of the same conditions: they are found by shifting the
+columns against each other, within each Doc; only one with an operator or a
+condition the table cannot test stays with a Matcher (whose Python predicates,
+a regex and a tag list on first tokens, ran on every token).
 
 The annotations are the same as the ruler's, token for token: conditions are
 all computed before anything is assigned, and assignments are applied in the
@@ -55,6 +59,8 @@ class _Rule:
     assign: tuple[tuple[str, int], ...]  # (attribute, value as the ruler stores it)
     multi_key: int = 0  # match id in the Matcher of multi-token patterns, if any
     index: int = 0
+    #: multi-token patterns as one tuple of conditions per position (no Matcher needed)
+    sequences: tuple[tuple[tuple[_Test, ...], ...], ...] = ()
 
 
 def table_for(nlp: Language) -> AttributeTable | None:
@@ -88,15 +94,28 @@ class AttributeTable:
             assign = tuple((names[a], int(v)) for a, v in attrs.items())
             single = [p for p in patterns if len(p) == 1]
             longer = [p for p in patterns if len(p) > 1]
-            if longer:
+            sequences = self._sequences(longer)
+            if longer and sequences is None:
                 self.multi.add(key, longer)
             if single and index not in (0, -1):
                 raise _Unsupported(f"rule {i} indexes {index} into one token")
             tests = tuple(self._tests(p[0]) for p in single)
-            rules.append(_Rule(tests, assign, key if longer else 0, index))
+            multi_key = key if longer and sequences is None else 0
+            rules.append(_Rule(tests, assign, multi_key, index, sequences or ()))
         self.rules = rules
         used = {t.attr for r in rules for alt in r.tests for t in alt}
+        used |= {t.attr for r in rules for seq in r.sequences for pos in seq for t in pos}
         self.columns = sorted(used)
+
+    def _sequences(
+        self, patterns: list[list[dict[str, Any]]]
+    ) -> tuple[tuple[tuple[_Test, ...], ...], ...] | None:
+        """Multi-token patterns as per-position conditions; None if one needs the Matcher
+        (an operator such as `OP` is no testable attribute, so it lands there too)."""
+        try:
+            return tuple(tuple(self._tests(spec) for spec in p) for p in patterns)
+        except _Unsupported:
+            return None
 
     def _tests(self, spec: dict[str, Any]) -> tuple[_Test, ...]:
         tests = []
@@ -162,9 +181,12 @@ class AttributeTable:
             for doc, offset in zip(docs, starts.tolist(), strict=True):
                 for match_id, start, end in self.multi(doc, allow_missing=True):
                     multi_hits.setdefault(match_id, []).append((offset, start, end))
+        # Which Doc each token is in: a sequence never runs from one Doc into the next.
+        doc_of = numpy.repeat(numpy.arange(len(docs)), sizes)
         masks = [self._mask(rule, column, len(cols)) for rule in self.rules]
-        for rule, mask in zip(self.rules, masks, strict=True):
-            positions = self._multi_positions(rule, multi_hits)
+        hits = [self._sequence_positions(rule, column, doc_of) for rule in self.rules]
+        for rule, mask, found in zip(self.rules, masks, hits, strict=True):
+            positions = self._multi_positions(rule, multi_hits) + found
             if mask is None and not positions:
                 continue
             for name, value in rule.assign:
@@ -184,6 +206,25 @@ class AttributeTable:
             offset + (start + rule.index if rule.index >= 0 else end + rule.index)
             for offset, start, end in hits.get(rule.multi_key, [])
         ]
+
+    def _sequence_positions(
+        self, rule: _Rule, column: dict[str, numpy.ndarray], doc_of: numpy.ndarray
+    ) -> list[int]:
+        """Tokens a rule's multi-token sequences assign to, as the Matcher's hits would."""
+        n = len(doc_of)
+        found: list[int] = []
+        for seq in rule.sequences:
+            length = len(seq)
+            if length > n:
+                continue
+            starts = n - length + 1  # sequences may start at 0 .. starts - 1
+            hit = doc_of[:starts] == doc_of[length - 1 :]
+            for k, tests in enumerate(seq):
+                for test in tests:
+                    hit &= self._test(test, column[test.attr][k : k + starts])
+            at = numpy.flatnonzero(hit)
+            found.extend((at + (rule.index if rule.index >= 0 else length + rule.index)).tolist())
+        return found
 
     def _mask(self, rule: _Rule, column: dict[str, numpy.ndarray], n: int) -> numpy.ndarray | None:
         """Tokens matching any of the rule's one-token patterns (None: no one-token pattern)."""
