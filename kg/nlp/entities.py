@@ -401,13 +401,15 @@ class EntityCues:
         hints: dict[tuple[int, int], set[str]] = {}
         prio: dict[tuple[int, int], int] = {}
         spans: list[Span] = []
+        tokens = list(doc)  # one Token object per word for every trim, not one per look
         for rank, raw in candidates:
             if raw.label_.startswith("CUE_"):
                 start = raw.start
                 while start < raw.end - 1 and doc[start].lower_ in self.cue_words:
                     start += 1
                 raw = Span(doc, start, raw.end, label=raw.label_)
-            span = self.trimmer.trim(unquote(raw) if raw.label_.startswith("QUOTED") else raw, text)
+            quoted = raw.label_.startswith("QUOTED")
+            span = self.trimmer.trim(unquote(raw) if quoted else raw, text, tokens)
             if span is None or (span.label_ != REF and self._junk(span)):
                 continue
             key = (span.start_char, span.end_char)

@@ -11,8 +11,9 @@ calls it for every candidate, so it looks at the span's own tokens only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.cues import CueTyper, strip_legal
 from kg.nlp.labels import REF
@@ -45,7 +46,7 @@ class Trimmer:
         # inside a span they start a contact line's department, not the name.
         self.office_words = {n.split()[0] for n in cues.stop_names if n[:1].isalpha()}
 
-    def german_complement(self, doc: Doc, end: int) -> int:
+    def german_complement(self, doc: Sequence[Token] | Doc, end: int) -> int:
         """Where a German name ending in its head noun ends: after its 'für' complement.
 
         'Orlen-Institut für Metabolismus-, Adipositas- und Gefäßforschung' is one
@@ -76,39 +77,44 @@ class Trimmer:
                 i += 1
         return best
 
-    def trim(self, span: Span, text: str) -> Span | None:
+    def trim(
+        self, span: Span, text: str, tokens: Sequence[Token] | Doc | None = None
+    ) -> Span | None:
         """Cut furniture off a candidate: determiners, possessives, quotes, line breaks.
 
-        `text` is the Doc's text (`doc.text` joins every token's text on each call).
+        `text` is the Doc's text (`doc.text` joins every token's text on each call);
+        `tokens` the Doc's tokens as a list, made once per Doc by the caller: `doc[i]`
+        makes a new Token object on every call, and this runs for every candidate.
         """
         doc = span.doc
+        toks = doc if tokens is None else tokens
         start, end = span.start, span.end
         # Most names hold none of the cut characters: then no token can be a cut, and
         # the scan (two Token objects per word) is skipped.
         if _CUT_CHARS.search(text, span.start_char, span.end_char):
             for i in range(start, end):
-                if "\n" in doc[i].text or (doc[i].text in _CUTS and i > start):
+                if "\n" in toks[i].text or (toks[i].text in _CUTS and i > start):
                     end = i
                     break
         if not span.label_.startswith("QUOTED"):
             for i in range(start + 1, end):
                 if (
-                    doc[i].text in _QUOTES
-                    and doc[i].text not in {"'", "\u2019"}
-                    and doc[i - 1].lower_ not in _LEADING
+                    toks[i].text in _QUOTES
+                    and toks[i].text not in {"'", "\u2019"}
+                    and toks[i - 1].lower_ not in _LEADING
                 ):
                     end = i  # 'Centre \u2018Polymers': a quoted name starts, this one ends
                     break
         start, end = whole_compounds(doc, start, end)
-        end = self.german_complement(doc, end)
+        end = self.german_complement(toks, end)
         for i in range(start + 1, end):
-            if doc[i].tag_ in _FINITE_TAGS and doc[i].is_lower and doc[i].lower_ not in _JOINERS:
+            if toks[i].tag_ in _FINITE_TAGS and toks[i].is_lower and toks[i].lower_ not in _JOINERS:
                 if span.label_.startswith("QUOTED"):
                     return None  # a quoted clause is a quotation, not a name
                 end = i  # 'Talvi Orrenkamp says': the name ends where the clause goes on
                 break
         while start < end:
-            first = doc[start]  # one Token object per step, not one per test
+            first = toks[start]  # one Token object per step, not one per test
             lower = first.lower_
             if not (lower in _LEADING or first.is_punct or first.is_space):
                 break
@@ -118,26 +124,26 @@ class Trimmer:
         if span.label_ in {"PERSON", "ROLE_NAME"}:
             # 'Presidents X Y', 'General Heide X': role words lead into a name, not part of it
             while end - start > 2 and (
-                doc[start].lower_ in self.cues.role_tokens
-                or doc[start].lower_.rstrip("s") in self.cues.role_tokens
+                toks[start].lower_ in self.cues.role_tokens
+                or toks[start].lower_.rstrip("s") in self.cues.role_tokens
             ):
                 start += 1
         if (
             end - start > 2
-            and doc[start].lower_ in self.cues.role_tokens
-            and doc[start].lower_ not in self.cues.lex.heads
-            and doc[start + 1].lower_ == "of"
-            and doc[start].is_title
+            and toks[start].lower_ in self.cues.role_tokens
+            and toks[start].lower_ not in self.cues.lex.heads
+            and toks[start + 1].lower_ == "of"
+            and toks[start].is_title
             and self.cues.head_class(doc[start + 2 : end])
         ):
             start += 2  # 'Rector of X University': the office is no part of the name
         if span.label_ not in {"PERSON", "ROLE_NAME"}:
             for i in range(start + 1, end):
-                if doc[i].lower_ in self.cues.titles:
+                if toks[i].lower_ in self.cues.titles:
                     end = i  # 'X University Dr. Y': an academic title starts a person
                     break
         for i in range(start + 1, end - 1):
-            if doc[i].text == "," and doc[i + 1].lower_ in self.office_words:
+            if toks[i].text == "," and toks[i + 1].lower_ in self.office_words:
                 end = i  # 'X University, Communications Office': a contact line's department
                 break
         if (
@@ -149,38 +155,38 @@ class Trimmer:
         ):
             end -= 2  # 'his firm, Lipoxa, Abel is ...': the word after the comma is a subject
         for i in range(start + 1, end - 1):
-            tok = doc[i]
-            if tok.text in _DASHES and doc[i - 1].whitespace_ and tok.whitespace_:
+            tok = toks[i]
+            if tok.text in _DASHES and toks[i - 1].whitespace_ and tok.whitespace_:
                 end = i  # 'Larkspur Bio - A Kestrel Company': a spaced dash ends the name
                 break
         if (
             end - start > 1
-            and doc[end - 1].lower_ == "company"
+            and toks[end - 1].lower_ == "company"
             and start > 0
-            and doc[start - 1].lower_ == "a"
+            and toks[start - 1].lower_ == "a"
         ):
             end -= 1  # 'Y - A Kestrel Company': Y belongs to Kestrel; the name is Kestrel
         if (
             end - start > 2
-            and doc[start + 1].text in {"'s", "\u2019s"}
-            and (self.cues.known.get(doc[start].lower_) == ("Place",) or doc[start].is_lower)
+            and toks[start + 1].text in {"'s", "\u2019s"}
+            and (self.cues.known.get(toks[start].lower_) == ("Place",) or toks[start].is_lower)
         ):
             # "Plauen's OrvaCity": the city owns nothing, it locates; "the university's
             # Medical Faculty": a common noun standing for a body is no part of a name
             start += 2
         while (
             end - start > 1
-            and doc[start].lower_ in self.cues.nationalities
+            and toks[start].lower_ in self.cues.nationalities
             and (
                 span.label_ in {"LEGAL", "LIST_Company"}
                 or strip_legal(span.text.lower(), self.cues.legal_forms) != span.text.lower()
                 # 'the Irish Kestrel Group': a firm's nationality is no part of its name
-                or self.cues.lex.heads.get(doc[end - 1].lower_) == "Company"
+                or self.cues.lex.heads.get(toks[end - 1].lower_) == "Company"
             )
         ):
             start += 1
         while end > start:
-            last = doc[end - 1]
+            last = toks[end - 1]
             if not (last.is_punct or last.is_space or last.lower_ in _TRAILING):
                 break
             word = last.text
@@ -188,21 +194,22 @@ class Trimmer:
                 word in {".", ")"}
                 and end - start > 1
                 and (
-                    word == "." and doc[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
+                    word == "."
+                    and toks[end - 2].text.lower() in {"e", "v", "inc", "ltd", "co", "b"}
                 )
             ):
                 break
             if word in {"®", "™"}:
                 break
             end -= 1
-        if end < len(doc) and doc[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
+        if end < len(doc) and toks[end].text in _QUOTES and not span.label_.startswith("QUOTED"):
             # 'the Elbtal network working group "X"': the cue words belong to X, not to the name
-            while end > start and doc[end - 1].lower_ in self.cue_words:
+            while end > start and toks[end - 1].lower_ in self.cue_words:
                 end -= 1
         if (
             end + 1 < len(doc)
-            and doc[end].text in {"am", "im"}
-            and doc[end + 1].is_title
+            and toks[end].text in {"am", "im"}
+            and toks[end + 1].is_title
             and span.label_ != "PERSON"
             and end - start >= 1
         ):
@@ -210,4 +217,3 @@ class Trimmer:
         if end <= start:
             return None
         return Span(doc, start, end, label=span.label_)
-
