@@ -203,3 +203,21 @@ def test_a_name_led_by_a_town_or_a_units_name_keeps_its_own_node() -> None:
         != nodes["Halden Research Centre for Coastal Diseases"]
     )
     assert nodes["HMU Faculty of Marine Medicine"] != nodes["Faculty of Marine Medicine"]
+
+
+def test_a_body_voted_institution_and_project_alike_is_both() -> None:
+    """The joint rules type a body partners run together both ways; resolution keeps both
+    when nothing else outvotes the project class."""
+    article = Article.create("T0", "T0\n\nOrlenau Prevention Centre", "t.txt", 0)
+    ent = LocalEntity(
+        "e0",
+        ("Institution", "Project"),
+        ("Orlenau Prevention Centre",),
+        (Mention(0, 1, "Orlenau Prevention Centre"),),
+    )
+    res = resolve([Extraction(article, [ent])], Config())
+    assert set(res.entities[res.entity_id(article.id, ent)].types) == {"Institution", "Project"}
+    plain = _article(1, [("Kestrel Institute",)], "Institution")
+    res = resolve([plain], Config())
+    node = res.entities[res.entity_id(plain.article.id, plain.entities[0])]
+    assert node.types == ("Institution",)

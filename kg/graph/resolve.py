@@ -344,6 +344,10 @@ class Resolver:
             types.add("Funder")
         if main == "Cluster" and "Institution" in votes:
             types.add("Institution")
+        if main == "Institution" and votes["Project"] >= votes["Institution"]:
+            # a body partners run together is their undertaking as much as an institute
+            # (`kg.nlp.rules.joint`): voted both equally, it is both
+            types.add("Project")
         if known:
             types = set(known[1]) | ({"Funder"} if "Funder" in votes else set())
         # The label is the plain name: no acronym, no trademark sign ('FlowSafe', not 'FlowSafe®').
