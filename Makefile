@@ -46,7 +46,7 @@ test: install browser virtuoso
 # summary row per set. Real-dev (third-party articles, never copied into the repository)
 # is read from $(REALDEV) when it exists, whole and in two folds by a fixed rule: the
 # sorted file names at odd positions (1st, 3rd, ...) and at even ones.
-EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout final:data/final blind:data/blind realstyle:data/realstyle
+EVAL_SETS := seeds:data/articles dev:data/dev test:data/test holdout:data/holdout final:data/final blind:data/blind realstyle:data/realstyle fresh:data/fresh
 REALDEV ?= ../shared/real-dev
 SUMMARY = $(BIN)/python -c 'import json,sys; d=json.load(sys.stdin); e,t,r=d["entities"],d["entities_typed"],d["relations"]; print("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |" % (sys.argv[1], e["f1"], t["f1"], r["precision"], r["recall"], r["f1"]))'
 eval: install

@@ -40,6 +40,7 @@ GOLD_SETS = {
     "final": ROOT / "data" / "final",
     "blind": ROOT / "data" / "blind",
     "realstyle": ROOT / "data" / "realstyle",
+    "fresh": ROOT / "data" / "fresh",
 }
 
 PREFIXES = """
