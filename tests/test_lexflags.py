@@ -11,7 +11,7 @@ from spacy.matcher import Matcher
 from kg.config import Config
 from kg.ingest import read_inputs
 from kg.lexicon import load_lexicon
-from kg.nlp.lexflags import LexemeFlags
+from kg.nlp.lexflags import LexemeFlags, merge_alternatives
 from kg.nlp.rules.surface import patterns as surface_patterns
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,3 +68,58 @@ def test_surface_patterns_match_as_before_on_the_corpus(nlp) -> None:
         assert sorted(ours(doc)) == expected
         total += len(expected)
     assert total > 20  # the corpus exercises the patterns, so equality means something
+
+
+def test_patterns_that_differ_in_one_word_become_one(blank_nlp) -> None:
+    patterns = [
+        [{"LOWER": "collaborative"}, {"LOWER": "research"}, {"LOWER": "centre"}],
+        [{"LOWER": "collaborative"}, {"LOWER": "research"}, {"LOWER": "center"}],
+        [{"LOWER": "joint", "IS_LOWER": True}, {"LOWER": "project"}],
+        [{"LOWER": "research", "IS_LOWER": True}, {"LOWER": "project"}],
+        [{"LOWER": {"IN": ["pilot", "joint"]}, "IS_LOWER": True}, {"LOWER": "project"}],
+        [{"LOWER": "clinical"}, {"LOWER": "study"}],
+        # an operator, another condition or two different words: kept apart
+        [{"LOWER": "clinical", "OP": "?"}, {"LOWER": "trial"}],
+        [{"LOWER": "pilot", "OP": "?"}, {"LOWER": "trial"}],
+        [{"LOWER": "clinical", "IS_TITLE": True}, {"LOWER": "study"}],
+        [{"LOWER": "pilot"}, {"LOWER": "phase"}],
+    ]
+    merged = merge_alternatives(patterns)
+    assert len(merged) == 7
+    assert merged[1] == [
+        {"LOWER": {"IN": ["joint", "pilot", "research"]}, "IS_LOWER": True},
+        {"LOWER": "project"},
+    ]
+    ours, theirs = Matcher(blank_nlp.vocab), Matcher(blank_nlp.vocab)
+    ours.add("X", merged, greedy="LONGEST")
+    theirs.add("X", patterns, greedy="LONGEST")
+    texts = [
+        "A collaborative research center and a Joint project, a pilot project.",
+        "clinical study, clinical trial, pilot trial and the pilot phase; research project",
+    ]
+    for doc in blank_nlp.pipe(texts):
+        assert ours(doc) == theirs(doc) != []
+
+
+@pytest.mark.model
+def test_entity_patterns_find_the_same_matches_merged_and_apart(nlp, monkeypatch) -> None:
+    """The entity Matcher, built with and without `merge_alternatives`, on processed pages:
+    the same matches in the same order, key by key."""
+    from kg.nlp import entities
+    from kg.nlp.pipeline import split_pipeline
+
+    merged = nlp.get_pipe("kg_entities").matcher
+    monkeypatch.setattr(entities, "merge_alternatives", lambda patterns: patterns)
+    apart = entities.EntityCues(nlp, load_lexicon(Config().lexicon_dir)).matcher
+    assert len(apart) == len(merged)  # one entry per key
+    articles, _ = read_inputs([REPO / "data" / "articles", REPO / "data" / "dev"])
+    model, _rules = split_pipeline(nlp)
+    total = 0
+    for article in articles:
+        doc = nlp.make_doc(article.text)
+        for _name, proc in model:
+            doc = proc(doc)
+        expected = apart(doc)
+        assert merged(doc) == expected
+        total += len(expected)
+    assert total > 100

@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp.cues import CueTyper, strip_legal
 from kg.nlp.labels import REF, register_extensions
-from kg.nlp.lexflags import LexemeFlags
+from kg.nlp.lexflags import LexemeFlags, merge_alternatives
 from kg.nlp.mentions import acronym_pairs, acronym_spans, find_whole_words, inner_hints
 from kg.nlp.spans import (
     QUOTES,
@@ -347,7 +347,10 @@ class EntityCues:
                 self.exact.add(known.classes[0], exact)
 
     def _add(self, key: str, patterns: list[list[dict[str, Any]]], **kwargs: Any) -> None:
-        """Add patterns whose word-list and regex conditions are read from lexeme flags."""
+        """Add patterns whose word-list and regex conditions are read from lexeme flags;
+        a greedy key's patterns that differ in one word are one pattern (`merge_alternatives`)."""
+        if kwargs.get("greedy") is not None:
+            patterns = merge_alternatives(patterns)
         self.matcher.add(key, [self.flags.rewrite(p) for p in patterns], **kwargs)
 
     def __call__(self, doc: Doc) -> Doc:

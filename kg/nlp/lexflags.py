@@ -109,3 +109,67 @@ class LexemeFlags:
         self.vocab.add_flag(condition, flag_id=free)
         self._flags[condition] = free
         return free
+
+
+#: Word attributes whose alternatives `merge_alternatives` joins into one word list.
+_WORD_ATTRS = ("LOWER", "ORTH", "TEXT")
+
+
+def merge_alternatives(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """The patterns of one key, those that differ only in one token's word joined.
+
+    'collaborative research centre' and '... center', or 'joint project' and
+    'research project', become one pattern with a word list at the token where
+    they differ. A `Matcher` starts every pattern on every token, so its cost
+    grows with the number of patterns, not with the length of a word list (read
+    from a lexeme flag, `LexemeFlags.rewrite`). Two patterns are joined only
+    where that token has no operator and the same other conditions, so the
+    joined pattern matches exactly the spans the two matched. Only for keys
+    whose matches a greedy filter sorts by span: the order in which a Matcher
+    reports one key's matches may change, the matches do not.
+    """
+    merged = [list(p) for p in patterns]
+    i = 0
+    while i < len(merged):
+        j = i + 1
+        while j < len(merged):
+            joined = _joined(merged[i], merged[j])
+            if joined is None:
+                j += 1
+                continue
+            merged[i] = joined
+            del merged[j]
+            j = i + 1  # the wider list may now join a pattern passed over before
+        i += 1
+    return merged
+
+
+def _joined(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """`a` and `b` as one pattern, if they differ in one token's word only."""
+    if len(a) != len(b):
+        return None
+    diff = [k for k in range(len(a)) if a[k] != b[k]]
+    if len(diff) != 1:
+        return None
+    k = diff[0]
+    x, y = a[k], b[k]
+    if set(x) != set(y) or "OP" in x:
+        return None
+    attrs = [n for n in x if x[n] != y[n]]
+    if len(attrs) != 1 or attrs[0].upper() not in _WORD_ATTRS:
+        return None
+    words_x, words_y = _words(x[attrs[0]]), _words(y[attrs[0]])
+    if words_x is None or words_y is None:
+        return None
+    return [*a[:k], {**x, attrs[0]: {"IN": sorted(words_x | words_y)}}, *a[k + 1 :]]
+
+
+def _words(cond: Any) -> set[str] | None:
+    """The words a word condition accepts: a literal or an `IN` list, else None."""
+    if isinstance(cond, str):
+        return {cond}
+    if isinstance(cond, dict) and set(cond) == {"IN"}:
+        words = cond["IN"]
+        if all(isinstance(w, str) for w in words):
+            return set(words)
+    return None
