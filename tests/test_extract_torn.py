@@ -126,7 +126,7 @@ def test_a_copula_without_subject_takes_the_person_right_before_it(nlp, subject,
     doc = _copula_doc(nlp.vocab, subject)
     ctx = nlp.get_pipe("kg_relations").ctx
     _pred, patterns = affiliation.patterns(nlp.get_pipe("kg_relations").lex)["role-copula-torn"]
-    nodes = {"anchor": doc[3], "role": doc[6], "prep": doc[7], "obj": doc[8]}
+    nodes = {"anchor": doc[6], "verb": doc[3], "prep": doc[7], "obj": doc[8]}
     m = DepMatch("role-copula-torn", "affiliatedWith", patterns[0], nodes, ctx)
     claims = affiliation.HANDLERS["role-copula-torn"](m)
     assert [(c.s.text, c.o.text, c.role) for c in claims] == expected

@@ -218,10 +218,15 @@ def patterns(lex: Lexicon) -> dict[str, tuple[str, list[Pattern]]]:
         "role-copula-torn": (
             "affiliatedWith",
             [
+                # anchored on the role noun, not on 'be' (every third sentence has one)
                 dep(
-                    {"LEMMA": {"IN": ["be", "become", "remain"]}},
-                    ("anchor", ">", "role", {"DEP": {"IN": ["attr", "oprd"]}, "POS": "NOUN"}),
-                    ("role", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
+                    {
+                        "LEMMA": {"IN": [*role_words, "head"]},
+                        "DEP": {"IN": ["attr", "oprd"]},
+                        "POS": "NOUN",
+                    },
+                    ("anchor", "<", "verb", {"LEMMA": {"IN": ["be", "become", "remain"]}}),
+                    ("anchor", ">", "prep", {"LOWER": {"IN": ["of", "at"]}}),
                     ("prep", ">", "obj", pobj),
                 ),
             ],
@@ -347,7 +352,7 @@ def _role_noun(m: DepMatch) -> list[Claim]:
 def _torn_copula(m: DepMatch) -> list[Claim]:
     """'X is the director of Y' where the parser gave 'is' no subject: the person right
     before the verb is its subject; a role word is needed, as for any apposition."""
-    verb, role_tok = m.anchor, m.nodes["role"]
+    verb, role_tok = m.nodes["verb"], m.anchor
     if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children) or verb.i == 0:
         return []
     person = verb.doc[verb.i - 1]
