@@ -84,10 +84,12 @@ def acronym_spans(
         ):
             acr = Span(doc, end + 1, close, label="ACRONYM")
             key = (acr.start_char, acr.end_char)
+            long_classes = classes[(span.start_char, span.end_char)]
             if weak is not None and key in weak:
                 weak.discard(key)
-                classes[key] = classes[(span.start_char, span.end_char)]
-            classes.setdefault(key, classes[(span.start_char, span.end_char)])
+                classes[key] = long_classes
+            else:
+                classes.setdefault(key, long_classes)
             out.append(acr)
     return out
 

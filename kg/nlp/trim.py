@@ -148,10 +148,10 @@ class Trimmer:
                 break
         if (
             end - start > 2
-            and doc[end - 2].text == ","
+            and toks[end - 2].text == ","
             and end < len(doc)
-            and doc[end].tag_ in _FINITE_TAGS
-            and doc[end - 1].lower_.rstrip(".") not in self.cues.legal_forms
+            and toks[end].tag_ in _FINITE_TAGS
+            and toks[end - 1].lower_.rstrip(".") not in self.cues.legal_forms
         ):
             end -= 2  # 'his firm, Lipoxa, Abel is ...': the word after the comma is a subject
         for i in range(start + 1, end - 1):

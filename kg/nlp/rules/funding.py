@@ -132,9 +132,10 @@ def _funded(m: DepMatch) -> list[Claim]:
 
 def _invested_clause(m: DepMatch) -> list[Claim]:
     """'X, a supplier of ..., invested in Y' parsed as a clause on a noun: the investor is the
-    sentence's root, a name, with the clause inside it."""
+    sentence's root, when that root is a name (a sentence with a verb of its own has the
+    verb as its root)."""
     root = m.anchor.sent.root
-    if root.ent_type_ in {"", "Place"} or m.anchor not in set(root.subtree):
+    if root.ent_type_ in {"", "Place"}:
         return []
     return spread(m, _recipient(m.subj), m.pred, root, objects=[root])
 
